@@ -1,0 +1,131 @@
+//! The ASL the compiler emits, as typed structs. Serde writes fields in declaration order, so
+//! the JSON is deterministic and reads in the order a person expects (Type, Resource,
+//! Parameters, ... Next).
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+
+pub type Payload = Map<String, Json>;
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StateMachine {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub start_at: String,
+    pub states: IndexMap<String, State>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Scope {
+    pub start_at: String,
+    pub states: IndexMap<String, State>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "Type")]
+pub enum State {
+    Pass(Pass),
+    Task(Task),
+    Choice(Choice),
+    Parallel(Parallel),
+    Succeed(Succeed),
+    Fail(Fail),
+}
+
+/// Where a state goes next: exactly one of `Next` and `End` is written.
+#[derive(Clone, Debug, Serialize)]
+pub enum Transition {
+    Next(String),
+    End(bool),
+}
+
+#[derive(Clone, Debug, Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Pass {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<Payload>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_path: Option<Json>,
+    #[serde(flatten)]
+    pub transition: Option<Transition>,
+}
+
+#[derive(Clone, Debug, Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Task {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub resource: String,
+    pub parameters: Payload,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_selector: Option<Payload>,
+    /// A reference path, or `null` to discard the result.
+    pub result_path: Json,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heartbeat_seconds: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub retry: Vec<Retrier>,
+    #[serde(flatten)]
+    pub transition: Option<Transition>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Retrier {
+    pub error_equals: Vec<String>,
+    pub interval_seconds: u64,
+    pub max_attempts: u64,
+    pub backoff_rate: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Choice {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub choices: Vec<Json>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Parallel {
+    pub branches: Vec<Scope>,
+    pub result_selector: Payload,
+    #[serde(flatten)]
+    pub transition: Option<Transition>,
+}
+
+#[derive(Clone, Debug, Serialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Succeed {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Fail {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+}
+
+impl StateMachine {
+    /// Pretty-printed JSON with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
+}

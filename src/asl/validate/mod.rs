@@ -1,0 +1,201 @@
+//! Phase 4b: validate any ASL document — structure (JSON Schema), then the semantic rules of
+//! the language (`../shared/reference/asl-rules.md`; rule ids in comments). Findings carry a
+//! JSON pointer and become diagnostics with the span of the offending key or value.
+
+mod choice;
+mod graph;
+mod integrations;
+pub mod json;
+mod paths;
+mod rules;
+mod schema;
+
+pub use schema::SCHEMA_TEXT;
+
+use super::Options;
+use crate::diagnostics::{Code, Diagnostic, Span};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// The largest definition Step Functions accepts, in characters (R0.2).
+pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
+
+/// A problem at a JSON location, before it is given a span.
+pub struct Finding {
+    pub code: Code,
+    pub pointer: String,
+    /// Point at the member's key (a misplaced field, a state's name) rather than its value.
+    pub on_key: bool,
+    pub message: String,
+    pub help: Option<String>,
+    /// Replacement text for the value, when one is certain.
+    pub fix: Option<String>,
+    pub secondary: Vec<(String, bool, String)>,
+    /// A byte offset inside the string value, to point into an expression.
+    pub inner: Option<usize>,
+}
+
+impl Finding {
+    pub fn new(code: Code, pointer: &str, message: impl Into<String>) -> Finding {
+        Finding { code, pointer: pointer.to_string(), on_key: false, message: message.into(), help: None, fix: None, secondary: Vec::new(), inner: None }
+    }
+}
+
+/// Validate an ASL document given as text.
+pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let chars = text.chars().count();
+    if chars > MAX_DEFINITION_CHARS {
+        diags.push(Diagnostic::new(Code::E103, Span::new(0, 0), format!("definition is {chars} characters; Step Functions accepts at most {MAX_DEFINITION_CHARS}")));
+    }
+    let doc = match json::parse(text) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => {
+            diags.push(Diagnostic::new(Code::E101, Span::new(0, 0), "the document is empty; an ASL definition is a JSON object"));
+            return diags;
+        }
+        Err(e) => {
+            let code = if e.too_deep { Code::E104 } else { Code::E100 };
+            diags.push(Diagnostic::new(code, e.span, e.message));
+            return diags;
+        }
+    };
+    let Value::Object(root) = &doc.value else {
+        diags.push(Diagnostic::new(Code::E101, json::range(&doc.ast), "an ASL definition is a JSON object with `StartAt` and `States`").with_pointer(""));
+        return diags;
+    };
+    let mut findings = Vec::new();
+    let mut dups = Vec::new();
+    json::duplicate_keys(&doc.ast, &mut String::new(), &mut dups);
+    for (pointer, key, first, again) in dups {
+        diags.push(
+            Diagnostic::new(Code::E102, again, format!("duplicate key `{key}`"))
+                .with_secondary(first, "first defined here")
+                .with_pointer(format!("{pointer}/{}", json::escape(&key))),
+        );
+    }
+    schema::check(&doc.value, &mut findings);
+    let mut w = Walker { out: findings, options, names: HashMap::new(), raised: Default::default() };
+    w.machine(root);
+    for f in w.out {
+        diags.push(to_diagnostic(text, &doc, f));
+    }
+    crate::diagnostics::sort(&mut diags);
+    diags.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    diags
+}
+
+fn to_diagnostic(text: &str, doc: &json::Doc, f: Finding) -> Diagnostic {
+    let (key, value) = json::locate(&doc.ast, &f.pointer);
+    let mut span = if f.on_key { key.unwrap_or(value) } else { value };
+    if let Some(at) = f.inner {
+        // Inside a string without escapes, decoded offsets are raw offsets after the quote.
+        let raw = text.get(value.range()).unwrap_or("");
+        if !raw.contains('\\') {
+            let start = (value.start as usize + 1 + at).min(value.end as usize);
+            span = Span::new(start, (start + 1).min(value.end as usize));
+        }
+    }
+    let mut d = Diagnostic::new(f.code, span, f.message).with_pointer(f.pointer);
+    d.help = f.help;
+    if let Some(fix) = f.fix {
+        d.fix = Some(crate::diagnostics::Fix { message: format!("replace with {fix}"), span: value, replacement: fix });
+    }
+    for (pointer, on_key, message) in f.secondary {
+        let (k, v) = json::locate(&doc.ast, &pointer);
+        d.secondary.push(crate::diagnostics::Label { span: if on_key { k.unwrap_or(v) } else { v }, message });
+    }
+    d
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum QueryLanguage {
+    JsonPath,
+    Jsonata,
+}
+
+impl QueryLanguage {
+    fn of(v: Option<&Value>, inherited: QueryLanguage) -> QueryLanguage {
+        match v.and_then(Value::as_str) {
+            Some("JSONata") => QueryLanguage::Jsonata,
+            Some("JSONPath") => QueryLanguage::JsonPath,
+            _ => inherited,
+        }
+    }
+}
+
+pub struct Walker<'a> {
+    pub out: Vec<Finding>,
+    pub options: &'a Options,
+    /// Every state name in the machine → the pointer of its definition (R2.2).
+    pub names: HashMap<String, String>,
+    /// Error names the machine's own Fail states raise: catching them is meaningful even in
+    /// the reserved `States.` namespace.
+    pub raised: std::collections::HashSet<String>,
+}
+
+impl Walker<'_> {
+    fn machine(&mut self, root: &Map<String, Value>) {
+        let ql = QueryLanguage::of(root.get("QueryLanguage"), QueryLanguage::JsonPath);
+        self.collect_names(root, "");
+        self.scope(root, "", ql);
+    }
+
+    /// Record every state name; a name used twice anywhere is an error (R2.2, E115).
+    fn collect_names(&mut self, scope: &Map<String, Value>, pointer: &str) {
+        let Some(states) = scope.get("States").and_then(Value::as_object) else { return };
+        for (name, state) in states {
+            let p = format!("{pointer}/States/{}", json::escape(name));
+            if let Some(first) = self.names.get(name) {
+                let mut f = Finding::new(Code::E115, &p, format!("state name `{name}` is used twice; names are unique across the whole state machine"));
+                f.on_key = true;
+                f.secondary.push((first.clone(), true, "also defined here".into()));
+                self.out.push(f);
+            } else {
+                self.names.insert(name.clone(), p.clone());
+            }
+            if let Some(e) = state.get("Error").and_then(Value::as_str) {
+                self.raised.insert(e.to_string());
+            }
+            for (inner, ip) in nested_scopes(state, &p) {
+                self.collect_names(inner, &ip);
+            }
+        }
+    }
+
+    fn scope(&mut self, scope: &Map<String, Value>, pointer: &str, ql: QueryLanguage) {
+        let ql = QueryLanguage::of(scope.get("QueryLanguage"), ql);
+        let Some(states) = scope.get("States").and_then(Value::as_object) else { return };
+        for (name, state) in states {
+            let p = format!("{pointer}/States/{}", json::escape(name));
+            let Some(obj) = state.as_object() else { continue };
+            let state_ql = QueryLanguage::of(obj.get("QueryLanguage"), ql);
+            self.state(name, obj, &p, state_ql);
+            for (inner, ip) in nested_scopes(state, &p) {
+                self.scope(inner, &ip, state_ql);
+            }
+        }
+        self.graph(scope, states, pointer);
+    }
+}
+
+/// The scopes nested in a state: Parallel branches and the Map processor (R0.4).
+fn nested_scopes<'v>(state: &'v Value, pointer: &str) -> Vec<(&'v Map<String, Value>, String)> {
+    let mut out = Vec::new();
+    if let Some(branches) = state.get("Branches").and_then(Value::as_array) {
+        for (i, b) in branches.iter().enumerate() {
+            if let Some(o) = b.as_object() {
+                out.push((o, format!("{pointer}/Branches/{i}")));
+            }
+        }
+    }
+    for key in ["ItemProcessor", "Iterator"] {
+        if let Some(o) = state.get(key).and_then(Value::as_object) {
+            out.push((o, format!("{pointer}/{key}")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,480 @@
+//! Rules on one state: Next/End, query-language fields, paths and payload templates, retriers
+//! and catchers, timeouts, exclusive alternatives, service integrations, variables.
+
+use super::paths::{check_intrinsic, check_path, PathKind};
+use super::{json::escape, Finding, QueryLanguage, Walker};
+use crate::diagnostics::Code;
+use serde_json::{Map, Value};
+
+/// Fields that only JSONPath states may use (R10.2).
+const JSONPATH_ONLY: &[&str] = &[
+    "InputPath",
+    "OutputPath",
+    "Parameters",
+    "ResultSelector",
+    "ResultPath",
+    "Result",
+    "ItemsPath",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "ErrorPath",
+    "CausePath",
+];
+
+/// Fields that only JSONata states may use (R10.3).
+const JSONATA_ONLY: &[&str] = &["Arguments", "Output", "Items"];
+
+/// Reference-path fields of a state (R9.2).
+const REFERENCE_PATHS: &[&str] = &[
+    "ItemsPath",
+    "TimeoutSecondsPath",
+    "HeartbeatSecondsPath",
+    "SecondsPath",
+    "TimestampPath",
+    "MaxConcurrencyPath",
+    "ToleratedFailureCountPath",
+    "ToleratedFailurePercentagePath",
+];
+
+/// Error names Step Functions raises in the reserved namespace (R5.3).
+const STATES_ERRORS: &[&str] = &[
+    "States.ALL",
+    "States.HeartbeatTimeout",
+    "States.Timeout",
+    "States.TaskFailed",
+    "States.Permissions",
+    "States.ResultPathMatchFailure",
+    "States.ParameterPathFailure",
+    "States.QueryEvaluationError",
+    "States.BranchFailed",
+    "States.NoChoiceMatched",
+    "States.IntrinsicFailure",
+    "States.ExceedToleratedFailureThreshold",
+    "States.ItemReaderFailed",
+    "States.ResultWriterFailed",
+    "States.DataLimitExceeded",
+    "States.Runtime",
+];
+
+fn ptr(base: &str, key: &str) -> String {
+    format!("{base}/{}", escape(key))
+}
+
+impl Walker<'_> {
+    pub fn state(&mut self, name: &str, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
+        if name.chars().count() > 80 {
+            let mut f = Finding::new(Code::E116, p, format!("state name is {} characters long; the limit is 80", name.chars().count()));
+            f.on_key = true;
+            self.out.push(f);
+        }
+        let Some(ty) = s.get("Type").and_then(Value::as_str) else { return };
+        self.next_end(ty, s, p);
+        self.query_language(s, p, ql);
+        if ql == QueryLanguage::JsonPath {
+            self.paths(s, p);
+            for key in ["Parameters", "ResultSelector", "ItemSelector"] {
+                if let Some(v) = s.get(key) {
+                    self.template(v, &ptr(p, key));
+                }
+            }
+            for (outer, inner) in [("ItemReader", "Parameters"), ("ResultWriter", "Parameters"), ("ItemBatcher", "BatchInput")] {
+                if let Some(v) = s.get(outer).and_then(|o| o.get(inner)) {
+                    self.template(v, &ptr(&ptr(p, outer), inner));
+                }
+            }
+        } else {
+            self.jsonata_strings(&Value::Object(s.clone()), p);
+        }
+        if let Some(a) = s.get("Assign") {
+            self.assign(a, &ptr(p, "Assign"), ql);
+        }
+        for key in ["Retry", "Catch"] {
+            if let Some(list) = s.get(key).and_then(Value::as_array) {
+                self.error_lists(list, &ptr(p, key), key == "Retry");
+                if key == "Catch" {
+                    for (i, c) in list.iter().enumerate() {
+                        let cp = format!("{p}/Catch/{i}");
+                        if let Some(a) = c.get("Assign") {
+                            self.assign(a, &ptr(&cp, "Assign"), ql);
+                        }
+                        if ql == QueryLanguage::JsonPath {
+                            if let Some(Value::String(rp)) = c.get("ResultPath") {
+                                self.result_path(rp, &ptr(&cp, "ResultPath"));
+                            }
+                            if c.get("Output").is_some() {
+                                self.out.push(wrong_language(&ptr(&cp, "Output"), "Output", ql));
+                            }
+                        } else if c.get("ResultPath").is_some() {
+                            self.out.push(wrong_language(&ptr(&cp, "ResultPath"), "ResultPath", ql));
+                        }
+                    }
+                }
+            }
+        }
+        self.alternatives(ty, s, p);
+        self.timeouts(s, p);
+        if ty == "Task" {
+            if let Some(r) = s.get("Resource").and_then(Value::as_str) {
+                self.resource(r, &ptr(p, "Resource"));
+            }
+        }
+        if ty == "Choice" {
+            self.choice(s, p, ql);
+        }
+    }
+
+    /// R2.4, R2.5: exactly one of `Next` and `"End": true` where a transition is needed.
+    fn next_end(&mut self, ty: &str, s: &Map<String, Value>, p: &str) {
+        if !matches!(ty, "Pass" | "Task" | "Wait" | "Parallel" | "Map") {
+            return;
+        }
+        let end = s.get("End");
+        match (s.get("Next"), end) {
+            (Some(_), Some(Value::Bool(true))) => {
+                let mut f = Finding::new(Code::E117, &ptr(p, "End"), "a state has either `Next` or `\"End\": true`, not both");
+                f.on_key = true;
+                self.out.push(f);
+            }
+            (None, None) => {
+                let mut f = Finding::new(Code::E117, p, format!("a {ty} state needs `Next` or `\"End\": true`"));
+                f.on_key = true;
+                self.out.push(f);
+            }
+            (None, Some(Value::Bool(false))) => {
+                self.out.push(Finding::new(Code::E117, &ptr(p, "End"), "`End` must be `true`; a state that continues names its `Next`"));
+            }
+            _ => {}
+        }
+    }
+
+    /// R10.2, R10.3: each field belongs to one query language.
+    fn query_language(&mut self, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
+        let forbidden = match ql {
+            QueryLanguage::Jsonata => JSONPATH_ONLY,
+            QueryLanguage::JsonPath => JSONATA_ONLY,
+        };
+        for key in s.keys().filter(|k| forbidden.contains(&k.as_str())) {
+            self.out.push(wrong_language(&ptr(p, key), key, ql));
+        }
+        for (outer, inner) in [("ItemReader", "Parameters"), ("ResultWriter", "Parameters"), ("ItemReader", "Arguments"), ("ResultWriter", "Arguments")] {
+            if s.get(outer).and_then(|o| o.get(inner)).is_some() {
+                let jsonpath_field = inner == "Parameters";
+                if jsonpath_field == (ql == QueryLanguage::Jsonata) {
+                    self.out.push(wrong_language(&ptr(&ptr(p, outer), inner), inner, ql));
+                }
+            }
+        }
+        if ql == QueryLanguage::Jsonata {
+            for key in ["Arguments", "Output", "Assign", "ItemSelector"] {
+                if let Some(v) = s.get(key) {
+                    self.no_dollar_keys(v, &ptr(p, key));
+                }
+            }
+        }
+    }
+
+    fn no_dollar_keys(&mut self, v: &Value, p: &str) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let kp = ptr(p, k);
+                    if k.ends_with(".$") {
+                        let mut f = Finding::new(Code::E122, &kp, format!("`{k}`: keys ending in `.$` are JSONPath syntax; in JSONata use `{{% ... %}}` values"));
+                        f.on_key = true;
+                        self.out.push(f);
+                    }
+                    self.no_dollar_keys(v, &kp);
+                }
+            }
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| self.no_dollar_keys(v, &format!("{p}/{i}"))),
+            _ => {}
+        }
+    }
+
+    /// R9.1-R9.3: path fields of a JSONPath state.
+    fn paths(&mut self, s: &Map<String, Value>, p: &str) {
+        for key in ["InputPath", "OutputPath"] {
+            if let Some(Value::String(v)) = s.get(key) {
+                if let Err(e) = check_path(v, PathKind::Path) {
+                    self.out.push(Finding::new(Code::E119, &ptr(p, key), format!("`{key}` is not a valid path: {e}")));
+                }
+            }
+        }
+        if let Some(Value::String(v)) = s.get("ResultPath") {
+            self.result_path(v, &ptr(p, "ResultPath"));
+        }
+        for key in REFERENCE_PATHS {
+            if let Some(Value::String(v)) = s.get(*key) {
+                self.reference_path(v, &ptr(p, key), key);
+            }
+        }
+        for (outer, inner, key) in [
+            ("ItemReader", "ReaderConfig", "MaxItemsPath"),
+            ("ItemBatcher", "", "MaxItemsPerBatchPath"),
+            ("ItemBatcher", "", "MaxInputBytesPerBatchPath"),
+        ] {
+            let mut node = s.get(outer);
+            let mut np = ptr(p, outer);
+            if !inner.is_empty() {
+                node = node.and_then(|n| n.get(inner));
+                np = ptr(&np, inner);
+            }
+            if let Some(Value::String(v)) = node.and_then(|n| n.get(key)) {
+                self.reference_path(v, &ptr(&np, key), key);
+            }
+        }
+        for key in ["ErrorPath", "CausePath"] {
+            if let Some(Value::String(v)) = s.get(key) {
+                let kp = ptr(p, key);
+                if v.starts_with("States.") {
+                    if let Err(e) = check_intrinsic(v) {
+                        self.out.push(Finding::new(Code::E121, &kp, e));
+                    }
+                } else {
+                    self.reference_path(v, &kp, key);
+                }
+            }
+        }
+    }
+
+    fn reference_path(&mut self, v: &str, p: &str, key: &str) {
+        if let Err(e) = check_path(v, PathKind::Reference) {
+            self.out.push(Finding::new(Code::E119, p, format!("`{key}` is not a valid reference path: {e}")));
+        }
+    }
+
+    fn result_path(&mut self, v: &str, p: &str) {
+        if v.starts_with("$$") {
+            self.out.push(Finding::new(Code::E119, p, "`ResultPath` cannot write into the context object (`$$`)"));
+        } else if v.len() > 1 && v.starts_with('$') && !v.starts_with("$.") && !v.starts_with("$[") {
+            self.out.push(Finding::new(Code::E119, p, "`ResultPath` cannot write a variable; use `Assign`"));
+        } else {
+            self.reference_path(v, p, "ResultPath");
+        }
+    }
+
+    /// R9.4: payload templates: `.$` keys hold paths or intrinsic calls; no key collides with
+    /// another once `.$` is removed.
+    fn template(&mut self, v: &Value, p: &str) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let kp = ptr(p, k);
+                    if let Some(base) = k.strip_suffix(".$") {
+                        if m.contains_key(base) {
+                            let mut f = Finding::new(Code::E131, &kp, format!("`{k}` and `{base}` both produce the field `{base}`"));
+                            f.on_key = true;
+                            f.secondary.push((ptr(p, base), true, "the other one".into()));
+                            self.out.push(f);
+                        }
+                        self.dollar_value(v, &kp, k);
+                    } else {
+                        self.template(v, &kp);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| self.template(v, &format!("{p}/{i}"))),
+            _ => {}
+        }
+    }
+
+    fn dollar_value(&mut self, v: &Value, p: &str, key: &str) {
+        let Value::String(s) = v else {
+            self.out.push(Finding::new(Code::E120, p, format!("`{key}` must be a string: a path or an intrinsic function call")));
+            return;
+        };
+        let s = s.trim();
+        if s.starts_with("States.") {
+            if let Err(e) = check_intrinsic(s) {
+                self.out.push(Finding::new(Code::E121, p, e));
+            }
+        } else if s.starts_with('$') {
+            if let Err(e) = check_path(s, PathKind::Path) {
+                self.out.push(Finding::new(Code::E119, p, format!("invalid path: {e}")));
+            }
+        } else {
+            let mut f = Finding::new(Code::E120, p, format!("`{key}` takes a path (`$.…`) or an intrinsic call (`States.…`), not a literal"));
+            f.help = Some(format!("for a literal value, drop the `.$` from the key: `\"{}\"`", key.trim_end_matches(".$")));
+            self.out.push(f);
+        }
+    }
+
+    /// R9.6: variable names; in JSONPath states the values are payload templates.
+    fn assign(&mut self, a: &Value, p: &str, ql: QueryLanguage) {
+        let Some(m) = a.as_object() else { return };
+        for (k, v) in m {
+            let name = if ql == QueryLanguage::JsonPath { k.strip_suffix(".$").unwrap_or(k) } else { k.as_str() };
+            let valid = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                && name.chars().count() <= 80;
+            let kp = ptr(p, k);
+            if !valid || name == "states" {
+                let why = if name == "states" { "`states` is reserved".to_string() } else { format!("`{name}` is not an identifier of at most 80 characters") };
+                let mut f = Finding::new(Code::E124, &kp, format!("invalid variable name: {why}"));
+                f.on_key = true;
+                self.out.push(f);
+            }
+            if ql == QueryLanguage::JsonPath {
+                if k.ends_with(".$") {
+                    self.dollar_value(v, &kp, k);
+                } else {
+                    self.template(v, &kp);
+                }
+            }
+        }
+    }
+
+    /// R5.2, R5.3: `States.ALL` alone and last; known names in the reserved namespace.
+    fn error_lists(&mut self, list: &[Value], p: &str, retry: bool) {
+        for (i, item) in list.iter().enumerate() {
+            let Some(errors) = item.get("ErrorEquals").and_then(Value::as_array) else { continue };
+            let ep = format!("{p}/{i}/ErrorEquals");
+            let names: Vec<&str> = errors.iter().filter_map(Value::as_str).collect();
+            if names.contains(&"States.ALL") {
+                if names.len() > 1 {
+                    self.out.push(Finding::new(Code::E118, &ep, "`States.ALL` must be the only error name in its `ErrorEquals`"));
+                }
+                if i + 1 < list.len() {
+                    let what = if retry { "retrier" } else { "catcher" };
+                    self.out.push(Finding::new(Code::E118, &ep, format!("the `States.ALL` {what} must be the last one: those after it never match")));
+                }
+            }
+            for (j, n) in names.iter().enumerate() {
+                if n.starts_with("States.") && !STATES_ERRORS.contains(n) && !n.starts_with("States.Http.") && !self.raised.contains(*n) {
+                    let mut f = Finding::new(Code::W103, &format!("{ep}/{j}"), format!("`{n}` is not an error Step Functions raises"));
+                    if let Some(g) = crate::diagnostics::did_you_mean(n, STATES_ERRORS.iter().copied()) {
+                        f.help = Some(format!("did you mean `{g}`?"));
+                    }
+                    self.out.push(f);
+                }
+                if retry && matches!(*n, "States.DataLimitExceeded" | "States.Runtime") {
+                    self.out.push(Finding::new(Code::W104, &format!("{ep}/{j}"), format!("`{n}` is a terminal error: retrying it has no effect")));
+                }
+            }
+        }
+    }
+
+    /// R7, R8.1, R8.2, R4.2: fields of which exactly (or at most) one may be set.
+    fn alternatives(&mut self, ty: &str, s: &Map<String, Value>, p: &str) {
+        let present = |keys: &[&str]| keys.iter().filter(|k| s.contains_key(**k)).map(|k| k.to_string()).collect::<Vec<_>>();
+        let at_most_one = |keys: &[&str], exactly: bool, out: &mut Vec<Finding>| {
+            let found = present(keys);
+            let list = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            if found.len() > 1 {
+                let mut f = Finding::new(Code::E133, &ptr(p, &found[1]), format!("set only one of {list}"));
+                f.on_key = true;
+                f.secondary.push((ptr(p, &found[0]), true, "also set here".into()));
+                out.push(f);
+            } else if exactly && found.is_empty() {
+                let mut f = Finding::new(Code::E133, p, format!("a {ty} state needs one of {list}"));
+                f.on_key = true;
+                out.push(f);
+            }
+        };
+        let mut out = Vec::new();
+        match ty {
+            "Wait" => at_most_one(&["Seconds", "Timestamp", "SecondsPath", "TimestampPath"], true, &mut out),
+            "Fail" => {
+                at_most_one(&["Error", "ErrorPath"], false, &mut out);
+                at_most_one(&["Cause", "CausePath"], false, &mut out);
+            }
+            "Map" => {
+                at_most_one(&["ItemProcessor", "Iterator"], true, &mut out);
+                at_most_one(&["ItemSelector", "Parameters"], false, &mut out);
+                at_most_one(&["MaxConcurrency", "MaxConcurrencyPath"], false, &mut out);
+                at_most_one(&["ToleratedFailurePercentage", "ToleratedFailurePercentagePath"], false, &mut out);
+                at_most_one(&["ToleratedFailureCount", "ToleratedFailureCountPath"], false, &mut out);
+            }
+            _ => {}
+        }
+        self.out.extend(out);
+        if ty == "Wait" {
+            if let Some(Value::String(t)) = s.get("Timestamp") {
+                if !t.starts_with("{%") && !is_timestamp(t) {
+                    self.out.push(Finding::new(Code::E132, &ptr(p, "Timestamp"), format!("`{t}` is not an RFC 3339 timestamp such as `2016-03-14T01:59:00Z`")));
+                }
+            }
+        }
+    }
+
+    /// R4.1-R4.4.
+    fn timeouts(&mut self, s: &Map<String, Value>, p: &str) {
+        for (a, b) in [("TimeoutSeconds", "TimeoutSecondsPath"), ("HeartbeatSeconds", "HeartbeatSecondsPath")] {
+            if s.contains_key(a) && s.contains_key(b) {
+                let mut f = Finding::new(Code::E130, &ptr(p, b), format!("set `{a}` or `{b}`, not both"));
+                f.on_key = true;
+                self.out.push(f);
+            }
+        }
+        if let (Some(t), Some(h)) = (s.get("TimeoutSeconds").and_then(Value::as_u64), s.get("HeartbeatSeconds").and_then(Value::as_u64)) {
+            if h >= t {
+                let mut f = Finding::new(Code::E130, &ptr(p, "HeartbeatSeconds"), format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"));
+                f.secondary.push((ptr(p, "TimeoutSeconds"), false, "timeout set here".into()));
+                self.out.push(f);
+            }
+        }
+    }
+
+    /// In JSONata states, `{% … %}` strings must be whole expressions (R10.4).
+    fn jsonata_strings(&mut self, v: &Value, p: &str) {
+        match v {
+            Value::String(s) if s.starts_with("{%") => {
+                if let Err((e, at)) = super::super::jsonata::check(s) {
+                    let mut f = Finding::new(Code::E123, p, e);
+                    f.inner = Some(at);
+                    self.out.push(f);
+                }
+            }
+            Value::Object(m) => m.iter().for_each(|(k, v)| self.jsonata_strings(v, &ptr(p, k))),
+            Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| self.jsonata_strings(v, &format!("{p}/{i}"))),
+            _ => {}
+        }
+    }
+}
+
+fn wrong_language(p: &str, key: &str, ql: QueryLanguage) -> Finding {
+    let (lang, other) = match ql {
+        QueryLanguage::Jsonata => ("JSONata", "JSONPath"),
+        QueryLanguage::JsonPath => ("JSONPath", "JSONata"),
+    };
+    let mut f = Finding::new(Code::E122, p, format!("`{key}` is a {other} field, but this state uses {lang}"));
+    f.on_key = true;
+    f.help = Some(match ql {
+        QueryLanguage::JsonPath => "set `\"QueryLanguage\": \"JSONata\"` on the state or the state machine to use it".into(),
+        QueryLanguage::Jsonata => "JSONata states use `Arguments`, `Output` and `Assign` with `{% ... %}` expressions".into(),
+    });
+    f
+}
+
+/// RFC 3339 as ASL uses it: `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)`, uppercase `T` and `Z`.
+pub fn is_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) || b[10] != b'T' {
+        return false;
+    }
+    if !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
+        return false;
+    }
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return false;
+        }
+    }
+    match b.get(i) {
+        Some(b'Z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6),
+        _ => false,
+    }
+}

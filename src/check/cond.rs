@@ -1,0 +1,292 @@
+//! Typing `when` conditions and turning them into Choice-ready comparisons.
+
+use super::refs::step_path;
+use super::{Checker, CmpTy, Cond, FileRead, Operand, Ty};
+use crate::diagnostics::{Code, Fix, Label, Span};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, StrLit};
+use serde_json::Value as Json;
+
+/// A typed operand, with what the diagnostics need to explain its type.
+struct Typed {
+    operand: Operand,
+    ty: Ty,
+    span: Span,
+    /// Where the type was declared (a parameter's type, a `json(...) as T`).
+    decl: Option<Span>,
+    /// Values read from JSON are type-tested before they are compared.
+    guard: Option<String>,
+    /// A `json(...)` without `as T`: the end of the call, where the fix inserts the type.
+    untyped_json: Option<Span>,
+}
+
+impl Checker {
+    pub(super) fn condition(&mut self, e: &Expr, reads: &mut Vec<FileRead>) -> Option<Cond> {
+        match &e.kind {
+            ExprKind::Binary { op: op @ (BinOp::And | BinOp::Or), lhs, rhs, .. } => {
+                let (l, r) = (self.condition(lhs, reads), self.condition(rhs, reads));
+                let (l, r) = (l?, r?);
+                let mut items = Vec::new();
+                for c in [l, r] {
+                    match (op, c) {
+                        (BinOp::And, Cond::And(inner)) | (BinOp::Or, Cond::Or(inner)) => items.extend(inner),
+                        (_, c) => items.push(c),
+                    }
+                }
+                Some(if *op == BinOp::And { Cond::And(items) } else { Cond::Or(items) })
+            }
+            ExprKind::Not(inner) => Some(Cond::Not(Box::new(self.condition(inner, reads)?))),
+            ExprKind::Binary { op, op_span, lhs, rhs } => self.comparison(*op, *op_span, lhs, rhs, reads),
+            ExprKind::Exists(inner) => {
+                let t = self.operand(inner, reads)?;
+                match t.operand {
+                    Operand::Path(p) => Some(Cond::Exists(p)),
+                    Operand::Lit(_) => {
+                        self.err(Code::E045, inner.span, "`exists(...)` of a literal is always true");
+                        None
+                    }
+                }
+            }
+            ExprKind::Matches { value, pattern } => self.matches(value, pattern, reads),
+            ExprKind::Ref(_) | ExprKind::Json { .. } => {
+                let t = self.operand(e, reads)?;
+                if let Some(at) = t.untyped_json {
+                    self.untyped_json(at, Some(Ty::Bool));
+                    return None;
+                }
+                match t.ty {
+                    Ty::Bool => Some(compare(BinOp::Eq, CmpTy::Boolean, t.operand, Operand::Lit(Json::Bool(true)), t.guard)),
+                    Ty::Error => None,
+                    ty => {
+                        self.err(Code::E042, e.span, format!("a condition must be true or false, but this is {}", ty.name()))
+                            .set_help("compare it with something, for example `> 0.5`");
+                        None
+                    }
+                }
+            }
+            ExprKind::Bool(_) => {
+                self.err(Code::E045, e.span, "this condition is a constant");
+                None
+            }
+            ExprKind::Error => None,
+            _ => {
+                self.err(Code::E042, e.span, "a condition must be a comparison, `exists(...)`, `matches`, or a bool");
+                None
+            }
+        }
+    }
+
+    fn comparison(&mut self, op: BinOp, op_span: Span, lhs: &Expr, rhs: &Expr, reads: &mut Vec<FileRead>) -> Option<Cond> {
+        let (l, r) = (self.operand(lhs, reads), self.operand(rhs, reads));
+        let (l, r) = (l?, r?);
+        if let Some(at) = l.untyped_json {
+            self.untyped_json(at, Some(r.ty));
+            return None;
+        }
+        if let Some(at) = r.untyped_json {
+            self.untyped_json(at, Some(l.ty));
+            return None;
+        }
+        if matches!((&l.operand, &r.operand), (Operand::Lit(_), Operand::Lit(_))) {
+            self.err(Code::E045, l.span.to(r.span), "both sides are literals, so this condition is a constant");
+            return None;
+        }
+        if l.ty == Ty::Error || r.ty == Ty::Error {
+            return None;
+        }
+        let ty = if l.ty.is_numeric() && r.ty.is_numeric() {
+            CmpTy::Numeric
+        } else if l.ty.is_string_like() && r.ty.is_string_like() {
+            CmpTy::String
+        } else if l.ty == Ty::Bool && r.ty == Ty::Bool {
+            if op.is_ordering() {
+                self.err(Code::E020, op_span, format!("`{}` cannot order booleans", op.symbol()))
+                    .set_help("booleans only support `==` and `!=`");
+                return None;
+            }
+            CmpTy::Boolean
+        } else {
+            self.mismatch(op, &l, &r);
+            return None;
+        };
+        if ty == CmpTy::String && op.is_ordering() && (l.ty != Ty::String || r.ty != Ty::String) {
+            // Ordering S3 URIs or ARNs is legal but rarely meant; allowed, as Step Functions does.
+        }
+        let guards = [l.guard, r.guard].into_iter().flatten().collect::<Vec<_>>();
+        Some(Cond::Compare { op, ty, lhs: l.operand, rhs: r.operand, guards: guards.into_iter().map(|g| (g, ty)).collect() })
+    }
+
+    /// E017, with the primary label on the operand whose type is not declared, so the label
+    /// sits on what most likely needs changing.
+    fn mismatch(&mut self, op: BinOp, l: &Typed, r: &Typed) {
+        let (wrong, right) = if l.decl.is_some() && r.decl.is_none() { (r, l) } else { (l, r) };
+        let msg = format!("cannot compare {} with {} using `{}`", l.ty.name(), r.ty.name(), op.symbol());
+        let d = self.err(Code::E017, wrong.span, msg);
+        d.label = Some(format!("this is {}", wrong.ty.name()));
+        d.secondary.push(Label { span: right.span, message: format!("this is {}", right.ty.name()) });
+        for t in [wrong, right] {
+            if let Some(decl) = t.decl.filter(|s| !t.span.range().contains(&(s.start as usize))) {
+                d.secondary.push(Label { span: decl, message: format!("declared as {} here", t.ty.name()) });
+            }
+        }
+        d.help = Some("numbers compare with numbers, strings with strings, booleans with booleans".into());
+    }
+
+    fn untyped_json(&mut self, at: Span, hint: Option<Ty>) {
+        let d = self.err(Code::E019, at, "`json(...)` needs a type: add `as string`, `as int`, `as float` or `as bool`");
+        let ty = match hint {
+            Some(Ty::Int) => Some("int"),
+            Some(Ty::Float) => Some("float"),
+            Some(Ty::Bool) => Some("bool"),
+            Some(t) if t.is_string_like() => Some("string"),
+            _ => None,
+        };
+        if let Some(ty) = ty {
+            d.fix = Some(Fix { message: format!("add `as {ty}`"), span: Span { start: at.end, end: at.end }, replacement: format!(" as {ty}") });
+        }
+    }
+
+    fn matches(&mut self, value: &Expr, pattern: &StrLit, reads: &mut Vec<FileRead>) -> Option<Cond> {
+        let t = self.operand(value, reads)?;
+        let Some(p) = pattern.as_plain() else {
+            self.err(Code::E018, pattern.span, "a `matches` pattern cannot be interpolated");
+            return None;
+        };
+        if let Some(at) = t.untyped_json {
+            self.untyped_json(at, Some(Ty::String));
+            return None;
+        }
+        if !(t.ty.is_string_like() || t.ty == Ty::Error) {
+            self.err(Code::E017, value.span, format!("`matches` needs a string, but this is {}", t.ty.name()));
+            return None;
+        }
+        match t.operand {
+            Operand::Path(path) => Some(Cond::Matches(path, p)),
+            Operand::Lit(_) => {
+                self.err(Code::E045, value.span, "matching a literal is a constant");
+                None
+            }
+        }
+    }
+
+    fn operand(&mut self, e: &Expr, reads: &mut Vec<FileRead>) -> Option<Typed> {
+        let lit = |v: Json, ty: Ty| Typed { operand: Operand::Lit(v), ty, span: e.span, decl: None, guard: None, untyped_json: None };
+        Some(match &e.kind {
+            ExprKind::Int(i) => lit(Json::from(*i), Ty::Int),
+            ExprKind::Float(f) => lit(Json::from(*f), Ty::Float),
+            ExprKind::Bool(b) => lit(Json::Bool(*b), Ty::Bool),
+            ExprKind::Str(s) => match s.as_plain() {
+                Some(t) => lit(Json::String(t), Ty::String),
+                None => {
+                    self.err(Code::E018, e.span, "strings in conditions cannot be interpolated; compare with the parameter itself");
+                    return None;
+                }
+            },
+            ExprKind::Ref(_) => {
+                let (v, ty, decl) = self.resolve(e)?;
+                let super::Val::Path(path) = v else { return None };
+                if ty == Ty::Json || ty == Ty::PropertyFile {
+                    self.err(Code::E019, e.span, format!("a {} has no type of its own: read a field with `json({}, \"path\") as T`", ty.name(), "..."));
+                    return None;
+                }
+                Typed { operand: Operand::Path(path), ty, span: e.span, decl, guard: None, untyped_json: None }
+            }
+            ExprKind::Json { file, path, ty } => {
+                let base = self.json_source(file, reads)?;
+                let suffix = self.json_path(path)?;
+                let full = format!("{base}{suffix}");
+                let (ty_, decl, untyped) = match ty {
+                    Some(t) => match super::Ty::from_name(&t.name) {
+                        Some(ty_) => (ty_, Some(t.span), None),
+                        None => {
+                            self.err(Code::E034, t.span, format!("unknown type `{}`", t.name))
+                                .set_help("use `string`, `int`, `float` or `bool`");
+                            return None;
+                        }
+                    },
+                    None => (Ty::Error, None, Some(e.span)),
+                };
+                Typed { operand: Operand::Path(full.clone()), ty: ty_, span: e.span, decl, guard: Some(full), untyped_json: untyped }
+            }
+            ExprKind::Error => return None,
+            _ => {
+                self.err(Code::E042, e.span, "expected a parameter, a step output, a literal or `json(...)`");
+                return None;
+            }
+        })
+    }
+
+    /// The state path a `json(...)` reads from; property files are read from S3 first.
+    fn json_source(&mut self, file: &Expr, reads: &mut Vec<FileRead>) -> Option<String> {
+        let (v, ty, _) = self.resolve(file)?;
+        let super::Val::Path(path) = v else { return None };
+        match ty {
+            Ty::Json => Some(path),
+            Ty::PropertyFile => {
+                let ExprKind::Ref(parts) = &file.kind else { return None };
+                let (step, name) = (parts[0].name.clone(), parts[1].name.clone());
+                let f = self.files.get(&(step.clone(), name.clone()))?.clone();
+                let path = step_path(&step, &name);
+                let read = FileRead { step, file: name, bucket: f.bucket, key: f.key, path: path.clone() };
+                if !reads.contains(&read) {
+                    reads.push(read);
+                }
+                Some(format!("{path}.{}", crate::lower::FILE_CONTENT))
+            }
+            Ty::Error => None,
+            other => {
+                self.err(Code::E037, file.span, format!("`json(...)` reads a property file or a JSON result, but this is {}", other.name()))
+                    .set_help("declare a property file with `property_file <name> = <output> / \"<file>.json\"`");
+                None
+            }
+        }
+    }
+
+    /// `a.b[0].c` → `.a.b[0].c`; keys that are not identifiers use bracket notation.
+    fn json_path(&mut self, path: &StrLit) -> Option<String> {
+        let bad = |c: &mut Checker, why: &str| {
+            c.err(Code::E038, path.span, format!("invalid JSON path: {why}"))
+                .set_help("write keys separated by dots, with optional [index]: `classification_metrics.auc.value`");
+            None
+        };
+        let Some(text) = path.as_plain() else { return bad(self, "it cannot be interpolated") };
+        if text.is_empty() {
+            return bad(self, "it is empty");
+        }
+        let mut out = String::new();
+        for seg in text.split('.') {
+            let (key, rest) = match seg.find('[') {
+                Some(n) => (&seg[..n], &seg[n..]),
+                None => (seg, ""),
+            };
+            if key.is_empty() {
+                return bad(self, "a key is empty");
+            }
+            if key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                out.push('.');
+                out.push_str(key);
+            } else if key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | ':')) {
+                out.push_str(&format!("['{key}']"));
+            } else {
+                return bad(self, &format!("`{key}` contains characters that cannot appear in a key"));
+            }
+            let mut rest = rest;
+            while !rest.is_empty() {
+                let Some(close) = rest.find(']') else { return bad(self, "`[` is not closed") };
+                let idx = &rest[1..close];
+                if idx.is_empty() || !idx.chars().all(|c| c.is_ascii_digit()) {
+                    return bad(self, &format!("`[{idx}]` is not an array index"));
+                }
+                out.push_str(&rest[..=close]);
+                rest = &rest[close + 1..];
+                if !rest.is_empty() && !rest.starts_with('[') {
+                    return bad(self, "expected `.` or `[` after `]`");
+                }
+            }
+        }
+        Some(out)
+    }
+}
+
+fn compare(op: BinOp, ty: CmpTy, lhs: Operand, rhs: Operand, guard: Option<String>) -> Cond {
+    Cond::Compare { op, ty, lhs, rhs, guards: guard.into_iter().map(|g| (g, ty)).collect() }
+}

@@ -1,0 +1,434 @@
+//! Phase 2: names and types. Walks the AST in execution order, resolves every reference
+//! against what has run by then, types values and conditions, and builds the checked model.
+//! It keeps going past errors: an unresolved name gets [`Ty::Error`], which is compatible with
+//! everything, so one typo is reported once.
+
+mod cond;
+pub mod model;
+mod props;
+mod refs;
+mod steps;
+
+use crate::diagnostics::{Code, Diagnostic, Span};
+use crate::syntax::ast::{self, ExprKind, Item, PropValue};
+use indexmap::IndexMap;
+pub use model::*;
+pub use refs::{param_path, step_path};
+pub use steps::job_prefix as steps_prefix;
+use props::PropSet;
+use std::collections::{HashMap, HashSet};
+
+/// Check a parsed pipeline. The model is `None` when there are errors.
+pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {
+    let mut c = Checker::default();
+    c.declarations(pipeline);
+    c.collect_steps(pipeline);
+    let top: Vec<&ast::Step> = pipeline
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Step(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    let steps = c.block(&top, &[]);
+    c.unused(pipeline);
+    if c.role.is_none() && c.needs_role {
+        let span = if pipeline.name.span.is_empty() { Span::new(0, 0) } else { pipeline.name.span };
+        c.err(Code::E035, span, "this pipeline starts SageMaker jobs but declares no `role`")
+                .set_help("add `role \"arn:aws:iam::<account>:role/<name>\"` inside the pipeline block");
+    }
+    let has_errors = c.diags.iter().any(Diagnostic::is_error);
+    let checked = Checked {
+        name: pipeline.name.as_plain().unwrap_or_default(),
+        role: c.role.clone(),
+        params: c.params.values().map(|p| p.def.clone()).collect(),
+        policies: c.policies.iter().map(|(k, v)| (k.clone(), v.policy.clone())).collect(),
+        steps,
+        used_outputs: c.used_outputs.clone(),
+    };
+    (if has_errors { None } else { Some(checked) }, c.diags)
+}
+
+struct ParamInfo {
+    def: ParamDef,
+    name_span: Span,
+    ty_span: Span,
+}
+
+struct PolicyInfo {
+    policy: Policy,
+    span: Span,
+}
+
+/// Where a step sits: the `when` and `parallel` blocks around it, innermost last.
+#[derive(Clone, Debug, PartialEq)]
+struct Enclosing {
+    step: String,
+    span: Span,
+    parallel: bool,
+    branch: usize,
+}
+
+struct StepInfo {
+    kind: ast::StepKind,
+    span: Span,
+    order: usize,
+    enclosing: Vec<Enclosing>,
+    outputs: IndexMap<String, (Ty, Span)>,
+}
+
+#[derive(Default)]
+struct Checker {
+    diags: Vec<Diagnostic>,
+    role: Option<String>,
+    needs_role: bool,
+    params: IndexMap<String, ParamInfo>,
+    policies: IndexMap<String, PolicyInfo>,
+    steps: HashMap<String, StepInfo>,
+    /// Steps that have certainly finished at the current point of the walk.
+    ran: HashSet<String>,
+    current: Option<(String, usize, Vec<Enclosing>)>,
+    used_params: HashSet<String>,
+    used_policies: HashSet<String>,
+    used_outputs: IndexMap<String, Vec<String>>,
+    /// Facts later steps need about earlier ones.
+    images: HashMap<String, Val>,
+    files: HashMap<(String, String), PropertyFile>,
+}
+
+impl Checker {
+    fn err(&mut self, code: Code, span: Span, msg: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::new(code, span, msg));
+        self.diags.last_mut().expect("just pushed")
+    }
+
+    fn declarations(&mut self, p: &ast::Pipeline) {
+        for item in &p.items {
+            match item {
+                Item::Param(param) => self.param(param),
+                Item::Retry(r) => self.policy(r),
+                Item::Setting(s) => self.setting(s),
+                Item::Schedule(_) | Item::Step(_) => {}
+            }
+        }
+        for item in &p.items {
+            if let Item::Schedule(s) = item {
+                self.schedule(s);
+            }
+        }
+    }
+
+    fn setting(&mut self, s: &ast::Prop) {
+        let PropValue::Expr(e) = &s.value else { return };
+        let Some(text) = self.literal_string(e) else { return };
+        match s.key.name.as_str() {
+            "role" => {
+                if self.role.is_some() {
+                    self.err(Code::E032, s.key.span, "`role` is set twice");
+                } else if !text.starts_with("arn:") {
+                    self.err(Code::E033, e.span, "`role` must be an IAM role ARN (`arn:aws:iam::<account>:role/<name>`)");
+                } else {
+                    self.role = Some(text);
+                }
+            }
+            // `cache_table` names the DynamoDB table that step caching will use.
+            _ => {}
+        }
+    }
+
+    fn param(&mut self, p: &ast::Param) {
+        if let Some(prev) = self.params.get(&p.name.name) {
+            let first = prev.name_span;
+            self.err(Code::E011, p.name.span, format!("parameter `{}` is declared twice", p.name.name))
+                .secondary
+                .push(crate::diagnostics::Label { span: first, message: "first declared here".into() });
+            return;
+        }
+        let ty = match Ty::from_name(&p.ty.name) {
+            Some(t) => t,
+            None => {
+                let d = self.err(Code::E034, p.ty.span, format!("unknown type `{}`", p.ty.name));
+                let guess = crate::diagnostics::did_you_mean(&p.ty.name, ["string", "int", "float", "bool"]);
+                d.help = Some(match guess {
+                    Some(g) => format!("did you mean `{g}`?"),
+                    None => "parameter types are `string`, `int`, `float` and `bool`".into(),
+                });
+                if let Some(g) = guess {
+                    d.fix = Some(crate::diagnostics::Fix { message: format!("use `{g}`"), span: p.ty.span, replacement: g.into() });
+                }
+                Ty::Error
+            }
+        };
+        let default = p.default.as_ref().and_then(|e| {
+            let v = literal_json(e, ty);
+            if v.is_none() && ty != Ty::Error {
+                let found = literal_kind(e);
+                self.err(Code::E016, e.span, format!("default of `{}` is {found}, but the parameter is declared as {}", p.name.name, ty.name()))
+                    .set_label(format!("this is {found}"))
+                    .add_secondary(p.ty.span, format!("declared as {} here", ty.name()));
+            }
+            v
+        });
+        self.params.insert(
+            p.name.name.clone(),
+            ParamInfo { def: ParamDef { name: p.name.name.clone(), ty, default }, name_span: p.name.span, ty_span: p.ty.span },
+        );
+    }
+
+    fn policy(&mut self, r: &ast::RetryDecl) {
+        if let Some(prev) = self.policies.get(&r.name.name) {
+            let first = prev.span;
+            self.err(Code::E036, r.name.span, format!("retry policy `{}` is declared twice", r.name.name))
+                .add_secondary(first, "first declared here");
+            return;
+        }
+        let set = PropSet::new(self, "retry policy", &r.props, props::RETRY);
+        let mut classes = Vec::new();
+        if let Some(on) = set.one("on") {
+            let items = match &on.value {
+                PropValue::Expr(ast::Expr { kind: ExprKind::List(items), .. }) => items.clone(),
+                PropValue::Expr(e) => vec![e.clone()],
+                _ => vec![],
+            };
+            for item in items {
+                let ExprKind::Ref(parts) = &item.kind else {
+                    self.err(Code::E033, item.span, "expected a retry class such as `step.throttling`");
+                    continue;
+                };
+                let name: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+                let name = name.join(".");
+                match RetryClass::ALL.iter().find(|(n, _)| *n == name) {
+                    Some((_, c)) => classes.push(*c),
+                    None => {
+                        let guess = crate::diagnostics::did_you_mean(&name, RetryClass::ALL.iter().map(|(n, _)| *n));
+                        let d = self.err(Code::E026, item.span, format!("unknown retry class `{name}`"));
+                        d.help = Some(match guess {
+                            Some(g) => format!("did you mean `{g}`?"),
+                            None => "classes: step.service_fault, step.throttling, sagemaker.job_internal_error, sagemaker.capacity_error, sagemaker.resource_limit".into(),
+                        });
+                    }
+                }
+            }
+        } else {
+            self.err(Code::E031, r.name.span, format!("retry policy `{}` has no `on [...]` list of classes", r.name.name));
+        }
+        let interval = set.one("interval").and_then(|p| self.prop_duration(p));
+        if let (Some(i), Some(p)) = (interval, set.one("interval")) {
+            if i == 0 || i > 43_200 {
+                self.err(Code::E043, p.value.span(p.span), "`interval` must be between 1s and 12h");
+            }
+        }
+        let backoff = set.one("backoff").and_then(|p| {
+            let PropValue::Expr(e) = &p.value else { return None };
+            let v = match e.kind {
+                ExprKind::Float(f) => f,
+                ExprKind::Int(i) => i as f64,
+                _ => {
+                    self.err(Code::E033, e.span, "`backoff` takes a number such as 2.0");
+                    return None;
+                }
+            };
+            if v < 1.0 {
+                self.err(Code::E024, e.span, format!("`backoff` is {v}, but must be at least 1.0"))
+                    .set_fix("use 1.0", e.span, "1.0");
+            }
+            Some(v)
+        });
+        let max_attempts = set.one("max_attempts").and_then(|p| {
+            let n = self.prop_int(p)?;
+            if !(1..=20).contains(&n) {
+                self.err(Code::E022, p.value.span(p.span), format!("`max_attempts` is {n}, but must be between 1 and 20"));
+            }
+            Some(n.clamp(0, 20) as u32)
+        });
+        let expire = set.one("expire_after").and_then(|p| {
+            let s = self.prop_duration(p)?;
+            if s == 0 || s > 14_400 * 60 {
+                self.err(Code::E023, p.value.span(p.span), format!("`expire_after` is {} minutes, but must be between 1 and 14,400", s / 60));
+            }
+            Some(s)
+        });
+        if let (Some(a), Some(b)) = (set.one("max_attempts"), set.one("expire_after")) {
+            self.err(Code::E021, b.key.span, "a retry policy sets either `max_attempts` or `expire_after`, not both")
+                .add_secondary(a.key.span, "`max_attempts` set here")
+                .set_help("keep one of the two bounds");
+        }
+        self.policies.insert(
+            r.name.name.clone(),
+            PolicyInfo {
+                policy: Policy {
+                    name: r.name.name.clone(),
+                    classes,
+                    interval_seconds: interval.unwrap_or(1).max(1),
+                    backoff: backoff.unwrap_or(2.0).max(1.0),
+                    max_attempts: if expire.is_some() { None } else { Some(max_attempts.unwrap_or(5)) },
+                    expire_after_seconds: expire,
+                },
+                span: r.name.span,
+            },
+        );
+    }
+
+    fn schedule(&mut self, s: &ast::Schedule) {
+        for b in &s.bindings {
+            let Some(param) = self.params.get(&b.key.name) else {
+                let names: Vec<&str> = self.params.keys().map(String::as_str).collect();
+                let guess = crate::diagnostics::did_you_mean(&b.key.name, names).map(str::to_string);
+                let d = self.err(Code::E012, b.key.span, format!("the schedule sets `{}`, which is not a parameter", b.key.name));
+                if let Some(g) = guess {
+                    d.help = Some(format!("did you mean `{g}`?"));
+                }
+                continue;
+            };
+            let ty = param.def.ty;
+            match &b.value.kind {
+                ExprKind::Call { name, args } => {
+                    if !matches!(name.name.as_str(), "yesterday" | "today") || !args.is_empty() {
+                        let guess = crate::diagnostics::did_you_mean(&name.name, ["yesterday", "today"]);
+                        let d = self.err(Code::E044, name.span, format!("unknown function `{}`", name.name));
+                        if let Some(g) = guess {
+                            d.help = Some(format!("did you mean `{g}()`?"));
+                        }
+                    } else if ty != Ty::String && ty != Ty::Error {
+                        self.err(Code::E017, b.value.span, format!("`{}()` is a date string, but `{}` is {}", name.name, b.key.name, ty.name()));
+                    }
+                }
+                _ => {
+                    if literal_json(&b.value, ty).is_none() {
+                        self.err(Code::E016, b.value.span, format!("`{}` is declared as {}", b.key.name, ty.name()));
+                    }
+                }
+            }
+        }
+        self.err(Code::W002, s.expr.span, "the schedule is checked but not emitted yet")
+                .set_help("start executions with an EventBridge rule of your own for now");
+    }
+
+    /// Register every step before the walk, so references can tell "unknown" from "later".
+    fn collect_steps(&mut self, p: &ast::Pipeline) {
+        let mut order = 0;
+        for item in &p.items {
+            if let Item::Step(s) = item {
+                self.collect_step(s, &[], &mut order);
+            }
+        }
+    }
+
+    fn collect_step(&mut self, s: &ast::Step, enclosing: &[Enclosing], order: &mut usize) {
+        *order += 1;
+        if let Some(prev) = self.steps.get(&s.name.name) {
+            let first = prev.span;
+            self.err(Code::E010, s.name.span, format!("step `{}` is defined twice", s.name.name))
+                .add_secondary(first, "first defined here")
+                .set_help("step names become state names, which must be unique in the whole state machine");
+        } else {
+            let outputs = steps::declared_outputs(s);
+            self.steps.insert(
+                s.name.name.clone(),
+                StepInfo { kind: s.kind, span: s.name.span, order: *order, enclosing: enclosing.to_vec(), outputs },
+            );
+        }
+        let mut inner = |c: &mut Checker, steps: &[ast::Step], parallel: bool, branch: usize| {
+            let mut enc = enclosing.to_vec();
+            enc.push(Enclosing { step: s.name.name.clone(), span: s.name.span, parallel, branch });
+            for st in steps {
+                c.collect_step(st, &enc, order);
+            }
+        };
+        match &s.body {
+            ast::StepBody::When(w) => {
+                inner(self, &w.then.steps, false, 0);
+                if let Some(o) = &w.otherwise {
+                    inner(self, &o.steps, false, 1);
+                }
+            }
+            ast::StepBody::Parallel(branches) => {
+                for (n, b) in branches.iter().enumerate() {
+                    inner(self, &b.block.steps, true, n);
+                }
+            }
+            ast::StepBody::Props(_) => {}
+        }
+    }
+
+    /// Check a sequence of steps in execution order.
+    fn block(&mut self, steps: &[&ast::Step], enclosing: &[Enclosing]) -> Vec<StepDef> {
+        let mut out = Vec::new();
+        for s in steps {
+            let order = self.steps.get(&s.name.name).map(|i| i.order).unwrap_or(usize::MAX);
+            let saved = self.current.replace((s.name.name.clone(), order, enclosing.to_vec()));
+            if let Some(def) = self.step(s, enclosing) {
+                out.push(def);
+            }
+            self.current = saved;
+            self.ran.insert(s.name.name.clone());
+        }
+        out
+    }
+
+    fn unused(&mut self, p: &ast::Pipeline) {
+        for item in &p.items {
+            match item {
+                Item::Param(param) if !self.used_params.contains(&param.name.name) => {
+                    if self.params.get(&param.name.name).is_some_and(|i| i.name_span == param.name.span) {
+                        self.err(Code::W003, param.name.span, format!("parameter `{}` is never used", param.name.name));
+                    }
+                }
+                Item::Retry(r) if !self.used_policies.contains(&r.name.name) => {
+                    self.err(Code::W004, r.name.span, format!("retry policy `{}` is never used", r.name.name));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn literal_string(&mut self, e: &ast::Expr) -> Option<String> {
+        match &e.kind {
+            ExprKind::Str(s) => match s.as_plain() {
+                Some(t) => Some(t),
+                None => {
+                    self.err(Code::E018, e.span, "interpolation is not allowed here: write the text literally");
+                    None
+                }
+            },
+            ExprKind::Error => None,
+            _ => {
+                let found = literal_kind(e);
+                self.err(Code::E033, e.span, format!("expected a string, found {found}"));
+                None
+            }
+        }
+    }
+}
+
+/// A literal as JSON of the given type (ints widen to floats), or `None` when it does not fit.
+fn literal_json(e: &ast::Expr, ty: Ty) -> Option<serde_json::Value> {
+    use serde_json::Value as J;
+    Some(match (&e.kind, ty) {
+        (ExprKind::Str(s), Ty::String | Ty::Error) => J::String(s.as_plain()?),
+        (ExprKind::Int(i), Ty::Int | Ty::Error) => J::from(*i),
+        (ExprKind::Int(i), Ty::Float) => J::from(*i as f64),
+        (ExprKind::Float(f), Ty::Float | Ty::Error) => J::from(*f),
+        (ExprKind::Bool(b), Ty::Bool | Ty::Error) => J::Bool(*b),
+        _ => return None,
+    })
+}
+
+fn literal_kind(e: &ast::Expr) -> &'static str {
+    match &e.kind {
+        ExprKind::Str(_) => "a string",
+        ExprKind::Int(_) => "an int",
+        ExprKind::Float(_) => "a float",
+        ExprKind::Bool(_) => "a bool",
+        ExprKind::Duration(_) => "a duration",
+        ExprKind::List(_) => "a list",
+        ExprKind::Ref(_) => "a reference",
+        ExprKind::Json { .. } => "a json(...) value",
+        ExprKind::Call { .. } => "a function call",
+        _ => "an expression",
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+//! The command line: argument parsing (clap) and I/O. Exit codes are decided here and only
+//! here: 0 ok, 1 diagnostics with errors, 2 usage or I/O error.
+
+mod output;
+
+use crate::diagnostics::{Code, Diagnostic, SourceFile};
+use crate::{asl, driver};
+use clap::{Parser, Subcommand, ValueEnum};
+use output::Reporter;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "aslc", version, about = "Compile ML pipelines (.sfn) to AWS Step Functions ASL, and validate ASL documents")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    /// Rendered for a terminal.
+    Human,
+    /// One JSON report (schemas/diagnostics.schema.json).
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile pipeline sources to `<stem>.asl.json` and `<stem>.lineage.json`.
+    Compile {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output directory (default: next to each source).
+        #[arg(short, long)]
+        out_dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Check pipeline sources without writing anything.
+    Check {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Validate ASL documents (`-` reads standard input).
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Validate as an EXPRESS state machine: `.sync` and `.waitForTaskToken` are errors.
+        #[arg(long)]
+        express: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Explain a diagnostic code, or list all codes.
+    Explain {
+        code: Option<String>,
+    },
+}
+
+/// Run the CLI on the process arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Compile { files, out_dir, format } => compile(&files, out_dir.as_deref(), format),
+        Command::Check { files, format } => check(&files, format),
+        Command::Validate { files, express, format } => validate(&files, &asl::Options { express }, format),
+        Command::Explain { code } => explain(code.as_deref()),
+    }
+}
+
+/// The outcome of a run, folded into an exit code at the end.
+#[derive(Default)]
+struct Outcome {
+    errors: bool,
+    io_error: bool,
+}
+
+impl Outcome {
+    fn exit(&self) -> ExitCode {
+        ExitCode::from(if self.io_error { 2 } else if self.errors { 1 } else { 0 })
+    }
+}
+
+fn read(path: &Path) -> std::io::Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+/// Read and decode each file, reporting I/O errors; `f` handles the text.
+fn each_file(files: &[PathBuf], limit: usize, reporter: &mut Reporter, outcome: &mut Outcome, mut f: impl FnMut(&Path, &str, &mut Reporter, &mut Outcome)) {
+    for path in files {
+        let name = path.display().to_string();
+        let bytes = match read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: cannot read {name}: {e}");
+                outcome.io_error = true;
+                continue;
+            }
+        };
+        match driver::decode(&bytes, limit) {
+            Ok(text) => f(path, text, reporter, outcome),
+            Err(d) => {
+                outcome.errors = true;
+                let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).replace('\0', " ");
+                reporter.file(&SourceFile { name: &name, text: &shown }, vec![d]);
+            }
+        }
+    }
+}
+
+fn check(files: &[PathBuf], format: Format) -> ExitCode {
+    let mut reporter = Reporter::new(format);
+    let mut outcome = Outcome::default();
+    each_file(files, driver::MAX_SOURCE_BYTES, &mut reporter, &mut outcome, |path, text, reporter, outcome| {
+        let (_, diags) = driver::check_source(text);
+        outcome.errors |= diags.iter().any(Diagnostic::is_error);
+        reporter.file(&SourceFile { name: &path.display().to_string(), text }, diags);
+    });
+    reporter.finish();
+    outcome.exit()
+}
+
+fn compile(files: &[PathBuf], out_dir: Option<&Path>, format: Format) -> ExitCode {
+    let mut reporter = Reporter::new(format);
+    let mut outcome = Outcome::default();
+    each_file(files, driver::MAX_SOURCE_BYTES, &mut reporter, &mut outcome, |path, text, reporter, outcome| {
+        let name = path.display().to_string();
+        let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| name.clone());
+        let compiled = driver::compile_source(text, &source_name);
+        outcome.errors |= compiled.diagnostics.iter().any(Diagnostic::is_error);
+        if let (Some(asl), Some(lineage)) = (&compiled.asl, &compiled.lineage) {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "pipeline".into());
+            let dir = out_dir.map(Path::to_path_buf).unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+            let targets = [(dir.join(format!("{stem}.asl.json")), asl), (dir.join(format!("{stem}.lineage.json")), lineage)];
+            match output::write_all_atomically(&targets) {
+                Ok(()) => {
+                    if format == Format::Human {
+                        for (p, _) in &targets {
+                            eprintln!("wrote {}", p.display());
+                        }
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the output of {name}: {e}");
+                    outcome.io_error = true;
+                }
+            }
+        }
+        reporter.file(&SourceFile { name: &name, text }, compiled.diagnostics);
+    });
+    reporter.finish();
+    outcome.exit()
+}
+
+fn validate(files: &[PathBuf], options: &asl::Options, format: Format) -> ExitCode {
+    let mut reporter = Reporter::new(format);
+    let mut outcome = Outcome::default();
+    // Larger than any definition AWS accepts, so the size rule reports it instead of a refusal.
+    let limit = 256 << 20;
+    each_file(files, limit, &mut reporter, &mut outcome, |path, text, reporter, outcome| {
+        let diags = asl::validate(text, options);
+        outcome.errors |= diags.iter().any(Diagnostic::is_error);
+        let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() };
+        reporter.file(&SourceFile { name: &name, text }, diags);
+    });
+    reporter.finish();
+    outcome.exit()
+}
+
+fn explain(code: Option<&str>) -> ExitCode {
+    let Some(code) = code else {
+        for c in Code::ALL {
+            println!("{}  {}", c.as_str(), c.title());
+        }
+        return ExitCode::SUCCESS;
+    };
+    match Code::parse(code) {
+        Some(c) => {
+            println!("{}: {}\n\n{}", c.as_str(), c.title(), c.explanation());
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: unknown code `{code}`; `aslc explain` lists them all");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Renderers of [`Diagnostic`]: the terminal (miette) and a stable JSON report.
+
+use super::{Diagnostic, LineCol, LineIndex, Severity, SourceFile, Span};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use serde::Serialize;
+use std::fmt;
+
+/// Render diagnostics for a terminal. `color` picks the themed or the plain renderer, so tests
+/// and pipes get stable text.
+pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let source = NamedText {
+        name: file.name,
+        text: file.text,
+    };
+    let mut out = String::new();
+    for d in diagnostics {
+        let shown = Shown {
+            d,
+            source: &source,
+            text_len: file.text.len(),
+        };
+        // Writing into a String cannot fail; a miette error here would be a renderer bug, and
+        // the plain line below still tells the user what is wrong.
+        if handler.render_report(&mut out, &shown).is_err() {
+            out.push_str(&format!("{}[{}]: {}\n", severity_word(d.severity()), d.code.as_str(), d.message));
+        }
+    }
+    out
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+struct NamedText<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for NamedText<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let c = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            c.data(),
+            *c.span(),
+            c.line(),
+            c.column(),
+            c.line_count(),
+        )))
+    }
+}
+
+struct Shown<'a> {
+    d: &'a Diagnostic,
+    source: &'a NamedText<'a>,
+    text_len: usize,
+}
+
+impl Shown<'_> {
+    fn source_span(&self, span: Span) -> SourceSpan {
+        let start = (span.start as usize).min(self.text_len);
+        let end = (span.end as usize).min(self.text_len);
+        (start, end - start).into()
+    }
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.d, f)
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.d.message)?;
+        if let Some(p) = &self.d.pointer {
+            write!(f, " (at {})", if p.is_empty() { "/" } else { p })?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl miette::Diagnostic for Shown<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.d.code.as_str()))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity() {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        match (&self.d.help, &self.d.fix) {
+            (Some(h), _) => Some(Box::new(h)),
+            (None, Some(fix)) => Some(Box::new(&fix.message)),
+            _ => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.d.label.clone().unwrap_or_else(|| self.d.code.title().to_string())),
+            self.source_span(self.d.span),
+        );
+        let secondary = self
+            .d
+            .secondary
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), self.source_span(l.span)));
+        Some(Box::new(std::iter::once(primary).chain(secondary)))
+    }
+}
+
+/// The `--format json` report: one document for all files of a run. Its shape is described by
+/// `schemas/diagnostics.schema.json` and only grows by new optional fields.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub version: u32,
+    pub files: Vec<JsonFile<'a>>,
+    pub summary: Summary,
+}
+
+#[derive(Serialize)]
+pub struct JsonFile<'a> {
+    pub path: &'a str,
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize, Default)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    code: &'static str,
+    severity: Severity,
+    title: &'static str,
+    message: &'a str,
+    span: Span,
+    start: LineCol,
+    end: LineCol,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+    labels: Vec<JsonLabel<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    message: &'a str,
+    span: Span,
+    start: LineCol,
+    end: LineCol,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    span: Span,
+    replacement: &'a str,
+}
+
+impl<'a> JsonReport<'a> {
+    pub fn new() -> JsonReport<'a> {
+        JsonReport {
+            version: 1,
+            files: Vec::new(),
+            summary: Summary::default(),
+        }
+    }
+
+    pub fn add(&mut self, file: &SourceFile<'a>, diagnostics: &'a [Diagnostic]) {
+        let index = LineIndex::new(file.text);
+        let diagnostics = diagnostics
+            .iter()
+            .map(|d| {
+                match d.severity() {
+                    Severity::Error => self.summary.errors += 1,
+                    Severity::Warning => self.summary.warnings += 1,
+                }
+                JsonDiagnostic {
+                    code: d.code.as_str(),
+                    severity: d.severity(),
+                    title: d.code.title(),
+                    message: &d.message,
+                    span: d.span,
+                    start: index.line_col(d.span.start),
+                    end: index.line_col(d.span.end),
+                    pointer: d.pointer.as_deref(),
+                    labels: d
+                        .secondary
+                        .iter()
+                        .map(|l| JsonLabel {
+                            message: &l.message,
+                            span: l.span,
+                            start: index.line_col(l.span.start),
+                            end: index.line_col(l.span.end),
+                        })
+                        .collect(),
+                    help: d.help.as_deref(),
+                    fix: d.fix.as_ref().map(|f| JsonFix {
+                        message: &f.message,
+                        span: f.span,
+                        replacement: &f.replacement,
+                    }),
+                }
+            })
+            .collect();
+        self.files.push(JsonFile {
+            path: file.name,
+            diagnostics,
+        });
+    }
+}
+
+impl Default for JsonReport<'_> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Render one file's diagnostics as a JSON report (convenience for tests and single files).
+pub fn render_json(file: &SourceFile, diagnostics: &[Diagnostic]) -> String {
+    let mut report = JsonReport::new();
+    report.add(file, diagnostics);
+    serde_json::to_string_pretty(&report).unwrap_or_default()
+}

@@ -1,0 +1,16 @@
+//! aslc: a compiler from a compact ML pipeline language (`.sfn`) to AWS Step Functions ASL, and a
+//! validator for any ASL document.
+//!
+//! The phases are modules with one entry function each, and data flows one way:
+//! text → [`syntax::parse`] → AST → [`check::check`] → checked pipeline → [`lower::lower`] →
+//! ASL model → JSON, which [`asl::validate`] checks before it is written; [`lineage::sidecar`]
+//! derives the static lineage graph. Every phase reports [`diagnostics::Diagnostic`]s.
+
+pub mod diagnostics;
+pub mod asl;
+pub mod check;
+pub mod cli;
+pub mod lower;
+pub mod driver;
+pub mod lineage;
+pub mod syntax;

@@ -1,0 +1,338 @@
+//! Phase 5: the static lineage graph the compiler knows, written as `X.lineage.json`.
+//!
+//! Step Functions records no ML lineage by itself. The sidecar records, for every edge, the ASL
+//! state that realises it, so a provenance question ("which dataset produced this model?") can
+//! be answered offline. Schema: `schemas/lineage.schema.json`; documented in README.md.
+
+use crate::check::{Checked, Cond, FileRead, Operand, StepDef, StepIr, TPart, Val};
+use serde::Serialize;
+use serde_json::Value as Json;
+use std::collections::HashMap;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize, Debug)]
+pub struct Sidecar {
+    pub version: u32,
+    pub pipeline: String,
+    pub source: String,
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Node {
+    pub id: String,
+    pub kind: &'static str,
+    /// Step nodes: the step kind; S3 nodes: `dataset`, `model_artifacts` or `property_file`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// S3 nodes: the URI with `{Param}` / `{Step.output}` placeholders resolved per execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+    /// Step nodes: the state that runs it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Where the value is kept in the execution's state data, when it is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_path: Option<String>,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub attributes: serde_json::Map<String, Json>,
+}
+
+#[derive(Serialize, Debug, PartialEq)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    /// A SageMaker association type: ContributedTo, Produced, AssociatedWith.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The ASL state whose execution establishes the edge.
+    pub state: String,
+}
+
+impl Sidecar {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+/// Build the sidecar for a checked pipeline.
+pub fn sidecar(c: &Checked, source: &str) -> Sidecar {
+    let mut g = Graph::default();
+    for p in &c.params {
+        let mut attributes = serde_json::Map::new();
+        attributes.insert("type".into(), Json::String(p.ty.name().into()));
+        if let Some(d) = &p.default {
+            attributes.insert("default".into(), d.clone());
+        }
+        g.node(Node { id: format!("param:{}", p.name), kind: "parameter", detail: None, uri: None, state: None, state_path: Some(crate::check::param_path(&p.name)), attributes });
+    }
+    g.steps(&c.steps);
+    Sidecar { version: VERSION, pipeline: c.name.clone(), source: source.to_string(), nodes: g.nodes, edges: g.edges }
+}
+
+#[derive(Default)]
+struct Graph {
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+    /// State paths and URIs to the node that holds them.
+    by_key: HashMap<String, String>,
+}
+
+/// `{DataDate}` for a parameter, `{Step.output}` for a step output.
+fn placeholder(path: &str) -> String {
+    let p = path.trim_start_matches("$.params.").trim_start_matches("$.steps.");
+    format!("{{{p}}}")
+}
+
+fn uri_of(v: &Val) -> String {
+    match v {
+        Val::Lit(Json::String(s)) => s.clone(),
+        Val::Lit(other) => other.to_string(),
+        Val::Path(p) => placeholder(p),
+        Val::Template(parts) => parts
+            .iter()
+            .map(|p| match p {
+                TPart::Text(t) => t.clone(),
+                TPart::Path(p) => placeholder(p),
+            })
+            .collect(),
+    }
+}
+
+impl Graph {
+    fn node(&mut self, n: Node) -> String {
+        let id = n.id.clone();
+        if !self.nodes.iter().any(|m| m.id == id) {
+            if let Some(p) = &n.state_path {
+                self.by_key.insert(p.clone(), id.clone());
+            }
+            if let Some(u) = &n.uri {
+                self.by_key.entry(u.clone()).or_insert_with(|| id.clone());
+            }
+            self.nodes.push(n);
+        }
+        id
+    }
+
+    fn edge(&mut self, from: &str, to: &str, kind: &'static str, state: &str) {
+        let e = Edge { from: from.into(), to: to.into(), kind, state: state.into() };
+        if !self.edges.contains(&e) {
+            self.edges.push(e);
+        }
+    }
+
+    /// The node a consumed value comes from: a known output, a parameter, or a new S3 location.
+    fn source(&mut self, v: &Val, detail: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Val::Path(p) = v {
+            if let Some(id) = self.by_key.get(p) {
+                return vec![id.clone()];
+            }
+        }
+        if let Val::Template(parts) = v {
+            for p in parts {
+                if let TPart::Path(path) = p {
+                    if path.starts_with("$.steps.") {
+                        if let Some(id) = self.by_key.get(path) {
+                            out.push(id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let uri = uri_of(v);
+        if uri.starts_with("s3://") {
+            let id = match self.by_key.get(&uri) {
+                Some(id) => id.clone(),
+                None => self.node(s3_node(format!("s3:{uri}"), detail, uri.clone(), None)),
+            };
+            out.push(id);
+        }
+        out
+    }
+
+    fn consume(&mut self, step: &str, v: &Val, detail: &str) {
+        for id in self.source(v, detail) {
+            self.edge(&id, &format!("step:{step}"), "ContributedTo", step);
+        }
+        for path in param_paths(v) {
+            let id = format!("param:{}", path.trim_start_matches("$.params."));
+            self.edge(&id, &format!("step:{step}"), "ContributedTo", step);
+        }
+    }
+
+    fn produce(&mut self, step: &str, output: &str, uri: Option<String>, detail: &str) {
+        let path = crate::check::step_path(step, output);
+        let id = self.node(s3_node(format!("s3:{step}.{output}"), detail, uri.unwrap_or_else(|| format!("{{{step}.{output}}}")), Some(path)));
+        self.edge(&format!("step:{step}"), &id, "Produced", step);
+    }
+
+    fn steps(&mut self, steps: &[StepDef]) {
+        for s in steps {
+            self.step(s);
+        }
+    }
+
+    fn step(&mut self, s: &StepDef) {
+        let name = s.name.as_str();
+        let mut attributes = serde_json::Map::new();
+        let id = format!("step:{name}");
+        let state = Some(name.to_string());
+        let kind = s.kind.keyword();
+        match &s.body {
+            StepIr::Processing { image, inputs, outputs, property_files, code, .. } => {
+                attributes.insert("image".into(), Json::String(uri_of(image)));
+                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                for i in inputs {
+                    self.consume(name, &i.value, "dataset");
+                }
+                if let Some(c) = code {
+                    self.consume(name, c, "code");
+                }
+                for o in outputs {
+                    self.produce(name, &o.name, Some(uri_of(&o.value)), "dataset");
+                }
+                for f in property_files {
+                    self.produce(name, &f.name, Some(uri_of(&f.uri)), "property_file");
+                }
+            }
+            StepIr::Training(t) | StepIr::Tuning { training: t, .. } => {
+                attributes.insert("image".into(), Json::String(uri_of(&t.image)));
+                let hp: serde_json::Map<String, Json> = t.hyperparameters.iter().map(|(k, v)| (k.clone(), Json::String(uri_of(v)))).collect();
+                attributes.insert("hyperparameters".into(), Json::Object(hp));
+                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                for c in &t.channels {
+                    self.consume(name, &c.value, "dataset");
+                }
+                for (_, v) in &t.hyperparameters {
+                    for path in param_paths(v) {
+                        self.edge(&format!("param:{}", path.trim_start_matches("$.params.")), &format!("step:{name}"), "ContributedTo", name);
+                    }
+                }
+                let prefix = uri_of(&t.output.value);
+                let artifacts = format!("{}/{{{name}.job_name}}/output/model.tar.gz", prefix.trim_end_matches('/'));
+                self.produce(name, "model_artifacts", Some(artifacts), "model_artifacts");
+            }
+            StepIr::Transform { model, input, output, .. } => {
+                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.edge(&format!("model:{model}"), &format!("step:{name}"), "ContributedTo", name);
+                self.consume(name, &input.value, "dataset");
+                self.produce(name, &output.name, Some(uri_of(&output.value)), "dataset");
+            }
+            StepIr::CreateModel { image, model_data } => {
+                attributes.insert("image".into(), Json::String(uri_of(image)));
+                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.consume(name, model_data, "model_artifacts");
+                let model = self.node(Node { id: format!("model:{name}"), kind: "model", detail: None, uri: None, state: None, state_path: Some(crate::check::step_path(name, "model_arn")), attributes: Default::default() });
+                self.edge(&format!("step:{name}"), &model, "Produced", name);
+            }
+            StepIr::Register { group, approval, model_data, metrics, image, .. } => {
+                attributes.insert("model_package_group".into(), Json::String(uri_of(group)));
+                attributes.insert("approval".into(), Json::String((*approval).into()));
+                attributes.insert("image".into(), Json::String(uri_of(image)));
+                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.consume(name, model_data, "model_artifacts");
+                if let Some(m) = metrics {
+                    self.consume(name, m, "property_file");
+                }
+                let pkg = self.node(Node {
+                    id: format!("model_package:{name}"),
+                    kind: "model_package",
+                    detail: None,
+                    uri: None,
+                    state: None,
+                    state_path: Some(crate::check::step_path(name, "model_package_arn")),
+                    attributes: Default::default(),
+                });
+                self.edge(&format!("step:{name}"), &pkg, "Produced", name);
+            }
+            StepIr::Lambda { function, payload, .. } => {
+                attributes.insert("function".into(), Json::String(uri_of(function)));
+                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                for p in payload {
+                    self.consume(name, &p.value, "dataset");
+                }
+            }
+            StepIr::Callback { message, .. } => {
+                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                for p in message {
+                    self.consume(name, &p.value, "dataset");
+                }
+            }
+            StepIr::Emr { args, .. } => {
+                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                for a in args {
+                    self.consume(name, a, "dataset");
+                }
+            }
+            StepIr::Fail { .. } => {}
+            StepIr::When { reads, cond, then, otherwise } => {
+                self.node(Node { id: id.clone(), kind: "condition", detail: None, uri: None, state, state_path: None, attributes });
+                for r in reads {
+                    self.read(name, r);
+                }
+                for path in cond_paths(cond) {
+                    if let Some(src) = self.by_key.get(&path).cloned() {
+                        self.edge(&src, &id, "ContributedTo", name);
+                    } else if path.starts_with("$.params.") {
+                        self.edge(&format!("param:{}", path.trim_start_matches("$.params.")), &id, "ContributedTo", name);
+                    }
+                }
+                for s in then.iter().chain(otherwise) {
+                    self.step(s);
+                    // The gate decided that these steps ran.
+                    self.edge(&id, &format!("step:{}", s.name), "AssociatedWith", name);
+                }
+            }
+            StepIr::Parallel { branches } => {
+                for b in branches {
+                    self.steps(b);
+                }
+            }
+        }
+    }
+
+    /// A property file read for a condition.
+    fn read(&mut self, when: &str, r: &FileRead) {
+        let file = format!("s3:{}.{}", r.step, r.file);
+        let state = format!("{when}.Read.{}.{}", r.step, r.file);
+        self.edge(&file, &format!("step:{when}"), "ContributedTo", &state);
+    }
+}
+
+fn s3_node(id: String, detail: &str, uri: String, state_path: Option<String>) -> Node {
+    Node { id, kind: "s3", detail: Some(detail.into()), uri: Some(uri), state: None, state_path, attributes: Default::default() }
+}
+
+fn param_paths(v: &Val) -> Vec<String> {
+    match v {
+        Val::Path(p) if p.starts_with("$.params.") => vec![p.clone()],
+        Val::Template(parts) => parts
+            .iter()
+            .filter_map(|p| match p {
+                TPart::Path(p) if p.starts_with("$.params.") => Some(p.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => vec![],
+    }
+}
+
+fn cond_paths(c: &Cond) -> Vec<String> {
+    match c {
+        Cond::And(v) | Cond::Or(v) => v.iter().flat_map(cond_paths).collect(),
+        Cond::Not(x) => cond_paths(x),
+        Cond::Exists(p) | Cond::Matches(p, _) => vec![p.clone()],
+        Cond::Compare { lhs, rhs, .. } => [lhs, rhs]
+            .into_iter()
+            .filter_map(|o| match o {
+                Operand::Path(p) if !p.contains(&format!(".{}.", crate::lower::FILE_CONTENT)) => Some(p.clone()),
+                _ => None,
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,290 @@
+//! The syntax tree of a pipeline source. Every node carries the byte span it was read from.
+//!
+//! Step bodies are kept as generic properties (`key [label =] value`) rather than one struct per
+//! step kind: the parser stays small and recovers well, and the checker, which knows each kind's
+//! properties, reports unknown or missing ones with a precise span and a "did you mean".
+
+use crate::diagnostics::Span;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pipeline {
+    pub name: StrLit,
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    /// `role "..."`, `cache_table "..."`: pipeline-wide settings.
+    Setting(Prop),
+    Param(Param),
+    Retry(RetryDecl),
+    Schedule(Schedule),
+    Step(Step),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    pub ty: Ident,
+    pub default: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RetryDecl {
+    pub name: Ident,
+    pub props: Vec<Prop>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Schedule {
+    pub expr: StrLit,
+    pub bindings: Vec<Binding>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StepKind {
+    Processing,
+    Training,
+    Tuning,
+    Transform,
+    CreateModel,
+    Register,
+    Lambda,
+    Callback,
+    Emr,
+    Fail,
+    When,
+    Parallel,
+}
+
+impl StepKind {
+    pub const ALL: &'static [(&'static str, StepKind)] = &[
+        ("processing", StepKind::Processing),
+        ("training", StepKind::Training),
+        ("tuning", StepKind::Tuning),
+        ("transform", StepKind::Transform),
+        ("create_model", StepKind::CreateModel),
+        ("register", StepKind::Register),
+        ("lambda", StepKind::Lambda),
+        ("callback", StepKind::Callback),
+        ("emr", StepKind::Emr),
+        ("fail", StepKind::Fail),
+        ("when", StepKind::When),
+        ("parallel", StepKind::Parallel),
+    ];
+
+    pub fn from_keyword(word: &str) -> Option<StepKind> {
+        Self::ALL.iter().find(|(k, _)| *k == word).map(|(_, s)| *s)
+    }
+
+    pub fn keyword(self) -> &'static str {
+        Self::ALL.iter().find(|(_, s)| *s == self).map(|(k, _)| *k).unwrap_or("step")
+    }
+
+    /// Steps that start a SageMaker job named `<prefix>-<uuid>`.
+    pub fn starts_job(self) -> bool {
+        matches!(
+            self,
+            StepKind::Processing | StepKind::Training | StepKind::Tuning | StepKind::Transform | StepKind::CreateModel
+        )
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub kind: StepKind,
+    pub kind_span: Span,
+    pub name: Ident,
+    pub body: StepBody,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepBody {
+    Props(Vec<Prop>),
+    When(When),
+    Parallel(Vec<Branch>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct When {
+    pub cond: Expr,
+    pub then: Block,
+    pub otherwise: Option<Block>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    pub steps: Vec<Step>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Branch {
+    pub name: Option<Ident>,
+    pub block: Block,
+}
+
+/// `key value`, `key label = value`, `key a, b`, `key { k = v, ... }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prop {
+    pub key: Ident,
+    pub label: Option<Ident>,
+    pub value: PropValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PropValue {
+    Expr(Expr),
+    Instance(InstanceSpec),
+    Names(Vec<Ident>),
+    Map(Vec<Binding>),
+}
+
+impl PropValue {
+    pub fn span(&self, fallback: Span) -> Span {
+        match self {
+            PropValue::Expr(e) => e.span,
+            PropValue::Instance(i) => i.span,
+            PropValue::Names(n) => match (n.first(), n.last()) {
+                (Some(a), Some(b)) => a.span.to(b.span),
+                _ => fallback,
+            },
+            PropValue::Map(b) => match (b.first(), b.last()) {
+                (Some(a), Some(z)) => a.span.to(z.span),
+                _ => fallback,
+            },
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceSpec {
+    pub ty: Ident,
+    pub count: Option<(i64, Span)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binding {
+    pub key: Ident,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::And => "and",
+            BinOp::Or => "or",
+        }
+    }
+
+    pub fn is_ordering(self) -> bool {
+        matches!(self, BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Str(StrLit),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// Seconds.
+    Duration(u64),
+    /// `Name` or `Step.output` (or a bare word such as `pending_manual`).
+    Ref(Vec<Ident>),
+    Json {
+        file: Box<Expr>,
+        path: StrLit,
+        ty: Option<Ident>,
+    },
+    Exists(Box<Expr>),
+    Matches {
+        value: Box<Expr>,
+        pattern: StrLit,
+    },
+    Call {
+        name: Ident,
+        args: Vec<Expr>,
+    },
+    /// `output / "file.json"`: a key under an S3 prefix.
+    Join(Box<Expr>, StrLit),
+    Binary {
+        op: BinOp,
+        op_span: Span,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Not(Box<Expr>),
+    List(Vec<Expr>),
+    /// Placeholder left where a syntax error was recovered from.
+    Error,
+}
+
+/// A string literal, split into text and `{...}` interpolations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StrLit {
+    pub parts: Vec<StrPart>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StrPart {
+    Text(String),
+    Interp(Vec<Ident>, Span),
+}
+
+impl StrLit {
+    /// The literal text when there is no interpolation.
+    pub fn as_plain(&self) -> Option<String> {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                StrPart::Text(t) => out.push_str(t),
+                StrPart::Interp(..) => return None,
+            }
+        }
+        Some(out)
+    }
+
+    pub fn is_plain(&self) -> bool {
+        self.parts.iter().all(|p| matches!(p, StrPart::Text(_)))
+    }
+}
