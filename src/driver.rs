@@ -9,16 +9,31 @@ use crate::{check, lineage, lower, syntax};
 pub const MAX_SOURCE_BYTES: usize = 64 << 20;
 
 /// Decode a source file: valid UTF-8 text without NUL bytes, or a diagnostic.
-pub fn decode(bytes: &[u8], limit: usize) -> Result<&str, Diagnostic> {
+pub fn decode(bytes: &[u8], limit: usize) -> Result<&str, Box<Diagnostic>> {
+    let refuse = |at: usize, end: usize, msg: String| {
+        Box::new(Diagnostic::new(Code::E004, Span::new(at, end), msg))
+    };
     if bytes.len() > limit {
-        return Err(Diagnostic::new(Code::E004, Span::new(0, 0), format!("file is {} bytes; the limit is {} bytes", bytes.len(), limit)));
+        return Err(refuse(
+            0,
+            0,
+            format!("file is {} bytes; the limit is {limit} bytes", bytes.len()),
+        ));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
-        Diagnostic::new(Code::E004, Span::new(at, at), format!("file is not valid UTF-8 (invalid byte at offset {at})"))
+        refuse(
+            at,
+            at,
+            format!("file is not valid UTF-8 (invalid byte at offset {at})"),
+        )
     })?;
     if let Some(at) = text.find('\0') {
-        return Err(Diagnostic::new(Code::E004, Span::new(at, at + 1), "file contains a NUL byte: it looks like binary data"));
+        return Err(refuse(
+            at,
+            at + 1,
+            "file contains a NUL byte: it looks like binary data".into(),
+        ));
     }
     Ok(text)
 }
@@ -39,7 +54,18 @@ pub fn check_source(text: &str) -> (Option<check::Checked>, Vec<Diagnostic>) {
     if has_syntax_errors {
         // A broken tree makes for dubious name errors (a step lost to a syntax error looks
         // unknown); keep only what the checker says about the parts that parsed cleanly.
-        diags.extend(check_diags.into_iter().filter(|d| !matches!(d.code, Code::E012 | Code::E013 | Code::E014 | Code::E015 | Code::W003 | Code::W004 | Code::E031)));
+        diags.extend(check_diags.into_iter().filter(|d| {
+            !matches!(
+                d.code,
+                Code::E012
+                    | Code::E013
+                    | Code::E014
+                    | Code::E015
+                    | Code::W003
+                    | Code::W004
+                    | Code::E031
+            )
+        }));
     } else {
         diags.extend(check_diags);
     }
@@ -52,23 +78,52 @@ pub fn check_source(text: &str) -> (Option<check::Checked>, Vec<Diagnostic>) {
 pub fn compile_source(text: &str, source_name: &str) -> Compiled {
     let (checked, mut diagnostics) = check_source(text);
     let Some(checked) = checked else {
-        return Compiled { diagnostics, asl: None, lineage: None };
+        return Compiled {
+            diagnostics,
+            asl: None,
+            lineage: None,
+        };
     };
     let machine = lower::lower(&checked);
     let asl_text = machine.to_json();
-    let problems: Vec<Diagnostic> = asl::validate(&asl_text, &asl::Options::default()).into_iter().filter(Diagnostic::is_error).collect();
+    let problems: Vec<Diagnostic> = asl::validate(&asl_text, &asl::Options::default())
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
     if !problems.is_empty() {
         // Our own output failed our own validator: a compiler bug, not the user's mistake.
         let details: Vec<String> = problems
             .iter()
-            .map(|d| format!("{} {} at {}", d.code.as_str(), d.message, d.pointer.as_deref().unwrap_or("/")))
+            .map(|d| {
+                format!(
+                    "{} {} at {}",
+                    d.code.as_str(),
+                    d.message,
+                    d.pointer.as_deref().unwrap_or("/")
+                )
+            })
             .collect();
         diagnostics.push(
-            Diagnostic::new(Code::E900, Span::new(0, 0), "internal compiler error: the generated ASL does not validate")
-                .with_help(format!("this is a bug in aslc; please report it with the pipeline source.\n{}", details.join("\n"))),
+            Diagnostic::new(
+                Code::E900,
+                Span::new(0, 0),
+                "internal compiler error: the generated ASL does not validate",
+            )
+            .with_help(format!(
+                "this is a bug in aslc; please report it with the pipeline source.\n{}",
+                details.join("\n")
+            )),
         );
-        return Compiled { diagnostics, asl: None, lineage: None };
+        return Compiled {
+            diagnostics,
+            asl: None,
+            lineage: None,
+        };
     }
     let lineage_text = lineage::sidecar(&checked, source_name).to_json();
-    Compiled { diagnostics, asl: Some(asl_text), lineage: Some(lineage_text) }
+    Compiled {
+        diagnostics,
+        asl: Some(asl_text),
+        lineage: Some(lineage_text),
+    }
 }

@@ -6,11 +6,11 @@
 //! ASL model → JSON, which [`asl::validate`] checks before it is written; [`lineage::sidecar`]
 //! derives the static lineage graph. Every phase reports [`diagnostics::Diagnostic`]s.
 
-pub mod diagnostics;
 pub mod asl;
 pub mod check;
 pub mod cli;
-pub mod lower;
+pub mod diagnostics;
 pub mod driver;
 pub mod lineage;
+pub mod lower;
 pub mod syntax;

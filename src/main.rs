@@ -5,7 +5,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Parsing and validation recurse over the input; their depth is bounded, and a large stack
     // keeps even the bounded worst case far from overflowing in debug builds.
-    let worker = std::thread::Builder::new().stack_size(256 << 20).spawn(aslc::cli::main);
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(aslc::cli::main);
     match worker.map(|w| w.join()) {
         Ok(Ok(code)) => code,
         _ => {

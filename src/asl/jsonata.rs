@@ -4,7 +4,10 @@
 /// Check a `{% … %}` string. On error: the message and the byte offset inside `s`.
 pub fn check(s: &str) -> Result<(), (String, usize)> {
     let Some(inner) = s.strip_prefix("{%").and_then(|r| r.strip_suffix("%}")) else {
-        return Err(("a JSONata expression is written `{% ... %}` and must end with `%}`".into(), s.len()));
+        return Err((
+            "a JSONata expression is written `{% ... %}` and must end with `%}`".into(),
+            s.len(),
+        ));
     };
     if inner.trim().is_empty() {
         return Err(("empty JSONata expression".into(), 2));
@@ -19,7 +22,11 @@ pub fn check(s: &str) -> Result<(), (String, usize)> {
                 Some((p, m)) => (p.trim().parse::<usize>().unwrap_or(0), m.to_string()),
                 None => (0, text.clone()),
             };
-            let byte = inner.char_indices().nth(pos).map(|(b, _)| b).unwrap_or(inner.len());
+            let byte = inner
+                .char_indices()
+                .nth(pos)
+                .map(|(b, _)| b)
+                .unwrap_or(inner.len());
             Err((format!("invalid JSONata expression: {msg}"), 2 + byte))
         }
     }
@@ -38,7 +45,14 @@ mod tests {
         ] {
             assert!(super::check(ok).is_ok(), "{ok}: {:?}", super::check(ok));
         }
-        for bad in ["{% $states.input. %}", "{% (1 + %}", "{% 'open %}", "{% 1 2 %}", "{%  %}", "{% $x"] {
+        for bad in [
+            "{% $states.input. %}",
+            "{% (1 + %}",
+            "{% 'open %}",
+            "{% 1 2 %}",
+            "{%  %}",
+            "{% $x",
+        ] {
             assert!(super::check(bad).is_err(), "{bad}");
         }
     }

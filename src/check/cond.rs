@@ -22,26 +22,46 @@ struct Typed {
 impl Checker {
     pub(super) fn condition(&mut self, e: &Expr, reads: &mut Vec<FileRead>) -> Option<Cond> {
         match &e.kind {
-            ExprKind::Binary { op: op @ (BinOp::And | BinOp::Or), lhs, rhs, .. } => {
+            ExprKind::Binary {
+                op: op @ (BinOp::And | BinOp::Or),
+                lhs,
+                rhs,
+                ..
+            } => {
                 let (l, r) = (self.condition(lhs, reads), self.condition(rhs, reads));
                 let (l, r) = (l?, r?);
                 let mut items = Vec::new();
                 for c in [l, r] {
                     match (op, c) {
-                        (BinOp::And, Cond::And(inner)) | (BinOp::Or, Cond::Or(inner)) => items.extend(inner),
+                        (BinOp::And, Cond::And(inner)) | (BinOp::Or, Cond::Or(inner)) => {
+                            items.extend(inner)
+                        }
                         (_, c) => items.push(c),
                     }
                 }
-                Some(if *op == BinOp::And { Cond::And(items) } else { Cond::Or(items) })
+                Some(if *op == BinOp::And {
+                    Cond::And(items)
+                } else {
+                    Cond::Or(items)
+                })
             }
             ExprKind::Not(inner) => Some(Cond::Not(Box::new(self.condition(inner, reads)?))),
-            ExprKind::Binary { op, op_span, lhs, rhs } => self.comparison(*op, *op_span, lhs, rhs, reads),
+            ExprKind::Binary {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            } => self.comparison(*op, *op_span, lhs, rhs, reads),
             ExprKind::Exists(inner) => {
                 let t = self.operand(inner, reads)?;
                 match t.operand {
                     Operand::Path(p) => Some(Cond::Exists(p)),
                     Operand::Lit(_) => {
-                        self.err(Code::E045, inner.span, "`exists(...)` of a literal is always true");
+                        self.err(
+                            Code::E045,
+                            inner.span,
+                            "`exists(...)` of a literal is always true",
+                        );
                         None
                     }
                 }
@@ -54,11 +74,24 @@ impl Checker {
                     return None;
                 }
                 match t.ty {
-                    Ty::Bool => Some(compare(BinOp::Eq, CmpTy::Boolean, t.operand, Operand::Lit(Json::Bool(true)), t.guard)),
+                    Ty::Bool => Some(compare(
+                        BinOp::Eq,
+                        CmpTy::Boolean,
+                        t.operand,
+                        Operand::Lit(Json::Bool(true)),
+                        t.guard,
+                    )),
                     Ty::Error => None,
                     ty => {
-                        self.err(Code::E042, e.span, format!("a condition must be true or false, but this is {}", ty.name()))
-                            .set_help("compare it with something, for example `> 0.5`");
+                        self.err(
+                            Code::E042,
+                            e.span,
+                            format!(
+                                "a condition must be true or false, but this is {}",
+                                ty.name()
+                            ),
+                        )
+                        .set_help("compare it with something, for example `> 0.5`");
                         None
                     }
                 }
@@ -69,13 +102,24 @@ impl Checker {
             }
             ExprKind::Error => None,
             _ => {
-                self.err(Code::E042, e.span, "a condition must be a comparison, `exists(...)`, `matches`, or a bool");
+                self.err(
+                    Code::E042,
+                    e.span,
+                    "a condition must be a comparison, `exists(...)`, `matches`, or a bool",
+                );
                 None
             }
         }
     }
 
-    fn comparison(&mut self, op: BinOp, op_span: Span, lhs: &Expr, rhs: &Expr, reads: &mut Vec<FileRead>) -> Option<Cond> {
+    fn comparison(
+        &mut self,
+        op: BinOp,
+        op_span: Span,
+        lhs: &Expr,
+        rhs: &Expr,
+        reads: &mut Vec<FileRead>,
+    ) -> Option<Cond> {
         let (l, r) = (self.operand(lhs, reads), self.operand(rhs, reads));
         let (l, r) = (l?, r?);
         if let Some(at) = l.untyped_json {
@@ -87,7 +131,11 @@ impl Checker {
             return None;
         }
         if matches!((&l.operand, &r.operand), (Operand::Lit(_), Operand::Lit(_))) {
-            self.err(Code::E045, l.span.to(r.span), "both sides are literals, so this condition is a constant");
+            self.err(
+                Code::E045,
+                l.span.to(r.span),
+                "both sides are literals, so this condition is a constant",
+            );
             return None;
         }
         if l.ty == Ty::Error || r.ty == Ty::Error {
@@ -99,8 +147,12 @@ impl Checker {
             CmpTy::String
         } else if l.ty == Ty::Bool && r.ty == Ty::Bool {
             if op.is_ordering() {
-                self.err(Code::E020, op_span, format!("`{}` cannot order booleans", op.symbol()))
-                    .set_help("booleans only support `==` and `!=`");
+                self.err(
+                    Code::E020,
+                    op_span,
+                    format!("`{}` cannot order booleans", op.symbol()),
+                )
+                .set_help("booleans only support `==` and `!=`");
                 return None;
             }
             CmpTy::Boolean
@@ -112,27 +164,57 @@ impl Checker {
             // Ordering S3 URIs or ARNs is legal but rarely meant; allowed, as Step Functions does.
         }
         let guards = [l.guard, r.guard].into_iter().flatten().collect::<Vec<_>>();
-        Some(Cond::Compare { op, ty, lhs: l.operand, rhs: r.operand, guards: guards.into_iter().map(|g| (g, ty)).collect() })
+        Some(Cond::Compare {
+            op,
+            ty,
+            lhs: l.operand,
+            rhs: r.operand,
+            guards: guards.into_iter().map(|g| (g, ty)).collect(),
+        })
     }
 
     /// E017, with the primary label on the operand whose type is not declared, so the label
     /// sits on what most likely needs changing.
     fn mismatch(&mut self, op: BinOp, l: &Typed, r: &Typed) {
-        let (wrong, right) = if l.decl.is_some() && r.decl.is_none() { (r, l) } else { (l, r) };
-        let msg = format!("cannot compare {} with {} using `{}`", l.ty.name(), r.ty.name(), op.symbol());
+        let (wrong, right) = if l.decl.is_some() && r.decl.is_none() {
+            (r, l)
+        } else {
+            (l, r)
+        };
+        let msg = format!(
+            "cannot compare {} with {} using `{}`",
+            l.ty.name(),
+            r.ty.name(),
+            op.symbol()
+        );
         let d = self.err(Code::E017, wrong.span, msg);
         d.label = Some(format!("this is {}", wrong.ty.name()));
-        d.secondary.push(Label { span: right.span, message: format!("this is {}", right.ty.name()) });
+        d.secondary.push(Label {
+            span: right.span,
+            message: format!("this is {}", right.ty.name()),
+        });
         for t in [wrong, right] {
-            if let Some(decl) = t.decl.filter(|s| !t.span.range().contains(&(s.start as usize))) {
-                d.secondary.push(Label { span: decl, message: format!("declared as {} here", t.ty.name()) });
+            if let Some(decl) = t
+                .decl
+                .filter(|s| !t.span.range().contains(&(s.start as usize)))
+            {
+                d.secondary.push(Label {
+                    span: decl,
+                    message: format!("declared as {} here", t.ty.name()),
+                });
             }
         }
-        d.help = Some("numbers compare with numbers, strings with strings, booleans with booleans".into());
+        d.help = Some(
+            "numbers compare with numbers, strings with strings, booleans with booleans".into(),
+        );
     }
 
     fn untyped_json(&mut self, at: Span, hint: Option<Ty>) {
-        let d = self.err(Code::E019, at, "`json(...)` needs a type: add `as string`, `as int`, `as float` or `as bool`");
+        let d = self.err(
+            Code::E019,
+            at,
+            "`json(...)` needs a type: add `as string`, `as int`, `as float` or `as bool`",
+        );
         let ty = match hint {
             Some(Ty::Int) => Some("int"),
             Some(Ty::Float) => Some("float"),
@@ -141,14 +223,30 @@ impl Checker {
             _ => None,
         };
         if let Some(ty) = ty {
-            d.fix = Some(Fix { message: format!("add `as {ty}`"), span: Span { start: at.end, end: at.end }, replacement: format!(" as {ty}") });
+            d.fix = Some(Fix {
+                message: format!("add `as {ty}`"),
+                span: Span {
+                    start: at.end,
+                    end: at.end,
+                },
+                replacement: format!(" as {ty}"),
+            });
         }
     }
 
-    fn matches(&mut self, value: &Expr, pattern: &StrLit, reads: &mut Vec<FileRead>) -> Option<Cond> {
+    fn matches(
+        &mut self,
+        value: &Expr,
+        pattern: &StrLit,
+        reads: &mut Vec<FileRead>,
+    ) -> Option<Cond> {
         let t = self.operand(value, reads)?;
         let Some(p) = pattern.as_plain() else {
-            self.err(Code::E018, pattern.span, "a `matches` pattern cannot be interpolated");
+            self.err(
+                Code::E018,
+                pattern.span,
+                "a `matches` pattern cannot be interpolated",
+            );
             return None;
         };
         if let Some(at) = t.untyped_json {
@@ -156,7 +254,11 @@ impl Checker {
             return None;
         }
         if !(t.ty.is_string_like() || t.ty == Ty::Error) {
-            self.err(Code::E017, value.span, format!("`matches` needs a string, but this is {}", t.ty.name()));
+            self.err(
+                Code::E017,
+                value.span,
+                format!("`matches` needs a string, but this is {}", t.ty.name()),
+            );
             return None;
         }
         match t.operand {
@@ -169,7 +271,14 @@ impl Checker {
     }
 
     fn operand(&mut self, e: &Expr, reads: &mut Vec<FileRead>) -> Option<Typed> {
-        let lit = |v: Json, ty: Ty| Typed { operand: Operand::Lit(v), ty, span: e.span, decl: None, guard: None, untyped_json: None };
+        let lit = |v: Json, ty: Ty| Typed {
+            operand: Operand::Lit(v),
+            ty,
+            span: e.span,
+            decl: None,
+            guard: None,
+            untyped_json: None,
+        };
         Some(match &e.kind {
             ExprKind::Int(i) => lit(Json::from(*i), Ty::Int),
             ExprKind::Float(f) => lit(Json::from(*f), Ty::Float),
@@ -183,12 +292,21 @@ impl Checker {
             },
             ExprKind::Ref(_) => {
                 let (v, ty, decl) = self.resolve(e)?;
-                let super::Val::Path(path) = v else { return None };
+                let super::Val::Path(path) = v else {
+                    return None;
+                };
                 if ty == Ty::Json || ty == Ty::PropertyFile {
                     self.err(Code::E019, e.span, format!("a {} has no type of its own: read a field with `json({}, \"path\") as T`", ty.name(), "..."));
                     return None;
                 }
-                Typed { operand: Operand::Path(path), ty, span: e.span, decl, guard: None, untyped_json: None }
+                Typed {
+                    operand: Operand::Path(path),
+                    ty,
+                    span: e.span,
+                    decl,
+                    guard: None,
+                    untyped_json: None,
+                }
             }
             ExprKind::Json { file, path, ty } => {
                 let base = self.json_source(file, reads)?;
@@ -205,11 +323,22 @@ impl Checker {
                     },
                     None => (Ty::Error, None, Some(e.span)),
                 };
-                Typed { operand: Operand::Path(full.clone()), ty: ty_, span: e.span, decl, guard: Some(full), untyped_json: untyped }
+                Typed {
+                    operand: Operand::Path(full.clone()),
+                    ty: ty_,
+                    span: e.span,
+                    decl,
+                    guard: Some(full),
+                    untyped_json: untyped,
+                }
             }
             ExprKind::Error => return None,
             _ => {
-                self.err(Code::E042, e.span, "expected a parameter, a step output, a literal or `json(...)`");
+                self.err(
+                    Code::E042,
+                    e.span,
+                    "expected a parameter, a step output, a literal or `json(...)`",
+                );
                 return None;
             }
         })
@@ -218,15 +347,25 @@ impl Checker {
     /// The state path a `json(...)` reads from; property files are read from S3 first.
     fn json_source(&mut self, file: &Expr, reads: &mut Vec<FileRead>) -> Option<String> {
         let (v, ty, _) = self.resolve(file)?;
-        let super::Val::Path(path) = v else { return None };
+        let super::Val::Path(path) = v else {
+            return None;
+        };
         match ty {
             Ty::Json => Some(path),
             Ty::PropertyFile => {
-                let ExprKind::Ref(parts) = &file.kind else { return None };
+                let ExprKind::Ref(parts) = &file.kind else {
+                    return None;
+                };
                 let (step, name) = (parts[0].name.clone(), parts[1].name.clone());
                 let f = self.files.get(&(step.clone(), name.clone()))?.clone();
                 let path = step_path(&step, &name);
-                let read = FileRead { step, file: name, bucket: f.bucket, key: f.key, path: path.clone() };
+                let read = FileRead {
+                    step,
+                    file: name,
+                    bucket: f.bucket,
+                    key: f.key,
+                    path: path.clone(),
+                };
                 if !reads.contains(&read) {
                     reads.push(read);
                 }
@@ -248,7 +387,9 @@ impl Checker {
                 .set_help("write keys separated by dots, with optional [index]: `classification_metrics.auc.value`");
             None
         };
-        let Some(text) = path.as_plain() else { return bad(self, "it cannot be interpolated") };
+        let Some(text) = path.as_plain() else {
+            return bad(self, "it cannot be interpolated");
+        };
         if text.is_empty() {
             return bad(self, "it is empty");
         }
@@ -261,17 +402,30 @@ impl Checker {
             if key.is_empty() {
                 return bad(self, "a key is empty");
             }
-            if key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            if key
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
                 out.push('.');
                 out.push_str(key);
-            } else if key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | ':')) {
+            } else if key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | ':'))
+            {
                 out.push_str(&format!("['{key}']"));
             } else {
-                return bad(self, &format!("`{key}` contains characters that cannot appear in a key"));
+                return bad(
+                    self,
+                    &format!("`{key}` contains characters that cannot appear in a key"),
+                );
             }
             let mut rest = rest;
             while !rest.is_empty() {
-                let Some(close) = rest.find(']') else { return bad(self, "`[` is not closed") };
+                let Some(close) = rest.find(']') else {
+                    return bad(self, "`[` is not closed");
+                };
                 let idx = &rest[1..close];
                 if idx.is_empty() || !idx.chars().all(|c| c.is_ascii_digit()) {
                     return bad(self, &format!("`[{idx}]` is not an array index"));
@@ -288,5 +442,11 @@ impl Checker {
 }
 
 fn compare(op: BinOp, ty: CmpTy, lhs: Operand, rhs: Operand, guard: Option<String>) -> Cond {
-    Cond::Compare { op, ty, lhs, rhs, guards: guard.into_iter().map(|g| (g, ty)).collect() }
+    Cond::Compare {
+        op,
+        ty,
+        lhs,
+        rhs,
+        guards: guard.into_iter().map(|g| (g, ty)).collect(),
+    }
 }

@@ -13,10 +13,10 @@ use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::syntax::ast::{self, ExprKind, Item, PropValue};
 use indexmap::IndexMap;
 pub use model::*;
-pub use refs::{param_path, step_path};
-pub use steps::job_prefix as steps_prefix;
 use props::PropSet;
+pub use refs::{param_path, step_path};
 use std::collections::{HashMap, HashSet};
+pub use steps::job_prefix as steps_prefix;
 
 /// Check a parsed pipeline. The model is `None` when there are errors.
 pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {
@@ -34,16 +34,28 @@ pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {
     let steps = c.block(&top, &[]);
     c.unused(pipeline);
     if c.role.is_none() && c.needs_role {
-        let span = if pipeline.name.span.is_empty() { Span::new(0, 0) } else { pipeline.name.span };
-        c.err(Code::E035, span, "this pipeline starts SageMaker jobs but declares no `role`")
-                .set_help("add `role \"arn:aws:iam::<account>:role/<name>\"` inside the pipeline block");
+        let span = if pipeline.name.span.is_empty() {
+            Span::new(0, 0)
+        } else {
+            pipeline.name.span
+        };
+        c.err(
+            Code::E035,
+            span,
+            "this pipeline starts SageMaker jobs but declares no `role`",
+        )
+        .set_help("add `role \"arn:aws:iam::<account>:role/<name>\"` inside the pipeline block");
     }
     let has_errors = c.diags.iter().any(Diagnostic::is_error);
     let checked = Checked {
         name: pipeline.name.as_plain().unwrap_or_default(),
         role: c.role.clone(),
         params: c.params.values().map(|p| p.def.clone()).collect(),
-        policies: c.policies.iter().map(|(k, v)| (k.clone(), v.policy.clone())).collect(),
+        policies: c
+            .policies
+            .iter()
+            .map(|(k, v)| (k.clone(), v.policy.clone()))
+            .collect(),
         steps,
         used_outputs: c.used_outputs.clone(),
     };
@@ -121,41 +133,62 @@ impl Checker {
 
     fn setting(&mut self, s: &ast::Prop) {
         let PropValue::Expr(e) = &s.value else { return };
-        let Some(text) = self.literal_string(e) else { return };
-        match s.key.name.as_str() {
-            "role" => {
-                if self.role.is_some() {
-                    self.err(Code::E032, s.key.span, "`role` is set twice");
-                } else if !text.starts_with("arn:") {
-                    self.err(Code::E033, e.span, "`role` must be an IAM role ARN (`arn:aws:iam::<account>:role/<name>`)");
-                } else {
-                    self.role = Some(text);
-                }
+        let Some(text) = self.literal_string(e) else {
+            return;
+        };
+        // `cache_table` names the DynamoDB table that step caching will use; nothing reads it yet.
+        if s.key.name == "role" {
+            if self.role.is_some() {
+                self.err(Code::E032, s.key.span, "`role` is set twice");
+            } else if !text.starts_with("arn:") {
+                self.err(
+                    Code::E033,
+                    e.span,
+                    "`role` must be an IAM role ARN (`arn:aws:iam::<account>:role/<name>`)",
+                );
+            } else {
+                self.role = Some(text);
             }
-            // `cache_table` names the DynamoDB table that step caching will use.
-            _ => {}
         }
     }
 
     fn param(&mut self, p: &ast::Param) {
         if let Some(prev) = self.params.get(&p.name.name) {
             let first = prev.name_span;
-            self.err(Code::E011, p.name.span, format!("parameter `{}` is declared twice", p.name.name))
-                .secondary
-                .push(crate::diagnostics::Label { span: first, message: "first declared here".into() });
+            self.err(
+                Code::E011,
+                p.name.span,
+                format!("parameter `{}` is declared twice", p.name.name),
+            )
+            .secondary
+            .push(crate::diagnostics::Label {
+                span: first,
+                message: "first declared here".into(),
+            });
             return;
         }
         let ty = match Ty::from_name(&p.ty.name) {
             Some(t) => t,
             None => {
-                let d = self.err(Code::E034, p.ty.span, format!("unknown type `{}`", p.ty.name));
-                let guess = crate::diagnostics::did_you_mean(&p.ty.name, ["string", "int", "float", "bool"]);
+                let d = self.err(
+                    Code::E034,
+                    p.ty.span,
+                    format!("unknown type `{}`", p.ty.name),
+                );
+                let guess = crate::diagnostics::did_you_mean(
+                    &p.ty.name,
+                    ["string", "int", "float", "bool"],
+                );
                 d.help = Some(match guess {
                     Some(g) => format!("did you mean `{g}`?"),
                     None => "parameter types are `string`, `int`, `float` and `bool`".into(),
                 });
                 if let Some(g) = guess {
-                    d.fix = Some(crate::diagnostics::Fix { message: format!("use `{g}`"), span: p.ty.span, replacement: g.into() });
+                    d.fix = Some(crate::diagnostics::Fix {
+                        message: format!("use `{g}`"),
+                        span: p.ty.span,
+                        replacement: g.into(),
+                    });
                 }
                 Ty::Error
             }
@@ -164,36 +197,63 @@ impl Checker {
             let v = literal_json(e, ty);
             if v.is_none() && ty != Ty::Error {
                 let found = literal_kind(e);
-                self.err(Code::E016, e.span, format!("default of `{}` is {found}, but the parameter is declared as {}", p.name.name, ty.name()))
-                    .set_label(format!("this is {found}"))
-                    .add_secondary(p.ty.span, format!("declared as {} here", ty.name()));
+                self.err(
+                    Code::E016,
+                    e.span,
+                    format!(
+                        "default of `{}` is {found}, but the parameter is declared as {}",
+                        p.name.name,
+                        ty.name()
+                    ),
+                )
+                .set_label(format!("this is {found}"))
+                .add_secondary(p.ty.span, format!("declared as {} here", ty.name()));
             }
             v
         });
         self.params.insert(
             p.name.name.clone(),
-            ParamInfo { def: ParamDef { name: p.name.name.clone(), ty, default }, name_span: p.name.span, ty_span: p.ty.span },
+            ParamInfo {
+                def: ParamDef {
+                    name: p.name.name.clone(),
+                    ty,
+                    default,
+                },
+                name_span: p.name.span,
+                ty_span: p.ty.span,
+            },
         );
     }
 
     fn policy(&mut self, r: &ast::RetryDecl) {
         if let Some(prev) = self.policies.get(&r.name.name) {
             let first = prev.span;
-            self.err(Code::E036, r.name.span, format!("retry policy `{}` is declared twice", r.name.name))
-                .add_secondary(first, "first declared here");
+            self.err(
+                Code::E036,
+                r.name.span,
+                format!("retry policy `{}` is declared twice", r.name.name),
+            )
+            .add_secondary(first, "first declared here");
             return;
         }
         let set = PropSet::new(self, "retry policy", &r.props, props::RETRY);
         let mut classes = Vec::new();
         if let Some(on) = set.one("on") {
             let items = match &on.value {
-                PropValue::Expr(ast::Expr { kind: ExprKind::List(items), .. }) => items.clone(),
+                PropValue::Expr(ast::Expr {
+                    kind: ExprKind::List(items),
+                    ..
+                }) => items.clone(),
                 PropValue::Expr(e) => vec![e.clone()],
                 _ => vec![],
             };
             for item in items {
                 let ExprKind::Ref(parts) = &item.kind else {
-                    self.err(Code::E033, item.span, "expected a retry class such as `step.throttling`");
+                    self.err(
+                        Code::E033,
+                        item.span,
+                        "expected a retry class such as `step.throttling`",
+                    );
                     continue;
                 };
                 let name: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
@@ -201,8 +261,15 @@ impl Checker {
                 match RetryClass::ALL.iter().find(|(n, _)| *n == name) {
                     Some((_, c)) => classes.push(*c),
                     None => {
-                        let guess = crate::diagnostics::did_you_mean(&name, RetryClass::ALL.iter().map(|(n, _)| *n));
-                        let d = self.err(Code::E026, item.span, format!("unknown retry class `{name}`"));
+                        let guess = crate::diagnostics::did_you_mean(
+                            &name,
+                            RetryClass::ALL.iter().map(|(n, _)| *n),
+                        );
+                        let d = self.err(
+                            Code::E026,
+                            item.span,
+                            format!("unknown retry class `{name}`"),
+                        );
                         d.help = Some(match guess {
                             Some(g) => format!("did you mean `{g}`?"),
                             None => "classes: step.service_fault, step.throttling, sagemaker.job_internal_error, sagemaker.capacity_error, sagemaker.resource_limit".into(),
@@ -211,16 +278,29 @@ impl Checker {
                 }
             }
         } else {
-            self.err(Code::E031, r.name.span, format!("retry policy `{}` has no `on [...]` list of classes", r.name.name));
+            self.err(
+                Code::E031,
+                r.name.span,
+                format!(
+                    "retry policy `{}` has no `on [...]` list of classes",
+                    r.name.name
+                ),
+            );
         }
         let interval = set.one("interval").and_then(|p| self.prop_duration(p));
         if let (Some(i), Some(p)) = (interval, set.one("interval")) {
             if i == 0 || i > 43_200 {
-                self.err(Code::E043, p.value.span(p.span), "`interval` must be between 1s and 12h");
+                self.err(
+                    Code::E043,
+                    p.value.span(p.span),
+                    "`interval` must be between 1s and 12h",
+                );
             }
         }
         let backoff = set.one("backoff").and_then(|p| {
-            let PropValue::Expr(e) = &p.value else { return None };
+            let PropValue::Expr(e) = &p.value else {
+                return None;
+            };
             let v = match e.kind {
                 ExprKind::Float(f) => f,
                 ExprKind::Int(i) => i as f64,
@@ -230,29 +310,48 @@ impl Checker {
                 }
             };
             if v < 1.0 {
-                self.err(Code::E024, e.span, format!("`backoff` is {v}, but must be at least 1.0"))
-                    .set_fix("use 1.0", e.span, "1.0");
+                self.err(
+                    Code::E024,
+                    e.span,
+                    format!("`backoff` is {v}, but must be at least 1.0"),
+                )
+                .set_fix("use 1.0", e.span, "1.0");
             }
             Some(v)
         });
         let max_attempts = set.one("max_attempts").and_then(|p| {
             let n = self.prop_int(p)?;
             if !(1..=20).contains(&n) {
-                self.err(Code::E022, p.value.span(p.span), format!("`max_attempts` is {n}, but must be between 1 and 20"));
+                self.err(
+                    Code::E022,
+                    p.value.span(p.span),
+                    format!("`max_attempts` is {n}, but must be between 1 and 20"),
+                );
             }
             Some(n.clamp(0, 20) as u32)
         });
         let expire = set.one("expire_after").and_then(|p| {
             let s = self.prop_duration(p)?;
             if s == 0 || s > 14_400 * 60 {
-                self.err(Code::E023, p.value.span(p.span), format!("`expire_after` is {} minutes, but must be between 1 and 14,400", s / 60));
+                self.err(
+                    Code::E023,
+                    p.value.span(p.span),
+                    format!(
+                        "`expire_after` is {} minutes, but must be between 1 and 14,400",
+                        s / 60
+                    ),
+                );
             }
             Some(s)
         });
         if let (Some(a), Some(b)) = (set.one("max_attempts"), set.one("expire_after")) {
-            self.err(Code::E021, b.key.span, "a retry policy sets either `max_attempts` or `expire_after`, not both")
-                .add_secondary(a.key.span, "`max_attempts` set here")
-                .set_help("keep one of the two bounds");
+            self.err(
+                Code::E021,
+                b.key.span,
+                "a retry policy sets either `max_attempts` or `expire_after`, not both",
+            )
+            .add_secondary(a.key.span, "`max_attempts` set here")
+            .set_help("keep one of the two bounds");
         }
         self.policies.insert(
             r.name.name.clone(),
@@ -262,7 +361,11 @@ impl Checker {
                     classes,
                     interval_seconds: interval.unwrap_or(1).max(1),
                     backoff: backoff.unwrap_or(2.0).max(1.0),
-                    max_attempts: if expire.is_some() { None } else { Some(max_attempts.unwrap_or(5)) },
+                    max_attempts: if expire.is_some() {
+                        None
+                    } else {
+                        Some(max_attempts.unwrap_or(5))
+                    },
                     expire_after_seconds: expire,
                 },
                 span: r.name.span,
@@ -274,8 +377,16 @@ impl Checker {
         for b in &s.bindings {
             let Some(param) = self.params.get(&b.key.name) else {
                 let names: Vec<&str> = self.params.keys().map(String::as_str).collect();
-                let guess = crate::diagnostics::did_you_mean(&b.key.name, names).map(str::to_string);
-                let d = self.err(Code::E012, b.key.span, format!("the schedule sets `{}`, which is not a parameter", b.key.name));
+                let guess =
+                    crate::diagnostics::did_you_mean(&b.key.name, names).map(str::to_string);
+                let d = self.err(
+                    Code::E012,
+                    b.key.span,
+                    format!(
+                        "the schedule sets `{}`, which is not a parameter",
+                        b.key.name
+                    ),
+                );
                 if let Some(g) = guess {
                     d.help = Some(format!("did you mean `{g}`?"));
                 }
@@ -285,24 +396,46 @@ impl Checker {
             match &b.value.kind {
                 ExprKind::Call { name, args } => {
                     if !matches!(name.name.as_str(), "yesterday" | "today") || !args.is_empty() {
-                        let guess = crate::diagnostics::did_you_mean(&name.name, ["yesterday", "today"]);
-                        let d = self.err(Code::E044, name.span, format!("unknown function `{}`", name.name));
+                        let guess =
+                            crate::diagnostics::did_you_mean(&name.name, ["yesterday", "today"]);
+                        let d = self.err(
+                            Code::E044,
+                            name.span,
+                            format!("unknown function `{}`", name.name),
+                        );
                         if let Some(g) = guess {
                             d.help = Some(format!("did you mean `{g}()`?"));
                         }
                     } else if ty != Ty::String && ty != Ty::Error {
-                        self.err(Code::E017, b.value.span, format!("`{}()` is a date string, but `{}` is {}", name.name, b.key.name, ty.name()));
+                        self.err(
+                            Code::E017,
+                            b.value.span,
+                            format!(
+                                "`{}()` is a date string, but `{}` is {}",
+                                name.name,
+                                b.key.name,
+                                ty.name()
+                            ),
+                        );
                     }
                 }
                 _ => {
                     if literal_json(&b.value, ty).is_none() {
-                        self.err(Code::E016, b.value.span, format!("`{}` is declared as {}", b.key.name, ty.name()));
+                        self.err(
+                            Code::E016,
+                            b.value.span,
+                            format!("`{}` is declared as {}", b.key.name, ty.name()),
+                        );
                     }
                 }
             }
         }
-        self.err(Code::W002, s.expr.span, "the schedule is checked but not emitted yet")
-                .set_help("start executions with an EventBridge rule of your own for now");
+        self.err(
+            Code::W002,
+            s.expr.span,
+            "the schedule is checked but not emitted yet",
+        )
+        .set_help("start executions with an EventBridge rule of your own for now");
     }
 
     /// Register every step before the walk, so references can tell "unknown" from "later".
@@ -319,19 +452,36 @@ impl Checker {
         *order += 1;
         if let Some(prev) = self.steps.get(&s.name.name) {
             let first = prev.span;
-            self.err(Code::E010, s.name.span, format!("step `{}` is defined twice", s.name.name))
-                .add_secondary(first, "first defined here")
-                .set_help("step names become state names, which must be unique in the whole state machine");
+            self.err(
+                Code::E010,
+                s.name.span,
+                format!("step `{}` is defined twice", s.name.name),
+            )
+            .add_secondary(first, "first defined here")
+            .set_help(
+                "step names become state names, which must be unique in the whole state machine",
+            );
         } else {
             let outputs = steps::declared_outputs(s);
             self.steps.insert(
                 s.name.name.clone(),
-                StepInfo { kind: s.kind, span: s.name.span, order: *order, enclosing: enclosing.to_vec(), outputs },
+                StepInfo {
+                    kind: s.kind,
+                    span: s.name.span,
+                    order: *order,
+                    enclosing: enclosing.to_vec(),
+                    outputs,
+                },
             );
         }
         let mut inner = |c: &mut Checker, steps: &[ast::Step], parallel: bool, branch: usize| {
             let mut enc = enclosing.to_vec();
-            enc.push(Enclosing { step: s.name.name.clone(), span: s.name.span, parallel, branch });
+            enc.push(Enclosing {
+                step: s.name.name.clone(),
+                span: s.name.span,
+                parallel,
+                branch,
+            });
             for st in steps {
                 c.collect_step(st, &enc, order);
             }
@@ -356,8 +506,14 @@ impl Checker {
     fn block(&mut self, steps: &[&ast::Step], enclosing: &[Enclosing]) -> Vec<StepDef> {
         let mut out = Vec::new();
         for s in steps {
-            let order = self.steps.get(&s.name.name).map(|i| i.order).unwrap_or(usize::MAX);
-            let saved = self.current.replace((s.name.name.clone(), order, enclosing.to_vec()));
+            let order = self
+                .steps
+                .get(&s.name.name)
+                .map(|i| i.order)
+                .unwrap_or(usize::MAX);
+            let saved = self
+                .current
+                .replace((s.name.name.clone(), order, enclosing.to_vec()));
             if let Some(def) = self.step(s, enclosing) {
                 out.push(def);
             }
@@ -368,15 +524,34 @@ impl Checker {
     }
 
     fn unused(&mut self, p: &ast::Pipeline) {
+        // After a misspelt name, "never used" would only repeat the same mistake.
+        let unknown_names = self.diags.iter().any(|d| d.code == Code::E012);
+        let unknown_policies = self.diags.iter().any(|d| d.code == Code::E025);
         for item in &p.items {
             match item {
-                Item::Param(param) if !self.used_params.contains(&param.name.name) => {
-                    if self.params.get(&param.name.name).is_some_and(|i| i.name_span == param.name.span) {
-                        self.err(Code::W003, param.name.span, format!("parameter `{}` is never used", param.name.name));
-                    }
+                // A redeclared parameter is reported as a duplicate, not as unused.
+                Item::Param(param)
+                    if !unknown_names
+                        && !self.used_params.contains(&param.name.name)
+                        && self
+                            .params
+                            .get(&param.name.name)
+                            .is_some_and(|i| i.name_span == param.name.span) =>
+                {
+                    self.err(
+                        Code::W003,
+                        param.name.span,
+                        format!("parameter `{}` is never used", param.name.name),
+                    );
                 }
-                Item::Retry(r) if !self.used_policies.contains(&r.name.name) => {
-                    self.err(Code::W004, r.name.span, format!("retry policy `{}` is never used", r.name.name));
+                Item::Retry(r)
+                    if !unknown_policies && !self.used_policies.contains(&r.name.name) =>
+                {
+                    self.err(
+                        Code::W004,
+                        r.name.span,
+                        format!("retry policy `{}` is never used", r.name.name),
+                    );
                 }
                 _ => {}
             }
@@ -388,14 +563,22 @@ impl Checker {
             ExprKind::Str(s) => match s.as_plain() {
                 Some(t) => Some(t),
                 None => {
-                    self.err(Code::E018, e.span, "interpolation is not allowed here: write the text literally");
+                    self.err(
+                        Code::E018,
+                        e.span,
+                        "interpolation is not allowed here: write the text literally",
+                    );
                     None
                 }
             },
             ExprKind::Error => None,
             _ => {
                 let found = literal_kind(e);
-                self.err(Code::E033, e.span, format!("expected a string, found {found}"));
+                self.err(
+                    Code::E033,
+                    e.span,
+                    format!("expected a string, found {found}"),
+                );
                 None
             }
         }

@@ -102,7 +102,11 @@ impl Val {
 }
 
 pub fn join_key(prefix: &str, suffix: &str) -> String {
-    format!("{}/{}", prefix.trim_end_matches('/'), suffix.trim_start_matches('/'))
+    format!(
+        "{}/{}",
+        prefix.trim_end_matches('/'),
+        suffix.trim_start_matches('/')
+    )
 }
 
 #[derive(Clone, Debug)]

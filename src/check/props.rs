@@ -13,7 +13,13 @@ use Mult::*;
 
 pub type Table = &'static [(&'static str, Mult)];
 
-pub const RETRY: Table = &[("on", One), ("interval", One), ("backoff", One), ("max_attempts", One), ("expire_after", One)];
+pub const RETRY: Table = &[
+    ("on", One),
+    ("interval", One),
+    ("backoff", One),
+    ("max_attempts", One),
+    ("expire_after", One),
+];
 
 const JOB: [(&str, Mult); 6] = [
     ("image", One),
@@ -25,7 +31,12 @@ const JOB: [(&str, Mult); 6] = [
 ];
 
 pub const PROCESSING: Table = &[
-    JOB[0], JOB[1], JOB[2], JOB[3], JOB[4], JOB[5],
+    JOB[0],
+    JOB[1],
+    JOB[2],
+    JOB[3],
+    JOB[4],
+    JOB[5],
     ("cache", One),
     ("code", One),
     ("entrypoint", One),
@@ -36,7 +47,12 @@ pub const PROCESSING: Table = &[
 ];
 
 pub const TRAINING: Table = &[
-    JOB[0], JOB[1], JOB[2], JOB[3], JOB[4], JOB[5],
+    JOB[0],
+    JOB[1],
+    JOB[2],
+    JOB[3],
+    JOB[4],
+    JOB[5],
     ("cache", One),
     ("input_mode", One),
     ("channel", Many),
@@ -45,7 +61,12 @@ pub const TRAINING: Table = &[
 ];
 
 pub const TUNING: Table = &[
-    JOB[0], JOB[1], JOB[2], JOB[3], JOB[4], JOB[5],
+    JOB[0],
+    JOB[1],
+    JOB[2],
+    JOB[3],
+    JOB[4],
+    JOB[5],
     ("cache", One),
     ("input_mode", One),
     ("channel", Many),
@@ -85,11 +106,28 @@ pub const REGISTER: Table = &[
     ("retry", Many),
 ];
 
-pub const LAMBDA: Table = &[("function", One), ("payload", One), ("timeout", One), ("retry", Many)];
+pub const LAMBDA: Table = &[
+    ("function", One),
+    ("payload", One),
+    ("timeout", One),
+    ("retry", Many),
+];
 
-pub const CALLBACK: Table = &[("queue", One), ("message", One), ("timeout", One), ("heartbeat", One), ("retry", Many)];
+pub const CALLBACK: Table = &[
+    ("queue", One),
+    ("message", One),
+    ("timeout", One),
+    ("heartbeat", One),
+    ("retry", Many),
+];
 
-pub const EMR: Table = &[("cluster", One), ("jar", One), ("args", One), ("action_on_failure", One), ("retry", Many)];
+pub const EMR: Table = &[
+    ("cluster", One),
+    ("jar", One),
+    ("args", One),
+    ("action_on_failure", One),
+    ("retry", Many),
+];
 
 pub const FAIL: Table = &[("error", One), ("cause", One)];
 
@@ -106,13 +144,24 @@ impl<'a> PropSet<'a> {
             let key = p.key.name.as_str();
             match table.iter().find(|(k, _)| *k == key) {
                 None => {
-                    let d = c.err(Code::E030, p.key.span, format!("{what} has no property `{key}`"));
+                    let d = c.err(
+                        Code::E030,
+                        p.key.span,
+                        format!("{what} has no property `{key}`"),
+                    );
                     if key == "cache" {
                         d.message = format!("`cache` is not supported on {what}s");
-                        d.help = Some("only processing, training, tuning and transform steps can be cached".into());
+                        d.help = Some(
+                            "only processing, training, tuning and transform steps can be cached"
+                                .into(),
+                        );
                     } else if let Some(g) = did_you_mean(key, table.iter().map(|(k, _)| *k)) {
                         d.help = Some(format!("did you mean `{g}`?"));
-                        d.fix = Some(crate::diagnostics::Fix { message: format!("use `{g}`"), span: p.key.span, replacement: g.into() });
+                        d.fix = Some(crate::diagnostics::Fix {
+                            message: format!("use `{g}`"),
+                            span: p.key.span,
+                            replacement: g.into(),
+                        });
                     } else {
                         let all: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
                         d.help = Some(format!("{what}s take: {}", all.join(", ")));
@@ -121,9 +170,12 @@ impl<'a> PropSet<'a> {
                 Some((_, One)) => {
                     if let Some(prev) = kept.iter().find(|q| q.key.name == key) {
                         let first = prev.key.span;
-                        c.err(Code::E032, p.key.span, format!("`{key}` is set twice")).secondary.push(
-                            crate::diagnostics::Label { span: first, message: "first set here".into() },
-                        );
+                        c.err(Code::E032, p.key.span, format!("`{key}` is set twice"))
+                            .secondary
+                            .push(crate::diagnostics::Label {
+                                span: first,
+                                message: "first set here".into(),
+                            });
                     } else {
                         kept.push(p);
                     }
@@ -139,14 +191,19 @@ impl<'a> PropSet<'a> {
     }
 
     pub fn many(&self, key: &str) -> Vec<&'a Prop> {
-        self.props.iter().copied().filter(|p| p.key.name == key).collect()
+        self.props
+            .iter()
+            .copied()
+            .filter(|p| p.key.name == key)
+            .collect()
     }
 
     /// A required property; reports E031 at the step's name when it is missing.
     pub fn required(&self, c: &mut Checker, key: &str, what: &str, at: Span) -> Option<&'a Prop> {
         let p = self.one(key);
         if p.is_none() {
-            c.err(Code::E031, at, format!("{what} needs `{key}`")).set_label(format!("`{key}` missing"));
+            c.err(Code::E031, at, format!("{what} needs `{key}`"))
+                .set_label(format!("`{key}` missing"));
         }
         p
     }
@@ -161,7 +218,11 @@ fn expr_of(p: &Prop) -> Option<&Expr> {
 
 impl Checker {
     fn wrong(&mut self, e_span: Span, expected: &str, found: &str) {
-        self.err(Code::E033, e_span, format!("expected {expected}, found {found}"));
+        self.err(
+            Code::E033,
+            e_span,
+            format!("expected {expected}, found {found}"),
+        );
     }
 
     pub fn prop_expr<'p>(&mut self, p: &'p Prop, expected: &str) -> Option<&'p Expr> {
@@ -190,7 +251,14 @@ impl Checker {
             ExprKind::Duration(d) => Some(d),
             ExprKind::Error => None,
             _ => {
-                self.err(Code::E033, e.span, format!("expected a duration such as `60s` or `2h`, found {}", super::literal_kind(e)));
+                self.err(
+                    Code::E033,
+                    e.span,
+                    format!(
+                        "expected a duration such as `60s` or `2h`, found {}",
+                        super::literal_kind(e)
+                    ),
+                );
                 None
             }
         }
@@ -207,10 +275,18 @@ impl Checker {
             return Some(*v);
         }
         let names: Vec<&str> = allowed.iter().map(|(k, _)| *k).collect();
-        let d = self.err(Code::E046, e.span, format!("`{}` takes one of: {}", p.key.name, names.join(", ")));
+        let d = self.err(
+            Code::E046,
+            e.span,
+            format!("`{}` takes one of: {}", p.key.name, names.join(", ")),
+        );
         if let Some(g) = did_you_mean(word, names.iter().copied()) {
             d.help = Some(format!("did you mean `{g}`?"));
-            d.fix = Some(crate::diagnostics::Fix { message: format!("use `{g}`"), span: e.span, replacement: g.into() });
+            d.fix = Some(crate::diagnostics::Fix {
+                message: format!("use `{g}`"),
+                span: e.span,
+                replacement: g.into(),
+            });
         }
         None
     }
@@ -219,7 +295,11 @@ impl Checker {
     pub fn prop_strings(&mut self, p: &Prop) -> Option<Vec<String>> {
         let e = self.prop_expr(p, "a list of strings")?;
         let ExprKind::List(items) = &e.kind else {
-            self.wrong(e.span, "a list of strings such as `[\"text/csv\"]`", super::literal_kind(e));
+            self.wrong(
+                e.span,
+                "a list of strings such as `[\"text/csv\"]`",
+                super::literal_kind(e),
+            );
             return None;
         };
         let mut out = Vec::new();
@@ -238,7 +318,11 @@ impl Checker {
                 if ty.is_string_like() || ty == Ty::Error {
                     Some(v)
                 } else {
-                    self.wrong(e.span, "a string", &format!("a reference of type {}", ty.name()));
+                    self.wrong(
+                        e.span,
+                        "a string",
+                        &format!("a reference of type {}", ty.name()),
+                    );
                     None
                 }
             }
@@ -258,9 +342,18 @@ impl Checker {
     /// An S3 location: a literal or interpolated `s3://` string, or a reference to one.
     pub fn s3_val(&mut self, e: &Expr) -> Option<Val> {
         if let ExprKind::Str(s) = &e.kind {
-            let starts_ok = matches!(s.parts.first(), Some(StrPart::Text(t)) if t.starts_with("s3://") && t.len() > 5);
+            let starts_ok = match (s.parts.first(), s.parts.get(1)) {
+                (Some(StrPart::Text(t)), _) if t.starts_with("s3://") && t.len() > 5 => true,
+                // `s3://{Bucket}/...`: the bucket comes from a parameter.
+                (Some(StrPart::Text(t)), Some(StrPart::Interp(..))) => t == "s3://",
+                _ => false,
+            };
             if !starts_ok {
-                self.err(Code::E040, e.span, "an S3 location must start with `s3://` and a bucket name");
+                self.err(
+                    Code::E040,
+                    e.span,
+                    "an S3 location must start with `s3://` and a bucket name",
+                );
                 return None;
             }
             return self.template(s);
@@ -270,7 +363,11 @@ impl Checker {
             return match ty {
                 Ty::S3Uri | Ty::String | Ty::Error => Some(v),
                 _ => {
-                    self.wrong(e.span, "an S3 location", &format!("a reference of type {}", ty.name()));
+                    self.wrong(
+                        e.span,
+                        "an S3 location",
+                        &format!("a reference of type {}", ty.name()),
+                    );
                     None
                 }
             };
@@ -290,18 +387,31 @@ impl Checker {
             match part {
                 StrPart::Text(t) => parts.push(super::TPart::Text(t.clone())),
                 StrPart::Interp(ids, span) => {
-                    let e = Expr { kind: ExprKind::Ref(ids.clone()), span: ids[0].span.to(ids[ids.len() - 1].span) };
+                    let e = Expr {
+                        kind: ExprKind::Ref(ids.clone()),
+                        span: ids[0].span.to(ids[ids.len() - 1].span),
+                    };
                     match self.resolve(&e) {
-                        Some((Val::Path(p), ty, decl)) if ty.is_string_like() || ty == Ty::Error => {
+                        Some((Val::Path(p), ty, decl))
+                            if ty.is_string_like() || ty == Ty::Error =>
+                        {
                             let _ = (span, decl);
                             parts.push(super::TPart::Path(p));
                         }
                         Some((_, ty, decl)) => {
                             ok = false;
-                            let d = self.err(Code::E018, *span, format!("cannot interpolate a value of type {}", ty.name()));
-                            d.help = Some("only strings, S3 URIs and ARNs can be interpolated".into());
+                            let d = self.err(
+                                Code::E018,
+                                *span,
+                                format!("cannot interpolate a value of type {}", ty.name()),
+                            );
+                            d.help =
+                                Some("only strings, S3 URIs and ARNs can be interpolated".into());
                             if let Some(decl) = decl {
-                                d.secondary.push(crate::diagnostics::Label { span: decl, message: format!("declared as {} here", ty.name()) });
+                                d.secondary.push(crate::diagnostics::Label {
+                                    span: decl,
+                                    message: format!("declared as {} here", ty.name()),
+                                });
                             }
                         }
                         None => ok = false,
@@ -309,7 +419,14 @@ impl Checker {
                 }
             }
         }
-        ok.then_some(Val::Template(parts))
+        if !ok {
+            return None;
+        }
+        // `"{Name}"` alone is the value itself, not a formatted string.
+        Some(match parts.as_slice() {
+            [super::TPart::Path(p)] => Val::Path(p.clone()),
+            _ => Val::Template(parts),
+        })
     }
 
     /// Any value for a payload or a map: literals stay literal, references become paths.

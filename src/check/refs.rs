@@ -18,13 +18,19 @@ impl Checker {
     /// Resolve `Name` or `Step.output`. Returns the run-time path, the type, and the span that
     /// declared the type (for "declared as ... here" labels).
     pub fn resolve(&mut self, e: &Expr) -> Option<(Val, Ty, Option<Span>)> {
-        let ExprKind::Ref(parts) = &e.kind else { return None };
+        let ExprKind::Ref(parts) = &e.kind else {
+            return None;
+        };
         let head = &parts[0];
         if let Some(p) = self.params.get(&head.name) {
             let (ty, decl) = (p.def.ty, p.ty_span);
             self.used_params.insert(head.name.clone());
             if parts.len() > 1 {
-                self.err(Code::E013, parts[1].span, format!("parameter `{}` has no fields", head.name));
+                self.err(
+                    Code::E013,
+                    parts[1].span,
+                    format!("parameter `{}` has no fields", head.name),
+                );
                 return None;
             }
             return Some((Val::Path(param_path(&head.name)), ty, Some(decl)));
@@ -34,42 +40,80 @@ impl Checker {
             names.extend(self.steps.keys().map(String::as_str));
             names.sort_unstable();
             let guess = did_you_mean(&head.name, names).map(str::to_string);
-            let d = self.err(Code::E012, head.span, format!("unknown name `{}`", head.name));
+            let d = self.err(
+                Code::E012,
+                head.span,
+                format!("unknown name `{}`", head.name),
+            );
             d.label = Some("not a parameter or a step".into());
             if let Some(g) = guess {
                 d.help = Some(format!("did you mean `{g}`?"));
-                d.fix = Some(crate::diagnostics::Fix { message: format!("use `{g}`"), span: head.span, replacement: g });
+                d.fix = Some(crate::diagnostics::Fix {
+                    message: format!("use `{g}`"),
+                    span: head.span,
+                    replacement: g,
+                });
             }
             return None;
         };
         let outputs: Vec<String> = info.outputs.keys().cloned().collect();
         let step_span = info.span;
         if parts.len() == 1 {
-            let d = self.err(Code::E013, head.span, format!("`{}` is a step; name one of its outputs", head.name));
+            let d = self.err(
+                Code::E013,
+                head.span,
+                format!("`{}` is a step; name one of its outputs", head.name),
+            );
             d.help = Some(if outputs.is_empty() {
                 format!("step `{}` has no outputs", head.name)
             } else {
-                format!("outputs: {}", outputs.iter().map(|o| format!("{}.{o}", head.name)).collect::<Vec<_>>().join(", "))
+                format!(
+                    "outputs: {}",
+                    outputs
+                        .iter()
+                        .map(|o| format!("{}.{o}", head.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             });
             return None;
         }
         let out = &parts[1];
         let Some(&(ty, decl)) = info.outputs.get(&out.name) else {
-            let guess = did_you_mean(&out.name, outputs.iter().map(String::as_str)).map(str::to_string);
-            let d = self.err(Code::E013, out.span, format!("step `{}` has no output `{}`", head.name, out.name));
-            d.secondary.push(crate::diagnostics::Label { span: step_span, message: "step defined here".into() });
+            let guess =
+                did_you_mean(&out.name, outputs.iter().map(String::as_str)).map(str::to_string);
+            let d = self.err(
+                Code::E013,
+                out.span,
+                format!("step `{}` has no output `{}`", head.name, out.name),
+            );
+            d.secondary.push(crate::diagnostics::Label {
+                span: step_span,
+                message: "step defined here".into(),
+            });
             d.help = Some(match &guess {
                 Some(g) => format!("did you mean `{g}`?"),
                 None if outputs.is_empty() => format!("step `{}` has no outputs", head.name),
                 None => format!("outputs: {}", outputs.join(", ")),
             });
             if let Some(g) = guess {
-                d.fix = Some(crate::diagnostics::Fix { message: format!("use `{g}`"), span: out.span, replacement: g });
+                d.fix = Some(crate::diagnostics::Fix {
+                    message: format!("use `{g}`"),
+                    span: out.span,
+                    replacement: g,
+                });
             }
             return None;
         };
         if parts.len() > 2 {
-            self.err(Code::E013, parts[2].span.to(parts[parts.len() - 1].span), format!("`{}.{}` has no fields; use `json(...)` to read inside JSON", head.name, out.name));
+            self.err(
+                Code::E013,
+                parts[2].span.to(parts[parts.len() - 1].span),
+                format!(
+                    "`{}.{}` has no fields; use `json(...)` to read inside JSON",
+                    head.name, out.name
+                ),
+            );
             return None;
         }
         if !self.visible(&head.name, head.span.to(out.span)) {
@@ -92,9 +136,18 @@ impl Checker {
             }
         };
         let Some(info) = self.steps.get(&name.name) else {
-            let names: Vec<&str> = self.steps.iter().filter(|(_, i)| kinds.contains(&i.kind)).map(|(n, _)| n.as_str()).collect();
+            let names: Vec<&str> = self
+                .steps
+                .iter()
+                .filter(|(_, i)| kinds.contains(&i.kind))
+                .map(|(n, _)| n.as_str())
+                .collect();
             let guess = did_you_mean(&name.name, names).map(str::to_string);
-            let d = self.err(Code::E012, name.span, format!("unknown step `{}`", name.name));
+            let d = self.err(
+                Code::E012,
+                name.span,
+                format!("unknown step `{}`", name.name),
+            );
             if let Some(g) = guess {
                 d.help = Some(format!("did you mean `{g}`?"));
             }
@@ -103,8 +156,12 @@ impl Checker {
         if !kinds.contains(&info.kind) {
             let kind = info.kind.keyword();
             let span = info.span;
-            self.err(Code::E037, name.span, format!("`{}` is a {kind} step, but this needs {what}", name.name))
-                .add_secondary(span, "defined here");
+            self.err(
+                Code::E037,
+                name.span,
+                format!("`{}` is a {kind} step, but this needs {what}", name.name),
+            )
+            .add_secondary(span, "defined here");
             return None;
         }
         if !self.visible(&name.name, name.span) {
@@ -128,33 +185,61 @@ impl Checker {
         if self.ran.contains(step) {
             return true;
         }
-        let Some((current, order, enclosing)) = self.current.clone() else { return true };
-        let Some(info) = self.steps.get(step) else { return false };
+        let Some((current, order, enclosing)) = self.current.clone() else {
+            return true;
+        };
+        let Some(info) = self.steps.get(step) else {
+            return false;
+        };
         let defined = info.span;
         let (target_order, target_enclosing) = (info.order, info.enclosing.clone());
         if step == current {
-            self.err(Code::E014, at, format!("step `{step}` cannot use its own outputs"));
+            self.err(
+                Code::E014,
+                at,
+                format!("step `{step}` cannot use its own outputs"),
+            );
         } else if target_order > order && !target_enclosing.iter().any(|e| e.step == current) {
-            self.err(Code::E014, at, format!("step `{step}` has not run yet: it runs after `{current}`"))
-                .add_secondary(defined, "defined here, later in the pipeline")
-                .set_help(format!("move `{step}` above `{current}`"));
+            self.err(
+                Code::E014,
+                at,
+                format!("step `{step}` has not run yet: it runs after `{current}`"),
+            )
+            .add_secondary(defined, "defined here, later in the pipeline")
+            .set_help(format!("move `{step}` above `{current}`"));
         } else if target_order > order {
-            self.err(Code::E014, at, format!("step `{step}` runs inside `{current}`, after its condition is evaluated"))
-                .add_secondary(defined, "defined here");
+            self.err(
+                Code::E014,
+                at,
+                format!("step `{step}` runs inside `{current}`, after its condition is evaluated"),
+            )
+            .add_secondary(defined, "defined here");
         } else {
             // The target ran earlier in file order, so a `when` or `parallel` separates the two.
             let sibling = target_enclosing.iter().find(|t| {
-                t.parallel && enclosing.iter().any(|c| c.step == t.step && c.branch != t.branch)
+                t.parallel
+                    && enclosing
+                        .iter()
+                        .any(|c| c.step == t.step && c.branch != t.branch)
             });
             if let Some(p) = sibling {
                 self.err(Code::E015, at, format!("step `{step}` runs in another branch of `{}`, at the same time as this one", p.step))
                     .add_secondary(defined, "defined here");
             } else {
-                let gate = target_enclosing.iter().rev().find(|t| !t.parallel && !enclosing.contains(t));
+                let gate = target_enclosing
+                    .iter()
+                    .rev()
+                    .find(|t| !t.parallel && !enclosing.contains(t));
                 let d = self.err(Code::E015, at, format!("step `{step}` may not have run"));
-                d.secondary.push(crate::diagnostics::Label { span: defined, message: "defined here".into() });
+                d.secondary.push(crate::diagnostics::Label {
+                    span: defined,
+                    message: "defined here".into(),
+                });
                 if let Some(g) = gate {
-                    d.secondary.push(crate::diagnostics::Label { span: g.span, message: format!("inside this `when`, whose branch may not be taken") });
+                    d.secondary.push(crate::diagnostics::Label {
+                        span: g.span,
+                        message: "inside this `when`, whose branch may not be taken".to_string(),
+                    });
                 }
                 d.help = Some("reference it from inside the same branch, or from a step that always runs after it".into());
             }

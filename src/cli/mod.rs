@@ -11,7 +11,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "aslc", version, about = "Compile ML pipelines (.sfn) to AWS Step Functions ASL, and validate ASL documents")]
+#[command(
+    name = "aslc",
+    version,
+    about = "Compile ML pipelines (.sfn) to AWS Step Functions ASL, and validate ASL documents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,9 +59,7 @@ enum Command {
         format: Format,
     },
     /// Explain a diagnostic code, or list all codes.
-    Explain {
-        code: Option<String>,
-    },
+    Explain { code: Option<String> },
 }
 
 /// Run the CLI on the process arguments.
@@ -70,9 +72,17 @@ pub fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Compile { files, out_dir, format } => compile(&files, out_dir.as_deref(), format),
+        Command::Compile {
+            files,
+            out_dir,
+            format,
+        } => compile(&files, out_dir.as_deref(), format),
         Command::Check { files, format } => check(&files, format),
-        Command::Validate { files, express, format } => validate(&files, &asl::Options { express }, format),
+        Command::Validate {
+            files,
+            express,
+            format,
+        } => validate(&files, &asl::Options { express }, format),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
@@ -86,7 +96,13 @@ struct Outcome {
 
 impl Outcome {
     fn exit(&self) -> ExitCode {
-        ExitCode::from(if self.io_error { 2 } else if self.errors { 1 } else { 0 })
+        ExitCode::from(if self.io_error {
+            2
+        } else if self.errors {
+            1
+        } else {
+            0
+        })
     }
 }
 
@@ -101,7 +117,13 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Read and decode each file, reporting I/O errors; `f` handles the text.
-fn each_file(files: &[PathBuf], limit: usize, reporter: &mut Reporter, outcome: &mut Outcome, mut f: impl FnMut(&Path, &str, &mut Reporter, &mut Outcome)) {
+fn each_file(
+    files: &[PathBuf],
+    limit: usize,
+    reporter: &mut Reporter,
+    outcome: &mut Outcome,
+    mut f: impl FnMut(&Path, &str, &mut Reporter, &mut Outcome),
+) {
     for path in files {
         let name = path.display().to_string();
         let bytes = match read(path) {
@@ -116,8 +138,15 @@ fn each_file(files: &[PathBuf], limit: usize, reporter: &mut Reporter, outcome: 
             Ok(text) => f(path, text, reporter, outcome),
             Err(d) => {
                 outcome.errors = true;
-                let shown = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).replace('\0', " ");
-                reporter.file(&SourceFile { name: &name, text: &shown }, vec![d]);
+                let shown =
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).replace('\0', " ");
+                reporter.file(
+                    &SourceFile {
+                        name: &name,
+                        text: &shown,
+                    },
+                    vec![*d],
+                );
             }
         }
     }
@@ -126,11 +155,23 @@ fn each_file(files: &[PathBuf], limit: usize, reporter: &mut Reporter, outcome: 
 fn check(files: &[PathBuf], format: Format) -> ExitCode {
     let mut reporter = Reporter::new(format);
     let mut outcome = Outcome::default();
-    each_file(files, driver::MAX_SOURCE_BYTES, &mut reporter, &mut outcome, |path, text, reporter, outcome| {
-        let (_, diags) = driver::check_source(text);
-        outcome.errors |= diags.iter().any(Diagnostic::is_error);
-        reporter.file(&SourceFile { name: &path.display().to_string(), text }, diags);
-    });
+    each_file(
+        files,
+        driver::MAX_SOURCE_BYTES,
+        &mut reporter,
+        &mut outcome,
+        |path, text, reporter, outcome| {
+            let (_, diags) = driver::check_source(text);
+            outcome.errors |= diags.iter().any(Diagnostic::is_error);
+            reporter.file(
+                &SourceFile {
+                    name: &path.display().to_string(),
+                    text,
+                },
+                diags,
+            );
+        },
+    );
     reporter.finish();
     outcome.exit()
 }
@@ -138,31 +179,48 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
 fn compile(files: &[PathBuf], out_dir: Option<&Path>, format: Format) -> ExitCode {
     let mut reporter = Reporter::new(format);
     let mut outcome = Outcome::default();
-    each_file(files, driver::MAX_SOURCE_BYTES, &mut reporter, &mut outcome, |path, text, reporter, outcome| {
-        let name = path.display().to_string();
-        let source_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| name.clone());
-        let compiled = driver::compile_source(text, &source_name);
-        outcome.errors |= compiled.diagnostics.iter().any(Diagnostic::is_error);
-        if let (Some(asl), Some(lineage)) = (&compiled.asl, &compiled.lineage) {
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "pipeline".into());
-            let dir = out_dir.map(Path::to_path_buf).unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
-            let targets = [(dir.join(format!("{stem}.asl.json")), asl), (dir.join(format!("{stem}.lineage.json")), lineage)];
-            match output::write_all_atomically(&targets) {
-                Ok(()) => {
-                    if format == Format::Human {
-                        for (p, _) in &targets {
-                            eprintln!("wrote {}", p.display());
+    each_file(
+        files,
+        driver::MAX_SOURCE_BYTES,
+        &mut reporter,
+        &mut outcome,
+        |path, text, reporter, outcome| {
+            let name = path.display().to_string();
+            let source_name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| name.clone());
+            let compiled = driver::compile_source(text, &source_name);
+            outcome.errors |= compiled.diagnostics.iter().any(Diagnostic::is_error);
+            if let (Some(asl), Some(lineage)) = (&compiled.asl, &compiled.lineage) {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "pipeline".into());
+                let dir = out_dir
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+                let targets = [
+                    (dir.join(format!("{stem}.asl.json")), asl),
+                    (dir.join(format!("{stem}.lineage.json")), lineage),
+                ];
+                match output::write_all_atomically(&targets) {
+                    Ok(()) => {
+                        if format == Format::Human {
+                            for (p, _) in &targets {
+                                eprintln!("wrote {}", p.display());
+                            }
                         }
                     }
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write the output of {name}: {e}");
-                    outcome.io_error = true;
+                    Err(e) => {
+                        eprintln!("error: cannot write the output of {name}: {e}");
+                        outcome.io_error = true;
+                    }
                 }
             }
-        }
-        reporter.file(&SourceFile { name: &name, text }, compiled.diagnostics);
-    });
+            reporter.file(&SourceFile { name: &name, text }, compiled.diagnostics);
+        },
+    );
     reporter.finish();
     outcome.exit()
 }
@@ -172,12 +230,22 @@ fn validate(files: &[PathBuf], options: &asl::Options, format: Format) -> ExitCo
     let mut outcome = Outcome::default();
     // Larger than any definition AWS accepts, so the size rule reports it instead of a refusal.
     let limit = 256 << 20;
-    each_file(files, limit, &mut reporter, &mut outcome, |path, text, reporter, outcome| {
-        let diags = asl::validate(text, options);
-        outcome.errors |= diags.iter().any(Diagnostic::is_error);
-        let name = if path.as_os_str() == "-" { "<stdin>".to_string() } else { path.display().to_string() };
-        reporter.file(&SourceFile { name: &name, text }, diags);
-    });
+    each_file(
+        files,
+        limit,
+        &mut reporter,
+        &mut outcome,
+        |path, text, reporter, outcome| {
+            let diags = asl::validate(text, options);
+            outcome.errors |= diags.iter().any(Diagnostic::is_error);
+            let name = if path.as_os_str() == "-" {
+                "<stdin>".to_string()
+            } else {
+                path.display().to_string()
+            };
+            reporter.file(&SourceFile { name: &name, text }, diags);
+        },
+    );
     reporter.finish();
     outcome.exit()
 }

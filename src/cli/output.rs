@@ -14,18 +14,24 @@ pub struct Reporter {
 
 impl Reporter {
     pub fn new(format: Format) -> Reporter {
-        Reporter { format, kept: Vec::new() }
+        Reporter {
+            format,
+            kept: Vec::new(),
+        }
     }
 
     pub fn file(&mut self, file: &SourceFile, diags: Vec<Diagnostic>) {
         match self.format {
             Format::Human => {
                 if !diags.is_empty() {
-                    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    let color =
+                        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
                     eprint!("{}", render_human(file, &diags, color));
                 }
             }
-            Format::Json => self.kept.push((file.name.to_string(), file.text.to_string(), diags)),
+            Format::Json => self
+                .kept
+                .push((file.name.to_string(), file.text.to_string(), diags)),
         }
     }
 

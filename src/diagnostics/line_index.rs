@@ -45,7 +45,11 @@ impl<'a> LineIndex<'a> {
         let Some(&start) = self.starts.get(line as usize) else {
             return self.text.len();
         };
-        let end = self.starts.get(line as usize + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .starts
+            .get(line as usize + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         let mut units = 0;
         for (i, c) in self.text[start..end].char_indices() {
             if units >= character {

@@ -192,7 +192,11 @@ pub struct SourceFile<'a> {
 /// Sort diagnostics by position so every renderer prints them in file order.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (a.span.start, a.span.end, a.code.as_str()).cmp(&(b.span.start, b.span.end, b.code.as_str()))
+        (a.span.start, a.span.end, a.code.as_str()).cmp(&(
+            b.span.start,
+            b.span.end,
+            b.code.as_str(),
+        ))
     });
 }
 
@@ -201,29 +205,43 @@ pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    // Names this long are not typos of a keyword; skip the quadratic comparison.
+    if len > 64 {
+        return None;
+    }
+    let limit = (len / 3).max(1);
     candidates
         .into_iter()
-        .filter(|c| *c != name)
+        .filter(|c| *c != name && c.chars().count().abs_diff(len) <= limit)
         .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
         .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
 
+/// Optimal string alignment distance: edits, with a swap of neighbours counting as one.
 fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(diag + usize::from(ca != *cb));
-            diag = row[j + 1];
-            row[j + 1] = next;
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
         }
     }
-    row[b.len()]
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -232,8 +250,15 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_close_names() {
-        assert_eq!(did_you_mean("Featurize", ["Featurise", "TrainXGB"]), Some("Featurise"));
+        assert_eq!(
+            did_you_mean("Featurize", ["Featurise", "TrainXGB"]),
+            Some("Featurise")
+        );
         assert_eq!(did_you_mean("Zzz", ["Featurise", "TrainXGB"]), None);
-        assert_eq!(did_you_mean("aucthreshold", ["AucThreshold"]), Some("AucThreshold"));
+        assert_eq!(did_you_mean("imgae", ["image", "instance"]), Some("image"));
+        assert_eq!(
+            did_you_mean("aucthreshold", ["AucThreshold"]),
+            Some("AucThreshold")
+        );
     }
 }

@@ -33,7 +33,12 @@ pub fn render_human(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) 
         // Writing into a String cannot fail; a miette error here would be a renderer bug, and
         // the plain line below still tells the user what is wrong.
         if handler.render_report(&mut out, &shown).is_err() {
-            out.push_str(&format!("{}[{}]: {}\n", severity_word(d.severity()), d.code.as_str(), d.message));
+            out.push_str(&format!(
+                "{}[{}]: {}\n",
+                severity_word(d.severity()),
+                d.code.as_str(),
+                d.message
+            ));
         }
     }
     out
@@ -51,6 +56,11 @@ struct NamedText<'a> {
     text: &'a str,
 }
 
+/// Lines longer than this (minified JSON, generated sources) are shown as a window around the
+/// span instead of whole.
+const LONG_LINE: usize = 240;
+const WINDOW: usize = 80;
+
 impl SourceCode for NamedText<'_> {
     fn read_span<'a>(
         &'a self,
@@ -58,6 +68,33 @@ impl SourceCode for NamedText<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let start = span.offset().min(self.text.len());
+        let end = (start + span.len()).min(self.text.len());
+        let line_start = self.text[..start].rfind('\n').map(|n| n + 1).unwrap_or(0);
+        let line_end = self.text[end..]
+            .find('\n')
+            .map(|n| end + n)
+            .unwrap_or(self.text.len());
+        if line_end - line_start > LONG_LINE {
+            let mut from = start.saturating_sub(WINDOW).max(line_start);
+            let mut to = (end + WINDOW).min(line_end);
+            while !self.text.is_char_boundary(from) {
+                from -= 1;
+            }
+            while !self.text.is_char_boundary(to) {
+                to += 1;
+            }
+            let line = self.text[..line_start].matches('\n').count();
+            let column = self.text[line_start..from].chars().count();
+            return Ok(Box::new(MietteSpanContents::new_named(
+                self.name.to_string(),
+                &self.text.as_bytes()[from..to],
+                (from, to - from).into(),
+                line,
+                column,
+                1,
+            )));
+        }
         let c = self.text.read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.to_string(),
@@ -128,14 +165,18 @@ impl miette::Diagnostic for Shown<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let primary = LabeledSpan::new_primary_with_span(
-            Some(self.d.label.clone().unwrap_or_else(|| self.d.code.title().to_string())),
+            Some(
+                self.d
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| self.d.code.title().to_string()),
+            ),
             self.source_span(self.d.span),
         );
-        let secondary = self
-            .d
-            .secondary
-            .iter()
-            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), self.source_span(l.span)));
+        let secondary =
+            self.d.secondary.iter().map(|l| {
+                LabeledSpan::new_with_span(Some(l.message.clone()), self.source_span(l.span))
+            });
         Some(Box::new(std::iter::once(primary).chain(secondary)))
     }
 }

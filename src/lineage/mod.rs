@@ -68,10 +68,24 @@ pub fn sidecar(c: &Checked, source: &str) -> Sidecar {
         if let Some(d) = &p.default {
             attributes.insert("default".into(), d.clone());
         }
-        g.node(Node { id: format!("param:{}", p.name), kind: "parameter", detail: None, uri: None, state: None, state_path: Some(crate::check::param_path(&p.name)), attributes });
+        g.node(Node {
+            id: format!("param:{}", p.name),
+            kind: "parameter",
+            detail: None,
+            uri: None,
+            state: None,
+            state_path: Some(crate::check::param_path(&p.name)),
+            attributes,
+        });
     }
     g.steps(&c.steps);
-    Sidecar { version: VERSION, pipeline: c.name.clone(), source: source.to_string(), nodes: g.nodes, edges: g.edges }
+    Sidecar {
+        version: VERSION,
+        pipeline: c.name.clone(),
+        source: source.to_string(),
+        nodes: g.nodes,
+        edges: g.edges,
+    }
 }
 
 #[derive(Default)]
@@ -84,7 +98,9 @@ struct Graph {
 
 /// `{DataDate}` for a parameter, `{Step.output}` for a step output.
 fn placeholder(path: &str) -> String {
-    let p = path.trim_start_matches("$.params.").trim_start_matches("$.steps.");
+    let p = path
+        .trim_start_matches("$.params.")
+        .trim_start_matches("$.steps.");
     format!("{{{p}}}")
 }
 
@@ -119,7 +135,12 @@ impl Graph {
     }
 
     fn edge(&mut self, from: &str, to: &str, kind: &'static str, state: &str) {
-        let e = Edge { from: from.into(), to: to.into(), kind, state: state.into() };
+        let e = Edge {
+            from: from.into(),
+            to: to.into(),
+            kind,
+            state: state.into(),
+        };
         if !self.edges.contains(&e) {
             self.edges.push(e);
         }
@@ -159,6 +180,11 @@ impl Graph {
         for id in self.source(v, detail) {
             self.edge(&id, &format!("step:{step}"), "ContributedTo", step);
         }
+        self.params(step, v);
+    }
+
+    /// Parameters a step's request uses (in an input, an output location, a hyperparameter).
+    fn params(&mut self, step: &str, v: &Val) {
         for path in param_paths(v) {
             let id = format!("param:{}", path.trim_start_matches("$.params."));
             self.edge(&id, &format!("step:{step}"), "ContributedTo", step);
@@ -167,7 +193,12 @@ impl Graph {
 
     fn produce(&mut self, step: &str, output: &str, uri: Option<String>, detail: &str) {
         let path = crate::check::step_path(step, output);
-        let id = self.node(s3_node(format!("s3:{step}.{output}"), detail, uri.unwrap_or_else(|| format!("{{{step}.{output}}}")), Some(path)));
+        let id = self.node(s3_node(
+            format!("s3:{step}.{output}"),
+            detail,
+            uri.unwrap_or_else(|| format!("{{{step}.{output}}}")),
+            Some(path),
+        ));
         self.edge(&format!("step:{step}"), &id, "Produced", step);
     }
 
@@ -184,9 +215,24 @@ impl Graph {
         let state = Some(name.to_string());
         let kind = s.kind.keyword();
         match &s.body {
-            StepIr::Processing { image, inputs, outputs, property_files, code, .. } => {
+            StepIr::Processing {
+                image,
+                inputs,
+                outputs,
+                property_files,
+                code,
+                ..
+            } => {
                 attributes.insert("image".into(), Json::String(uri_of(image)));
-                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.node(Node {
+                    id,
+                    kind: "step",
+                    detail: Some(kind.into()),
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
                 for i in inputs {
                     self.consume(name, &i.value, "dataset");
                 }
@@ -194,6 +240,7 @@ impl Graph {
                     self.consume(name, c, "code");
                 }
                 for o in outputs {
+                    self.params(name, &o.value);
                     self.produce(name, &o.name, Some(uri_of(&o.value)), "dataset");
                 }
                 for f in property_files {
@@ -202,39 +249,103 @@ impl Graph {
             }
             StepIr::Training(t) | StepIr::Tuning { training: t, .. } => {
                 attributes.insert("image".into(), Json::String(uri_of(&t.image)));
-                let hp: serde_json::Map<String, Json> = t.hyperparameters.iter().map(|(k, v)| (k.clone(), Json::String(uri_of(v)))).collect();
+                let hp: serde_json::Map<String, Json> = t
+                    .hyperparameters
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Json::String(uri_of(v))))
+                    .collect();
                 attributes.insert("hyperparameters".into(), Json::Object(hp));
-                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.node(Node {
+                    id,
+                    kind: "step",
+                    detail: Some(kind.into()),
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
                 for c in &t.channels {
                     self.consume(name, &c.value, "dataset");
                 }
                 for (_, v) in &t.hyperparameters {
-                    for path in param_paths(v) {
-                        self.edge(&format!("param:{}", path.trim_start_matches("$.params.")), &format!("step:{name}"), "ContributedTo", name);
-                    }
+                    self.params(name, v);
                 }
+                self.params(name, &t.output.value);
                 let prefix = uri_of(&t.output.value);
-                let artifacts = format!("{}/{{{name}.job_name}}/output/model.tar.gz", prefix.trim_end_matches('/'));
+                let artifacts = format!(
+                    "{}/{{{name}.job_name}}/output/model.tar.gz",
+                    prefix.trim_end_matches('/')
+                );
                 self.produce(name, "model_artifacts", Some(artifacts), "model_artifacts");
             }
-            StepIr::Transform { model, input, output, .. } => {
-                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
-                self.edge(&format!("model:{model}"), &format!("step:{name}"), "ContributedTo", name);
+            StepIr::Transform {
+                model,
+                input,
+                output,
+                ..
+            } => {
+                self.node(Node {
+                    id,
+                    kind: "step",
+                    detail: Some(kind.into()),
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
+                self.edge(
+                    &format!("model:{model}"),
+                    &format!("step:{name}"),
+                    "ContributedTo",
+                    name,
+                );
                 self.consume(name, &input.value, "dataset");
+                self.params(name, &output.value);
                 self.produce(name, &output.name, Some(uri_of(&output.value)), "dataset");
             }
             StepIr::CreateModel { image, model_data } => {
                 attributes.insert("image".into(), Json::String(uri_of(image)));
-                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.node(Node {
+                    id,
+                    kind: "step",
+                    detail: Some(kind.into()),
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
                 self.consume(name, model_data, "model_artifacts");
-                let model = self.node(Node { id: format!("model:{name}"), kind: "model", detail: None, uri: None, state: None, state_path: Some(crate::check::step_path(name, "model_arn")), attributes: Default::default() });
+                let model = self.node(Node {
+                    id: format!("model:{name}"),
+                    kind: "model",
+                    detail: None,
+                    uri: None,
+                    state: None,
+                    state_path: Some(crate::check::step_path(name, "model_arn")),
+                    attributes: Default::default(),
+                });
                 self.edge(&format!("step:{name}"), &model, "Produced", name);
             }
-            StepIr::Register { group, approval, model_data, metrics, image, .. } => {
+            StepIr::Register {
+                group,
+                approval,
+                model_data,
+                metrics,
+                image,
+                ..
+            } => {
                 attributes.insert("model_package_group".into(), Json::String(uri_of(group)));
                 attributes.insert("approval".into(), Json::String((*approval).into()));
                 attributes.insert("image".into(), Json::String(uri_of(image)));
-                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.node(Node {
+                    id,
+                    kind: "step",
+                    detail: Some(kind.into()),
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
                 self.consume(name, model_data, "model_artifacts");
                 if let Some(m) = metrics {
                     self.consume(name, m, "property_file");
@@ -250,28 +361,67 @@ impl Graph {
                 });
                 self.edge(&format!("step:{name}"), &pkg, "Produced", name);
             }
-            StepIr::Lambda { function, payload, .. } => {
+            StepIr::Lambda {
+                function, payload, ..
+            } => {
                 attributes.insert("function".into(), Json::String(uri_of(function)));
-                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.node(Node {
+                    id,
+                    kind: "step",
+                    detail: Some(kind.into()),
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
                 for p in payload {
                     self.consume(name, &p.value, "dataset");
                 }
             }
             StepIr::Callback { message, .. } => {
-                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.node(Node {
+                    id,
+                    kind: "step",
+                    detail: Some(kind.into()),
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
                 for p in message {
                     self.consume(name, &p.value, "dataset");
                 }
             }
             StepIr::Emr { args, .. } => {
-                self.node(Node { id, kind: "step", detail: Some(kind.into()), uri: None, state, state_path: None, attributes });
+                self.node(Node {
+                    id,
+                    kind: "step",
+                    detail: Some(kind.into()),
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
                 for a in args {
                     self.consume(name, a, "dataset");
                 }
             }
             StepIr::Fail { .. } => {}
-            StepIr::When { reads, cond, then, otherwise } => {
-                self.node(Node { id: id.clone(), kind: "condition", detail: None, uri: None, state, state_path: None, attributes });
+            StepIr::When {
+                reads,
+                cond,
+                then,
+                otherwise,
+            } => {
+                self.node(Node {
+                    id: id.clone(),
+                    kind: "condition",
+                    detail: None,
+                    uri: None,
+                    state,
+                    state_path: None,
+                    attributes,
+                });
                 for r in reads {
                     self.read(name, r);
                 }
@@ -279,7 +429,12 @@ impl Graph {
                     if let Some(src) = self.by_key.get(&path).cloned() {
                         self.edge(&src, &id, "ContributedTo", name);
                     } else if path.starts_with("$.params.") {
-                        self.edge(&format!("param:{}", path.trim_start_matches("$.params.")), &id, "ContributedTo", name);
+                        self.edge(
+                            &format!("param:{}", path.trim_start_matches("$.params.")),
+                            &id,
+                            "ContributedTo",
+                            name,
+                        );
                     }
                 }
                 for s in then.iter().chain(otherwise) {
@@ -305,7 +460,15 @@ impl Graph {
 }
 
 fn s3_node(id: String, detail: &str, uri: String, state_path: Option<String>) -> Node {
-    Node { id, kind: "s3", detail: Some(detail.into()), uri: Some(uri), state: None, state_path, attributes: Default::default() }
+    Node {
+        id,
+        kind: "s3",
+        detail: Some(detail.into()),
+        uri: Some(uri),
+        state: None,
+        state_path,
+        attributes: Default::default(),
+    }
 }
 
 fn param_paths(v: &Val) -> Vec<String> {
@@ -330,7 +493,9 @@ fn cond_paths(c: &Cond) -> Vec<String> {
         Cond::Compare { lhs, rhs, .. } => [lhs, rhs]
             .into_iter()
             .filter_map(|o| match o {
-                Operand::Path(p) if !p.contains(&format!(".{}.", crate::lower::FILE_CONTENT)) => Some(p.clone()),
+                Operand::Path(p) if !p.contains(&format!(".{}.", crate::lower::FILE_CONTENT)) => {
+                    Some(p.clone())
+                }
                 _ => None,
             })
             .collect(),

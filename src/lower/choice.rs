@@ -12,7 +12,13 @@ pub fn rule(c: &Cond) -> Json {
         Cond::Not(inner) => json!({"Not": rule(inner)}),
         Cond::Exists(p) => json!({"Variable": p, "IsPresent": true}),
         Cond::Matches(p, pattern) => json!({"Variable": p, "StringMatches": pattern}),
-        Cond::Compare { op, ty, lhs, rhs, guards } => {
+        Cond::Compare {
+            op,
+            ty,
+            lhs,
+            rhs,
+            guards,
+        } => {
             let cmp = compare(*op, *ty, lhs, rhs);
             if guards.is_empty() {
                 return cmp;
@@ -41,7 +47,9 @@ fn compare(op: BinOp, ty: CmpTy, lhs: &Operand, rhs: &Operand) -> Json {
         (Operand::Lit(_), Operand::Path(_)) => (mirror(op), rhs, lhs),
         _ => (op, lhs, rhs),
     };
-    let Operand::Path(var) = lhs else { return json!({}) };
+    let Operand::Path(var) = lhs else {
+        return json!({});
+    };
     if op == BinOp::Ne {
         return json!({"Not": compare(BinOp::Eq, ty, lhs, rhs)});
     }
@@ -90,7 +98,10 @@ mod tests {
             rhs: Operand::Path("$.params.X".into()),
             guards: vec![],
         };
-        assert_eq!(rule(&c), json!({"Variable": "$.params.X", "NumericGreaterThan": 0.5}));
+        assert_eq!(
+            rule(&c),
+            json!({"Variable": "$.params.X", "NumericGreaterThan": 0.5})
+        );
     }
 
     #[test]
@@ -102,6 +113,9 @@ mod tests {
             rhs: Operand::Path("$.b".into()),
             guards: vec![],
         };
-        assert_eq!(rule(&c), json!({"Not": {"Variable": "$.a", "StringEqualsPath": "$.b"}}));
+        assert_eq!(
+            rule(&c),
+            json!({"Not": {"Variable": "$.a", "StringEqualsPath": "$.b"}})
+        );
     }
 }

@@ -19,7 +19,10 @@ pub const FILE_CONTENT: &str = "json";
 
 /// Lower a checked pipeline to a state machine.
 pub fn lower(c: &Checked) -> StateMachine {
-    let l = Lowerer { c, role: c.role.clone().unwrap_or_default() };
+    let l = Lowerer {
+        c,
+        role: c.role.clone().unwrap_or_default(),
+    };
     let mut states = IndexMap::new();
     let first = match c.steps.first() {
         Some(s) => Cont::Next(entry(s)),
@@ -27,7 +30,11 @@ pub fn lower(c: &Checked) -> StateMachine {
     };
     let start_at = l.init(first, &mut states);
     l.block(&c.steps, &Cont::End, &mut states);
-    StateMachine { comment: Some(format!("Pipeline {} (compiled by aslc)", c.name)), start_at, states }
+    StateMachine {
+        comment: Some(format!("Pipeline {} (compiled by aslc)", c.name)),
+        start_at,
+        states,
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -48,7 +55,9 @@ impl Cont {
 /// The first state a step lowers to.
 fn entry(s: &StepDef) -> String {
     match &s.body {
-        StepIr::When { reads, .. } if !reads.is_empty() => read_state(&s.name, &reads[0].step, &reads[0].file),
+        StepIr::When { reads, .. } if !reads.is_empty() => {
+            read_state(&s.name, &reads[0].step, &reads[0].file)
+        }
         _ => s.name.clone(),
     }
 }
@@ -75,27 +84,48 @@ impl Lowerer<'_> {
             let mut p = Payload::new();
             p.insert("params".into(), json!({}));
             p.insert("steps".into(), json!({}));
-            out.insert(MERGE.into(), State::Pass(Pass { parameters: Some(p), transition: first.transition(), ..Pass::default() }));
+            out.insert(
+                MERGE.into(),
+                State::Pass(Pass {
+                    parameters: Some(p),
+                    transition: first.transition(),
+                    ..Pass::default()
+                }),
+            );
             return MERGE.into();
         }
-        let defaults: serde_json::Map<String, Json> =
-            params.iter().filter_map(|p| p.default.clone().map(|d| (p.name.clone(), d))).collect();
+        let defaults: serde_json::Map<String, Json> = params
+            .iter()
+            .filter_map(|p| p.default.clone().map(|d| (p.name.clone(), d)))
+            .collect();
         let mut p = Payload::new();
         p.insert("defaults".into(), Json::Object(defaults));
         p.insert("input.$".into(), json!("$"));
         out.insert(
             DEFAULTS.into(),
             State::Pass(Pass {
-                comment: Some("Parameter defaults, and the execution input that overrides them".into()),
+                comment: Some(
+                    "Parameter defaults, and the execution input that overrides them".into(),
+                ),
                 parameters: Some(p),
                 transition: Some(Transition::Next(MERGE.into())),
                 ..Pass::default()
             }),
         );
         let mut p = Payload::new();
-        p.insert("params.$".into(), json!("States.JsonMerge($.defaults, $.input, false)"));
+        p.insert(
+            "params.$".into(),
+            json!("States.JsonMerge($.defaults, $.input, false)"),
+        );
         p.insert("steps".into(), json!({}));
-        out.insert(MERGE.into(), State::Pass(Pass { parameters: Some(p), transition: Some(Transition::Next(VALIDATE.into())), ..Pass::default() }));
+        out.insert(
+            MERGE.into(),
+            State::Pass(Pass {
+                parameters: Some(p),
+                transition: Some(Transition::Next(VALIDATE.into())),
+                ..Pass::default()
+            }),
+        );
         let mut rules = Vec::new();
         let mut fails = Vec::new();
         for param in params {
@@ -119,7 +149,14 @@ impl Lowerer<'_> {
                 "Done".into()
             }
         };
-        out.insert(VALIDATE.into(), State::Choice(Choice { comment: None, choices: rules, default: Some(default) }));
+        out.insert(
+            VALIDATE.into(),
+            State::Choice(Choice {
+                comment: None,
+                choices: rules,
+                default: Some(default),
+            }),
+        );
         for (name, param) in fails {
             out.insert(name, State::Fail(invalid_param(param)));
         }
@@ -139,9 +176,21 @@ impl Lowerer<'_> {
     fn step(&self, s: &StepDef, next: &Cont, out: &mut IndexMap<String, State>) {
         match &s.body {
             StepIr::Fail { error, cause } => {
-                out.insert(s.name.clone(), State::Fail(Fail { comment: None, error: error.clone(), cause: cause.clone() }));
+                out.insert(
+                    s.name.clone(),
+                    State::Fail(Fail {
+                        comment: None,
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    }),
+                );
             }
-            StepIr::When { reads, cond, then, otherwise } => {
+            StepIr::When {
+                reads,
+                cond,
+                then,
+                otherwise,
+            } => {
                 for (i, r) in reads.iter().enumerate() {
                     let after = match reads.get(i + 1) {
                         Some(n) => read_state(&s.name, &n.step, &n.file),
@@ -151,11 +200,17 @@ impl Lowerer<'_> {
                     values::put_str(&mut p, "Bucket", &r.bucket);
                     values::put(&mut p, "Key", &r.key);
                     let mut sel = Payload::new();
-                    sel.insert(format!("{FILE_CONTENT}.$"), json!("States.StringToJson($.Body)"));
+                    sel.insert(
+                        format!("{FILE_CONTENT}.$"),
+                        json!("States.StringToJson($.Body)"),
+                    );
                     out.insert(
                         read_state(&s.name, &r.step, &r.file),
                         State::Task(Task {
-                            comment: Some(format!("Read property file {}.{} for the condition of {}", r.step, r.file, s.name)),
+                            comment: Some(format!(
+                                "Read property file {}.{} for the condition of {}",
+                                r.step, r.file, s.name
+                            )),
                             resource: "arn:aws:states:::aws-sdk:s3:getObject".into(),
                             parameters: p,
                             result_selector: Some(sel),
@@ -166,12 +221,17 @@ impl Lowerer<'_> {
                     );
                 }
                 let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
-                let (else_target, else_succeed) = target(otherwise, next, &format!("{}.Else", s.name));
+                let (else_target, else_succeed) =
+                    target(otherwise, next, &format!("{}.Else", s.name));
                 let mut rule = choice::rule(cond);
                 if let Json::Object(m) = &mut rule {
                     m.insert("Next".into(), Json::String(then_target.clone()));
                 }
-                let choice = Choice { comment: None, choices: vec![rule], default: Some(else_target.clone()) };
+                let choice = Choice {
+                    comment: None,
+                    choices: vec![rule],
+                    default: Some(else_target.clone()),
+                };
                 out.insert(s.name.clone(), State::Choice(choice));
                 for (needed, name) in [(then_succeed, then_target), (else_succeed, else_target)] {
                     if needed && !out.contains_key(&name) {
@@ -187,7 +247,10 @@ impl Lowerer<'_> {
                     .map(|b| {
                         let mut states = IndexMap::new();
                         self.block(b, &Cont::End, &mut states);
-                        Scope { start_at: b.first().map(entry).unwrap_or_default(), states }
+                        Scope {
+                            start_at: b.first().map(entry).unwrap_or_default(),
+                            states,
+                        }
                     })
                     .collect();
                 // Each branch returns the whole state; fold the branches' step results back
@@ -199,20 +262,35 @@ impl Lowerer<'_> {
                 let mut sel = Payload::new();
                 sel.insert("params.$".into(), json!("$[0].params"));
                 sel.insert("steps.$".into(), Json::String(merged));
-                out.insert(s.name.clone(), State::Parallel(Parallel { branches: scopes, result_selector: sel, transition: next.transition() }));
+                out.insert(
+                    s.name.clone(),
+                    State::Parallel(Parallel {
+                        branches: scopes,
+                        result_selector: sel,
+                        transition: next.transition(),
+                    }),
+                );
             }
             _ => {
-                let Some(req) = requests::request(s, &self.role) else { return };
+                let Some(req) = requests::request(s, &self.role) else {
+                    return;
+                };
                 let used = self.c.used_outputs.get(&s.name);
                 let keep: Vec<&(String, String)> = req
                     .outputs
                     .iter()
-                    .filter(|(name, _)| req.always.contains(&name.as_str()) || used.is_some_and(|u| u.contains(name)))
+                    .filter(|(name, _)| {
+                        req.always.contains(&name.as_str())
+                            || used.is_some_and(|u| u.contains(name))
+                    })
                     .collect();
                 let (selector, result_path) = if keep.is_empty() {
                     (None, Json::Null)
                 } else {
-                    let sel = keep.iter().map(|(n, p)| (format!("{n}.$"), Json::String(p.clone()))).collect();
+                    let sel = keep
+                        .iter()
+                        .map(|(n, p)| (format!("{n}.$"), Json::String(p.clone())))
+                        .collect();
                     (Some(sel), Json::String(format!("$.steps.{}", s.name)))
                 };
                 let policies = s.retry.iter().filter_map(|n| self.c.policies.get(n));
@@ -248,10 +326,17 @@ fn target(steps: &[StepDef], next: &Cont, succeed: &str) -> (String, bool) {
 fn invalid_param(p: &ParamDef) -> Fail {
     let ty = p.ty.name();
     let cause = match &p.default {
-        None => format!("parameter {} is required and must be a {ty}: start the execution with {{\"{}\": ...}}", p.name, p.name),
+        None => format!(
+            "parameter {} is required and must be a {ty}: start the execution with {{\"{}\": ...}}",
+            p.name, p.name
+        ),
         Some(_) => format!("parameter {} must be a {ty}", p.name),
     };
-    Fail { comment: None, error: "aslc.InvalidParameter".into(), cause: Some(cause) }
+    Fail {
+        comment: None,
+        error: "aslc.InvalidParameter".into(),
+        cause: Some(cause),
+    }
 }
 
 /// `7200` → `2h`, for messages.

@@ -37,7 +37,10 @@ impl Request {
 
 /// `States.Format('featurise-{}', States.UUID())`: unique per attempt, at most 63 characters.
 fn job_name(step: &str) -> Json {
-    Json::String(format!("States.Format('{}-{{}}', States.UUID())", job_prefix(step)))
+    Json::String(format!(
+        "States.Format('{}-{{}}', States.UUID())",
+        job_prefix(step)
+    ))
 }
 
 fn obj(pairs: Vec<(&str, Json)>) -> Json {
@@ -51,12 +54,19 @@ fn with(f: impl FnOnce(&mut Payload)) -> Json {
 }
 
 fn resources(i: &Instance, volume: i64) -> Json {
-    obj(vec![("InstanceCount", json!(i.count)), ("InstanceType", json!(i.ty)), ("VolumeSizeInGB", json!(volume))])
+    obj(vec![
+        ("InstanceCount", json!(i.count)),
+        ("InstanceType", json!(i.ty)),
+        ("VolumeSizeInGB", json!(volume)),
+    ])
 }
 
 fn env(map: &mut Payload, environment: &[Named]) {
     if !environment.is_empty() {
-        map.insert("Environment".into(), with(|m| environment.iter().for_each(|n| put(m, &n.name, &n.value))));
+        map.insert(
+            "Environment".into(),
+            with(|m| environment.iter().for_each(|n| put(m, &n.name, &n.value))),
+        );
     }
 }
 
@@ -64,19 +74,46 @@ fn env(map: &mut Payload, environment: &[Named]) {
 /// run time (payload templates cannot put `.$` on array elements).
 fn string_list(map: &mut Payload, key: &str, items: &[Val]) {
     if items.iter().all(|v| matches!(v, Val::Lit(_))) {
-        let arr = items.iter().map(|v| if let Val::Lit(j) = v { j.clone() } else { Json::Null }).collect();
+        let arr = items
+            .iter()
+            .map(|v| {
+                if let Val::Lit(j) = v {
+                    j.clone()
+                } else {
+                    Json::Null
+                }
+            })
+            .collect();
         map.insert(key.into(), Json::Array(arr));
     } else {
         let args: Vec<String> = items.iter().map(arg).collect();
-        map.insert(format!("{key}.$"), Json::String(format!("States.Array({})", args.join(", "))));
+        map.insert(
+            format!("{key}.$"),
+            Json::String(format!("States.Array({})", args.join(", "))),
+        );
     }
 }
 
 pub fn request(step: &StepDef, role: &str) -> Option<Request> {
     let name = &step.name;
     Some(match &step.body {
-        StepIr::Processing { image, instance, volume_gb, max_runtime, code, entrypoint, arguments, inputs, outputs, property_files: _, environment } => {
-            let mut r = Request::new("arn:aws:states:::sagemaker:createProcessingJob.sync", Integration::SageMaker);
+        StepIr::Processing {
+            image,
+            instance,
+            volume_gb,
+            max_runtime,
+            code,
+            entrypoint,
+            arguments,
+            inputs,
+            outputs,
+            property_files: _,
+            environment,
+        } => {
+            let mut r = Request::new(
+                "arn:aws:states:::sagemaker:createProcessingJob.sync",
+                Integration::SageMaker,
+            );
             let p = &mut r.parameters;
             p.insert("ProcessingJobName.$".into(), job_name(name));
             put_str(p, "RoleArn", role);
@@ -92,7 +129,10 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
                     }
                 }),
             );
-            p.insert("ProcessingResources".into(), obj(vec![("ClusterConfig", resources(instance, *volume_gb))]));
+            p.insert(
+                "ProcessingResources".into(),
+                obj(vec![("ClusterConfig", resources(instance, *volume_gb))]),
+            );
             let mut ins: Vec<Json> = Vec::new();
             let input = |name: &str, uri: &Val, local: String| {
                 with(|m| {
@@ -109,7 +149,11 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
                 })
             };
             for n in inputs {
-                ins.push(input(&n.name, &n.value, format!("/opt/ml/processing/input/{}", n.name)));
+                ins.push(input(
+                    &n.name,
+                    &n.value,
+                    format!("/opt/ml/processing/input/{}", n.name),
+                ));
             }
             if let Some(code) = code {
                 ins.push(input("code", code, "/opt/ml/processing/input/code".into()));
@@ -127,45 +171,86 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
                                 "S3Output".into(),
                                 with(|s| {
                                     put(s, "S3Uri", &n.value);
-                                    put_str(s, "LocalPath", &format!("/opt/ml/processing/output/{}", n.name));
+                                    put_str(
+                                        s,
+                                        "LocalPath",
+                                        &format!("/opt/ml/processing/output/{}", n.name),
+                                    );
                                     put_str(s, "S3UploadMode", "EndOfJob");
                                 }),
                             );
                         })
                     })
                     .collect();
-                p.insert("ProcessingOutputConfig".into(), obj(vec![("Outputs", Json::Array(outs))]));
+                p.insert(
+                    "ProcessingOutputConfig".into(),
+                    obj(vec![("Outputs", Json::Array(outs))]),
+                );
             }
-            p.insert("StoppingCondition".into(), obj(vec![("MaxRuntimeInSeconds", json!(max_runtime))]));
+            p.insert(
+                "StoppingCondition".into(),
+                obj(vec![("MaxRuntimeInSeconds", json!(max_runtime))]),
+            );
             env(p, environment);
             r.outputs = outputs
                 .iter()
                 .enumerate()
-                .map(|(i, n)| (n.name.clone(), format!("$.ProcessingOutputConfig.Outputs[{i}].S3Output.S3Uri")))
+                .map(|(i, n)| {
+                    (
+                        n.name.clone(),
+                        format!("$.ProcessingOutputConfig.Outputs[{i}].S3Output.S3Uri"),
+                    )
+                })
                 .chain([("job_arn".to_string(), "$.ProcessingJobArn".to_string())])
                 .collect();
             r.always = &["job_arn"];
             r
         }
         StepIr::Training(t) => {
-            let mut r = Request::new("arn:aws:states:::sagemaker:createTrainingJob.sync", Integration::SageMaker);
-            r.parameters.insert("TrainingJobName.$".into(), job_name(name));
+            let mut r = Request::new(
+                "arn:aws:states:::sagemaker:createTrainingJob.sync",
+                Integration::SageMaker,
+            );
+            r.parameters
+                .insert("TrainingJobName.$".into(), job_name(name));
             put_str(&mut r.parameters, "RoleArn", role);
             training_definition(&mut r.parameters, t, "HyperParameters");
             r.outputs = vec![
-                ("model_artifacts".into(), "$.ModelArtifacts.S3ModelArtifacts".into()),
+                (
+                    "model_artifacts".into(),
+                    "$.ModelArtifacts.S3ModelArtifacts".into(),
+                ),
                 ("job_name".into(), "$.TrainingJobName".into()),
-                (t.output.name.clone(), "$.OutputDataConfig.S3OutputPath".into()),
+                (
+                    t.output.name.clone(),
+                    "$.OutputDataConfig.S3OutputPath".into(),
+                ),
                 ("job_arn".into(), "$.TrainingJobArn".into()),
             ];
             r.always = &["job_arn"];
             r
         }
-        StepIr::Tuning { training, objective_type, objective_metric, strategy, max_jobs, max_parallel, ranges } => {
-            let mut r = Request::new("arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync", Integration::SageMaker);
+        StepIr::Tuning {
+            training,
+            objective_type,
+            objective_metric,
+            strategy,
+            max_jobs,
+            max_parallel,
+            ranges,
+        } => {
+            let mut r = Request::new(
+                "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync",
+                Integration::SageMaker,
+            );
             // Tuning job names are limited to 32 characters: a short prefix and 12 random hex
             // digits (the last group of a UUID).
-            let prefix: String = job_prefix(name).chars().take(19).collect::<String>().trim_end_matches('-').to_string();
+            let prefix: String = job_prefix(name)
+                .chars()
+                .take(19)
+                .collect::<String>()
+                .trim_end_matches('-')
+                .to_string();
             r.parameters.insert(
                 "HyperParameterTuningJobName.$".into(),
                 Json::String(format!("States.Format('{prefix}-{{}}', States.ArrayGetItem(States.StringSplit(States.UUID(), '-'), 4))")),
@@ -175,8 +260,12 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
             let mut cat = Vec::new();
             for range in ranges {
                 match &range.kind {
-                    RangeKind::Continuous(a, b) => cont.push(json!({"Name": range.name, "MinValue": a, "MaxValue": b})),
-                    RangeKind::Integer(a, b) => int.push(json!({"Name": range.name, "MinValue": a, "MaxValue": b})),
+                    RangeKind::Continuous(a, b) => {
+                        cont.push(json!({"Name": range.name, "MinValue": a, "MaxValue": b}))
+                    }
+                    RangeKind::Integer(a, b) => {
+                        int.push(json!({"Name": range.name, "MinValue": a, "MaxValue": b}))
+                    }
                     RangeKind::Categorical(v) => cat.push(json!({"Name": range.name, "Values": v})),
                 }
             }
@@ -196,8 +285,14 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
             let mut def = Payload::new();
             put_str(&mut def, "RoleArn", role);
             training_definition(&mut def, training, "StaticHyperParameters");
-            r.parameters.insert("TrainingJobDefinition".into(), Json::Object(def));
-            let glue = if matches!(&training.output.value, Val::Lit(Json::String(s)) if s.ends_with('/')) { "" } else { "/" };
+            r.parameters
+                .insert("TrainingJobDefinition".into(), Json::Object(def));
+            let glue = if matches!(&training.output.value, Val::Lit(Json::String(s)) if s.ends_with('/'))
+            {
+                ""
+            } else {
+                "/"
+            };
             r.outputs = vec![
                 ("best_training_job".into(), "$.BestTrainingJob.TrainingJobName".into()),
                 (
@@ -210,20 +305,37 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
             r.always = &["job_arn"];
             r
         }
-        StepIr::Transform { model, instance, input, output, content_type, split_type, max_runtime } => {
-            let mut r = Request::new("arn:aws:states:::sagemaker:createTransformJob.sync", Integration::SageMaker);
+        StepIr::Transform {
+            model,
+            instance,
+            input,
+            output,
+            content_type,
+            split_type,
+            max_runtime,
+        } => {
+            let mut r = Request::new(
+                "arn:aws:states:::sagemaker:createTransformJob.sync",
+                Integration::SageMaker,
+            );
             let p = &mut r.parameters;
             p.insert("TransformJobName.$".into(), job_name(name));
-            p.insert("ModelName.$".into(), Json::String(crate::check::step_path(model, "model_name")));
+            p.insert(
+                "ModelName.$".into(),
+                Json::String(crate::check::step_path(model, "model_name")),
+            );
             p.insert(
                 "TransformInput".into(),
                 with(|m| {
                     m.insert(
                         "DataSource".into(),
-                        obj(vec![("S3DataSource", with(|s| {
-                            put_str(s, "S3DataType", "S3Prefix");
-                            put(s, "S3Uri", &input.value);
-                        }))]),
+                        obj(vec![(
+                            "S3DataSource",
+                            with(|s| {
+                                put_str(s, "S3DataType", "S3Prefix");
+                                put(s, "S3Uri", &input.value);
+                            }),
+                        )]),
                     );
                     if let Some(ct) = content_type {
                         put_str(m, "ContentType", ct);
@@ -233,8 +345,17 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
                     }
                 }),
             );
-            p.insert("TransformOutput".into(), with(|m| put(m, "S3OutputPath", &output.value)));
-            p.insert("TransformResources".into(), obj(vec![("InstanceCount", json!(instance.count)), ("InstanceType", json!(instance.ty))]));
+            p.insert(
+                "TransformOutput".into(),
+                with(|m| put(m, "S3OutputPath", &output.value)),
+            );
+            p.insert(
+                "TransformResources".into(),
+                obj(vec![
+                    ("InstanceCount", json!(instance.count)),
+                    ("InstanceType", json!(instance.ty)),
+                ]),
+            );
             r.outputs = vec![
                 (output.name.clone(), "$.TransformOutput.S3OutputPath".into()),
                 ("job_arn".into(), "$.TransformJobArn".into()),
@@ -244,7 +365,10 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
             r
         }
         StepIr::CreateModel { image, model_data } => {
-            let mut r = Request::new("arn:aws:states:::sagemaker:createModel", Integration::SageMaker);
+            let mut r = Request::new(
+                "arn:aws:states:::sagemaker:createModel",
+                Integration::SageMaker,
+            );
             r.parameters.insert("ModelName.$".into(), job_name(name));
             put_str(&mut r.parameters, "ExecutionRoleArn", role);
             r.parameters.insert(
@@ -257,13 +381,28 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
             // CreateModel returns only the ARN; the name is its last segment.
             r.outputs = vec![
                 ("model_arn".into(), "$.ModelArn".into()),
-                ("model_name".into(), "States.ArrayGetItem(States.StringSplit($.ModelArn, '/'), 1)".into()),
+                (
+                    "model_name".into(),
+                    "States.ArrayGetItem(States.StringSplit($.ModelArn, '/'), 1)".into(),
+                ),
             ];
             r.always = &["model_arn"];
             r
         }
-        StepIr::Register { group, approval, image, model_data, content_types, response_types, metrics, description } => {
-            let mut r = Request::new("arn:aws:states:::aws-sdk:sagemaker:createModelPackage", Integration::SageMakerSdk);
+        StepIr::Register {
+            group,
+            approval,
+            image,
+            model_data,
+            content_types,
+            response_types,
+            metrics,
+            description,
+        } => {
+            let mut r = Request::new(
+                "arn:aws:states:::aws-sdk:sagemaker:createModelPackage",
+                Integration::SageMakerSdk,
+            );
             let p = &mut r.parameters;
             put(p, "ModelPackageGroupName", group);
             put_str(p, "ModelApprovalStatus", approval);
@@ -287,32 +426,58 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
             if let Some(uri) = metrics {
                 p.insert(
                     "ModelMetrics".into(),
-                    obj(vec![("ModelQuality", obj(vec![("Statistics", with(|s| {
-                        put_str(s, "ContentType", "application/json");
-                        put(s, "S3Uri", uri);
-                    }))]))]),
+                    obj(vec![(
+                        "ModelQuality",
+                        obj(vec![(
+                            "Statistics",
+                            with(|s| {
+                                put_str(s, "ContentType", "application/json");
+                                put(s, "S3Uri", uri);
+                            }),
+                        )]),
+                    )]),
                 );
             }
-            p.insert("MetadataProperties".into(), json!({"GeneratedBy.$": "$$.Execution.Id"}));
+            p.insert(
+                "MetadataProperties".into(),
+                json!({"GeneratedBy.$": "$$.Execution.Id"}),
+            );
             // Idempotent across retries of this state within one execution.
             p.insert(
                 "ClientToken.$".into(),
-                Json::String(format!("States.Hash(States.Format('{{}}/{name}', $$.Execution.Id), 'MD5')")),
+                Json::String(format!(
+                    "States.Hash(States.Format('{{}}/{name}', $$.Execution.Id), 'MD5')"
+                )),
             );
             r.outputs = vec![("model_package_arn".into(), "$.ModelPackageArn".into())];
             r.always = &["model_package_arn"];
             r
         }
-        StepIr::Lambda { function, payload, timeout } => {
+        StepIr::Lambda {
+            function,
+            payload,
+            timeout,
+        } => {
             let mut r = Request::new("arn:aws:states:::lambda:invoke", Integration::Lambda);
             put(&mut r.parameters, "FunctionName", function);
-            r.parameters.insert("Payload".into(), with(|m| payload.iter().for_each(|n| put(m, &n.name, &n.value))));
+            r.parameters.insert(
+                "Payload".into(),
+                with(|m| payload.iter().for_each(|n| put(m, &n.name, &n.value))),
+            );
             r.outputs = vec![("payload".into(), "$.Payload".into())];
             r.timeout = *timeout;
             r
         }
-        StepIr::Callback { queue, message, timeout, heartbeat } => {
-            let mut r = Request::new("arn:aws:states:::sqs:sendMessage.waitForTaskToken", Integration::Sqs);
+        StepIr::Callback {
+            queue,
+            message,
+            timeout,
+            heartbeat,
+        } => {
+            let mut r = Request::new(
+                "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                Integration::Sqs,
+            );
             put(&mut r.parameters, "QueueUrl", queue);
             r.parameters.insert(
                 "MessageBody".into(),
@@ -327,8 +492,16 @@ pub fn request(step: &StepDef, role: &str) -> Option<Request> {
             r.heartbeat = *heartbeat;
             r
         }
-        StepIr::Emr { cluster, jar, args, action_on_failure } => {
-            let mut r = Request::new("arn:aws:states:::elasticmapreduce:addStep.sync", Integration::Emr);
+        StepIr::Emr {
+            cluster,
+            jar,
+            args,
+            action_on_failure,
+        } => {
+            let mut r = Request::new(
+                "arn:aws:states:::elasticmapreduce:addStep.sync",
+                Integration::Emr,
+            );
             put(&mut r.parameters, "ClusterId", cluster);
             r.parameters.insert(
                 "Step".into(),
@@ -368,22 +541,34 @@ fn training_definition(p: &mut Payload, t: &Training, hyper_key: &str) {
                     put_str(m, "ChannelName", &c.name);
                     m.insert(
                         "DataSource".into(),
-                        obj(vec![("S3DataSource", with(|s| {
-                            put_str(s, "S3DataType", "S3Prefix");
-                            put(s, "S3Uri", &c.value);
-                            put_str(s, "S3DataDistributionType", "FullyReplicated");
-                        }))]),
+                        obj(vec![(
+                            "S3DataSource",
+                            with(|s| {
+                                put_str(s, "S3DataType", "S3Prefix");
+                                put(s, "S3Uri", &c.value);
+                                put_str(s, "S3DataDistributionType", "FullyReplicated");
+                            }),
+                        )]),
                     );
                 })
             })
             .collect();
         p.insert("InputDataConfig".into(), Json::Array(channels));
     }
-    p.insert("OutputDataConfig".into(), with(|m| put(m, "S3OutputPath", &t.output.value)));
+    p.insert(
+        "OutputDataConfig".into(),
+        with(|m| put(m, "S3OutputPath", &t.output.value)),
+    );
     p.insert("ResourceConfig".into(), resources(&t.instance, t.volume_gb));
-    p.insert("StoppingCondition".into(), obj(vec![("MaxRuntimeInSeconds", json!(t.max_runtime))]));
+    p.insert(
+        "StoppingCondition".into(),
+        obj(vec![("MaxRuntimeInSeconds", json!(t.max_runtime))]),
+    );
     if !t.hyperparameters.is_empty() {
-        p.insert(hyper_key.into(), with(|m| t.hyperparameters.iter().for_each(|(k, v)| put(m, k, v))));
+        p.insert(
+            hyper_key.into(),
+            with(|m| t.hyperparameters.iter().for_each(|(k, v)| put(m, k, v))),
+        );
     }
     env(p, &t.environment);
 }

@@ -28,7 +28,11 @@ pub fn errors(class: RetryClass, integration: Integration) -> &'static [&'static
         (SageMaker, JobInternalError | CapacityError) => &["States.TaskFailed"],
         (SageMakerSdk, ServiceFault) => &["SageMaker.SageMakerException"],
         (SageMakerSdk, Throttling) => &["SageMaker.ThrottlingException"],
-        (Lambda, ServiceFault) => &["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException"],
+        (Lambda, ServiceFault) => &[
+            "Lambda.ServiceException",
+            "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException",
+        ],
         (Lambda, Throttling) => &["Lambda.TooManyRequestsException"],
         (Sqs, ServiceFault | Throttling) => &["SQS.AmazonSQSException"],
         (Emr, ServiceFault | Throttling) => &["EMR.AmazonElasticMapReduceException"],
@@ -39,7 +43,10 @@ pub fn errors(class: RetryClass, integration: Integration) -> &'static [&'static
 
 /// One retrier per policy, in the order the step lists them; policies whose classes do not
 /// apply to the integration add nothing.
-pub fn retriers<'a>(policies: impl IntoIterator<Item = &'a Policy>, integration: Integration) -> Vec<Retrier> {
+pub fn retriers<'a>(
+    policies: impl IntoIterator<Item = &'a Policy>,
+    integration: Integration,
+) -> Vec<Retrier> {
     let mut out = Vec::new();
     for p in policies {
         let mut names: Vec<String> = Vec::new();
@@ -85,9 +92,14 @@ fn max_attempts(p: &Policy) -> u64 {
 /// AWS's recommended retrier for Lambda tasks, used when a lambda step names no policy.
 fn lambda_default() -> Retrier {
     Retrier {
-        error_equals: ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"]
-            .map(String::from)
-            .to_vec(),
+        error_equals: [
+            "Lambda.ServiceException",
+            "Lambda.AWSLambdaException",
+            "Lambda.SdkClientException",
+            "Lambda.TooManyRequestsException",
+        ]
+        .map(String::from)
+        .to_vec(),
         interval_seconds: 1,
         max_attempts: 3,
         backoff_rate: 2.0,
@@ -120,6 +132,9 @@ mod tests {
     #[test]
     fn error_names_are_merged_without_duplicates() {
         let r = retriers([&policy(Some(5), None)], Integration::SageMaker);
-        assert_eq!(r[0].error_equals, ["SageMaker.AmazonSageMakerException", "ThrottlingException"]);
+        assert_eq!(
+            r[0].error_equals,
+            ["SageMaker.AmazonSageMakerException", "ThrottlingException"]
+        );
     }
 }

@@ -79,7 +79,14 @@ mod tests {
 
     #[test]
     fn templates_become_format_calls_with_escapes() {
-        let parts = vec![TPart::Text("s3://b/{x}'/".into()), TPart::Path("$.params.D".into()), TPart::Text("/".into())];
-        assert_eq!(format_call(&parts), r"States.Format('s3://b/\{x\}\'/{}/', $.params.D)");
+        let parts = vec![
+            TPart::Text("s3://b/{x}'/".into()),
+            TPart::Path("$.params.D".into()),
+            TPart::Text("/".into()),
+        ];
+        assert_eq!(
+            format_call(&parts),
+            r"States.Format('s3://b/\{x\}\'/{}/', $.params.D)"
+        );
     }
 }

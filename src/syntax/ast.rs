@@ -88,14 +88,22 @@ impl StepKind {
     }
 
     pub fn keyword(self) -> &'static str {
-        Self::ALL.iter().find(|(_, s)| *s == self).map(|(k, _)| *k).unwrap_or("step")
+        Self::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map(|(k, _)| *k)
+            .unwrap_or("step")
     }
 
     /// Steps that start a SageMaker job named `<prefix>-<uuid>`.
     pub fn starts_job(self) -> bool {
         matches!(
             self,
-            StepKind::Processing | StepKind::Training | StepKind::Tuning | StepKind::Transform | StepKind::CreateModel
+            StepKind::Processing
+                | StepKind::Training
+                | StepKind::Tuning
+                | StepKind::Transform
+                | StepKind::CreateModel
         )
     }
 }

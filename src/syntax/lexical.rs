@@ -60,7 +60,8 @@ impl PErr {
     /// Turn into a diagnostic, naming the token found at the error position.
     pub fn into_diagnostic(self, src: &str) -> Diagnostic {
         let (found, found_len) = token_at(src, self.offset);
-        let len = if self.len > 0 { self.len } else { found_len };
+        // A giant token (a 10 MB word) is marked by its start; the message already names it.
+        let len = if self.len > 0 { self.len } else { found_len }.min(64);
         let span = Span::new(self.offset, (self.offset + len).min(src.len()));
         let message = self
             .message
@@ -79,8 +80,10 @@ fn token_at(src: &str, offset: usize) -> (String, usize) {
     match rest.chars().next() {
         None => ("end of file".to_string(), 0),
         Some(c) if is_word_char(c) => {
-            let w: String = rest.chars().take_while(|c| is_word_char(*c)).collect();
-            (format!("`{w}`"), w.len())
+            let len = rest.find(|c: char| !is_word_char(c)).unwrap_or(rest.len());
+            let shown: String = rest[..len].chars().take(40).collect();
+            let ellipsis = if len > shown.len() { "…" } else { "" };
+            (format!("`{shown}{ellipsis}`"), len)
         }
         Some('\n') => ("end of line".to_string(), 0),
         Some(c) => (format!("`{}`", c.escape_default()), c.len_utf8()),
@@ -135,12 +138,16 @@ pub fn ws(mut i: In) -> PResult<()> {
         if trimmed.starts_with("//") {
             let end = trimmed.find('\n').unwrap_or(trimmed.len());
             i = advance(i, end);
-        } else if trimmed.starts_with("/*") {
-            match trimmed[2..].find("*/") {
+        } else if let Some(body) = trimmed.strip_prefix("/*") {
+            match body.find("*/") {
                 Some(end) => i = advance(i, end + 4),
                 None => {
                     let span = Span::new(i.location_offset(), i.location_offset() + 2);
-                    return Err(nom::Err::Failure(PErr::custom(span, Code::E001, "unterminated block comment")));
+                    return Err(nom::Err::Failure(PErr::custom(
+                        span,
+                        Code::E001,
+                        "unterminated block comment",
+                    )));
                 }
             }
         } else {
@@ -256,7 +263,10 @@ pub fn string_lit(i: In) -> PResult<StrLit> {
                         return Err(nom::Err::Failure(PErr::custom(
                             span,
                             Code::E003,
-                            format!("unknown escape `\\{}` (use \\\\, \\\", \\n, \\t, \\{{ or \\}})", e.escape_default()),
+                            format!(
+                                "unknown escape `\\{}` (use \\\\, \\\", \\n, \\t, \\{{ or \\}})",
+                                e.escape_default()
+                            ),
                         )));
                     }
                 };
@@ -277,7 +287,8 @@ pub fn string_lit(i: In) -> PResult<StrLit> {
                 let segs: Vec<&str> = inner.split('.').collect();
                 let valid = !inner.is_empty()
                     && segs.iter().all(|seg| {
-                        seg.chars().next().is_some_and(is_word_start) && seg.chars().all(is_word_char)
+                        seg.chars().next().is_some_and(is_word_start)
+                            && seg.chars().all(is_word_char)
                     });
                 if !valid {
                     return Err(nom::Err::Failure(PErr::custom(
@@ -350,7 +361,11 @@ pub fn number(i: In) -> PResult<(Number, Span)> {
     let text = &s[..n];
     let base = i.location_offset();
     // A unit letter right after the digits makes a duration; any other word character is a typo.
-    let word_len = s[n..].chars().take_while(|c| is_word_char(*c)).map(char::len_utf8).sum::<usize>();
+    let word_len = s[n..]
+        .chars()
+        .take_while(|c| is_word_char(*c))
+        .map(char::len_utf8)
+        .sum::<usize>();
     let span = Span::new(base, base + n + word_len);
     let invalid = |msg: String| Err(nom::Err::Failure(PErr::custom(span, Code::E003, msg)));
     let value = if word_len > 0 {
@@ -363,7 +378,10 @@ pub fn number(i: In) -> PResult<(Number, Span)> {
             _ => return invalid(format!("invalid duration unit `{unit}`: use s, m, h or d")),
         };
         if is_float || digits_start == 1 {
-            return invalid(format!("invalid duration `{}`: use a whole, non-negative number", &s[..n + word_len]));
+            return invalid(format!(
+                "invalid duration `{}`: use a whole, non-negative number",
+                &s[..n + word_len]
+            ));
         }
         match text.parse::<u64>().ok().and_then(|v| v.checked_mul(scale)) {
             Some(v) => Number::Duration(v),

@@ -38,11 +38,21 @@ pub fn pipeline(i: In) -> (Pipeline, In) {
         Ok((i, (name, open))) => (i, name, Some(open)),
         Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
             report(&start, e);
-            let empty = StrLit { parts: vec![], span: Span::default() };
+            let empty = StrLit {
+                parts: vec![],
+                span: Span::default(),
+            };
             // Without a header, read what follows as the pipeline's body anyway.
             (skip_header(start), empty, None)
         }
-        Err(nom::Err::Incomplete(_)) => (start, StrLit { parts: vec![], span: Span::default() }, None),
+        Err(nom::Err::Incomplete(_)) => (
+            start,
+            StrLit {
+                parts: vec![],
+                span: Span::default(),
+            },
+            None,
+        ),
     };
     let (mut i, items) = statements(i, item);
     if let Some(open) = open {
@@ -50,7 +60,10 @@ pub fn pipeline(i: In) -> (Pipeline, In) {
     }
     if !at_end(i) {
         if let Ok((j, _)) = ws(i) {
-            report(&j, PErr::at(&j, "end of file after the pipeline's closing `}`"));
+            report(
+                &j,
+                PErr::at(&j, "end of file after the pipeline's closing `}`"),
+            );
             i = advance(j, j.fragment().len());
         }
     }
@@ -70,7 +83,11 @@ fn skip_header(i: In) -> In {
 
 fn report(i: &In, e: PErr) {
     let mut errors = i.extra.errors.borrow_mut();
-    // A flood of errors helps nobody; the first hundred locate the damage.
+    // A second error at the same place only restates the first; a flood of errors helps
+    // nobody, and the first hundred locate the damage.
+    if errors.last().is_some_and(|last| last.offset == e.offset) {
+        return;
+    }
     if errors.len() < 100 {
         errors.push(e);
     }
@@ -111,6 +128,17 @@ fn recover(i: In, error_offset: usize) -> In {
     let s = *i.fragment();
     let base = i.location_offset();
     let from = error_offset.saturating_sub(base).min(s.len());
+    // An error on the first word of a line that starts a statement: that statement is intact,
+    // resume there.
+    let line_start = s[..from].rfind('\n').map(|n| n + 1).unwrap_or(0);
+    let word: String = s[from..].chars().take_while(|c| is_word_char(*c)).collect();
+    if from > 0
+        && line_start > 0
+        && s[line_start..from].trim().is_empty()
+        && is_statement_keyword(&word)
+    {
+        return advance(i, from);
+    }
     // Count the braces the statement opened before the error.
     let mut depth: i32 = 0;
     let mut in_str = false;
@@ -210,7 +238,11 @@ fn item(i: In) -> PResult<Item> {
 
 fn expected_statement(i: In, top: bool) -> nom::Err<PErr> {
     let (at, _) = ws(i).unwrap_or((i, ()));
-    let what = if top { "a step or a declaration" } else { "a step" };
+    let what = if top {
+        "a step or a declaration"
+    } else {
+        "a step"
+    };
     let mut e = PErr::at(&at, what);
     if let Ok((_, w)) = word(at) {
         let kinds = StepKind::ALL.iter().map(|(k, _)| *k);
@@ -220,7 +252,10 @@ fn expected_statement(i: In, top: bool) -> nom::Err<PErr> {
             kinds.collect()
         };
         if let Some(s) = did_you_mean(&w.name, candidates) {
-            e.message = Some(format!("expected {what}, found `{}`; did you mean `{s}`?", w.name));
+            e.message = Some(format!(
+                "expected {what}, found `{}`; did you mean `{s}`?",
+                w.name
+            ));
         }
     }
     nom::Err::Error(e)
@@ -234,7 +269,15 @@ fn param(i: In) -> PResult<Param> {
     let (i, ty) = cut(word)(i)?;
     let (i, default) = opt(preceded(sym("="), cut(expr)))(i)?;
     let (s, _) = ws(start)?;
-    Ok((i, Param { name, ty, default, span: span_between(&s, &i) }))
+    Ok((
+        i,
+        Param {
+            name,
+            ty,
+            default,
+            span: span_between(&s, &i),
+        },
+    ))
 }
 
 fn retry_decl(i: In) -> PResult<RetryDecl> {
@@ -244,15 +287,33 @@ fn retry_decl(i: In) -> PResult<RetryDecl> {
     let (i, open) = cut(sym("{"))(i)?;
     let (i, props) = statements(i, prop);
     let i = close_block(i, open);
-    Ok((i, RetryDecl { name, props, span: span_between(&s, &i) }))
+    Ok((
+        i,
+        RetryDecl {
+            name,
+            props,
+            span: span_between(&s, &i),
+        },
+    ))
 }
 
 fn schedule(i: In) -> PResult<Schedule> {
     let (s, _) = ws(i)?;
     let (i, _) = keyword("schedule")(i)?;
     let (i, expr) = cut(string_lit)(i)?;
-    let (i, bindings) = if peek_sym(i, "{") { map_block(i)? } else { (i, Vec::new()) };
-    Ok((i, Schedule { expr, bindings, span: span_between(&s, &i) }))
+    let (i, bindings) = if peek_sym(i, "{") {
+        map_block(i)?
+    } else {
+        (i, Vec::new())
+    };
+    Ok((
+        i,
+        Schedule {
+            expr,
+            bindings,
+            span: span_between(&s, &i),
+        },
+    ))
 }
 
 fn step(i: In) -> PResult<Step> {
@@ -270,7 +331,16 @@ fn step(i: In) -> PResult<Step> {
     };
     leave(&i);
     let (i, body) = result?;
-    Ok((i, Step { kind, kind_span: kw.span, name, body, span: span_between(&s, &i) }))
+    Ok((
+        i,
+        Step {
+            kind,
+            kind_span: kw.span,
+            name,
+            body,
+            span: span_between(&s, &i),
+        },
+    ))
 }
 
 fn props_body(i: In) -> PResult<StepBody> {
@@ -285,7 +355,13 @@ fn block(i: In) -> PResult<Block> {
     let (i, open) = cut(sym("{"))(i)?;
     let (i, steps) = statements(i, step);
     let i = close_block(i, open);
-    Ok((i, Block { steps, span: span_between(&s, &i) }))
+    Ok((
+        i,
+        Block {
+            steps,
+            span: span_between(&s, &i),
+        },
+    ))
 }
 
 fn when_body(i: In) -> PResult<StepBody> {
@@ -293,7 +369,14 @@ fn when_body(i: In) -> PResult<StepBody> {
     let (i, cond) = cut(expr)(i)?;
     let (i, then) = block(i)?;
     let (i, otherwise) = opt(preceded(keyword("else"), cut(block)))(i)?;
-    Ok((i, StepBody::When(When { cond, then, otherwise })))
+    Ok((
+        i,
+        StepBody::When(When {
+            cond,
+            then,
+            otherwise,
+        }),
+    ))
 }
 
 fn parallel_body(i: In) -> PResult<StepBody> {
@@ -305,7 +388,11 @@ fn parallel_body(i: In) -> PResult<StepBody> {
 
 fn branch(i: In) -> PResult<Branch> {
     let (i, _) = keyword("branch")(i)?;
-    let (i, name) = if peek_sym(i, "{") { (i, None) } else { map(word, Some)(i)? };
+    let (i, name) = if peek_sym(i, "{") {
+        (i, None)
+    } else {
+        map(word, Some)(i)?
+    };
     enter(&i)?;
     let r = block(i);
     leave(&i);
@@ -339,7 +426,15 @@ fn prop(i: In) -> PResult<Prop> {
         let (i, e) = cut(expr)(i)?;
         (i, None, PropValue::Expr(e))
     };
-    Ok((i, Prop { key, label, value, span: span_between(&s, &i) }))
+    Ok((
+        i,
+        Prop {
+            key,
+            label,
+            value,
+            span: span_between(&s, &i),
+        },
+    ))
 }
 
 /// `ml.m5.xlarge x 2`: the type is read as one token so the checker can judge its shape.
@@ -355,20 +450,36 @@ fn instance_spec(i: In) -> PResult<InstanceSpec> {
         return fail(&i, "an instance type such as `ml.m5.xlarge`");
     }
     let base = i.location_offset();
-    let ty = Ident { name: s[..len].to_string(), span: Span::new(base, base + len) };
+    let ty = Ident {
+        name: s[..len].to_string(),
+        span: Span::new(base, base + len),
+    };
     let i = advance(i, len);
     let (i, count) = match keyword("x")(i) {
         Ok((j, _)) => {
             let (j, (n, span)) = cut(number)(j)?;
             match n {
                 Number::Int(v) => (j, Some((v, span))),
-                _ => return Err(nom::Err::Failure(PErr::custom(span, Code::E001, "expected an instance count"))),
+                _ => {
+                    return Err(nom::Err::Failure(PErr::custom(
+                        span,
+                        Code::E001,
+                        "expected an instance count",
+                    )))
+                }
             }
         }
         Err(_) => (i, None),
     };
     let end = count.map(|(_, s)| s.end as usize).unwrap_or(base + len);
-    Ok((i, InstanceSpec { ty, count, span: Span::new(base, end) }))
+    Ok((
+        i,
+        InstanceSpec {
+            ty,
+            count,
+            span: Span::new(base, end),
+        },
+    ))
 }
 
 /// `{ key = value, ... }`: entries separated by commas or new lines.
@@ -385,11 +496,24 @@ fn map_block(i: In) -> PResult<Vec<Binding>> {
 
 fn binding(i: In) -> PResult<Binding> {
     let (s, _) = ws(i)?;
-    let (i, key) = alt((word, map(string_lit, |l| Ident { name: l.as_plain().unwrap_or_default(), span: l.span })))(s)
-        .map_err(|_| nom::Err::Error(PErr::at(&s, "a key")))?;
+    let (i, key) = alt((
+        word,
+        map(string_lit, |l| Ident {
+            name: l.as_plain().unwrap_or_default(),
+            span: l.span,
+        }),
+    ))(s)
+    .map_err(|_| nom::Err::Error(PErr::at(&s, "a key")))?;
     let (i, _) = cut(sym("="))(i)?;
     let (i, value) = cut(expr)(i)?;
-    Ok((i, Binding { key, value, span: span_between(&s, &i) }))
+    Ok((
+        i,
+        Binding {
+            key,
+            value,
+            span: span_between(&s, &i),
+        },
+    ))
 }
 
 pub fn expr(i: In) -> PResult<Expr> {
@@ -411,7 +535,12 @@ fn binary_chain<'a>(
         let (j, rhs) = cut(next)(j)?;
         let span = lhs.span.to(rhs.span);
         lhs = Expr {
-            kind: ExprKind::Binary { op, op_span: k.span, lhs: Box::new(lhs), rhs: Box::new(rhs) },
+            kind: ExprKind::Binary {
+                op,
+                op_span: k.span,
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+            },
             span,
         };
         i = j;
@@ -426,7 +555,13 @@ fn not_expr(i: In) -> PResult<Expr> {
         leave(&j);
         let (j, e) = r?;
         let span = k.span.to(e.span);
-        return Ok((j, Expr { kind: ExprKind::Not(Box::new(e)), span }));
+        return Ok((
+            j,
+            Expr {
+                kind: ExprKind::Not(Box::new(e)),
+                span,
+            },
+        ));
     }
     compare(i)
 }
@@ -446,14 +581,28 @@ fn compare(i: In) -> PResult<Expr> {
         if let Ok((j, op_span)) = sym(s)(i) {
             let (j, rhs) = cut(postfix)(j)?;
             let span = lhs.span.to(rhs.span);
-            let kind = ExprKind::Binary { op: *op, op_span, lhs: Box::new(lhs), rhs: Box::new(rhs) };
+            let kind = ExprKind::Binary {
+                op: *op,
+                op_span,
+                lhs: Box::new(lhs),
+                rhs: Box::new(rhs),
+            };
             return Ok((j, Expr { kind, span }));
         }
     }
     if let Ok((j, _)) = keyword("matches")(i) {
         let (j, pattern) = cut(string_lit)(j)?;
         let span = lhs.span.to(pattern.span);
-        return Ok((j, Expr { kind: ExprKind::Matches { value: Box::new(lhs), pattern }, span }));
+        return Ok((
+            j,
+            Expr {
+                kind: ExprKind::Matches {
+                    value: Box::new(lhs),
+                    pattern,
+                },
+                span,
+            },
+        ));
     }
     Ok((i, lhs))
 }
@@ -464,7 +613,10 @@ fn postfix(i: In) -> PResult<Expr> {
     while let Ok((j, _)) = sym("/")(i) {
         let (j, key) = cut(string_lit)(j)?;
         let span = e.span.to(key.span);
-        e = Expr { kind: ExprKind::Join(Box::new(e), key), span };
+        e = Expr {
+            kind: ExprKind::Join(Box::new(e), key),
+            span,
+        };
         i = j;
     }
     Ok((i, e))
@@ -474,7 +626,10 @@ fn primary(i: In) -> PResult<Expr> {
     let (i, _) = ws(i)?;
     let c = i.fragment().chars().next();
     match c {
-        Some('"') => map(string_lit, |s| Expr { span: s.span, kind: ExprKind::Str(s) })(i),
+        Some('"') => map(string_lit, |s| Expr {
+            span: s.span,
+            kind: ExprKind::Str(s),
+        })(i),
         Some(c) if c.is_ascii_digit() || c == '-' => {
             let (j, (n, span)) = number(i)?;
             let kind = match n {
@@ -495,25 +650,52 @@ fn primary(i: In) -> PResult<Expr> {
             let (j, open) = sym("[")(i)?;
             let (j, items) = separated_list0(sym(","), expr)(j)?;
             let (j, close) = cut(sym("]"))(j)?;
-            Ok((j, Expr { kind: ExprKind::List(items), span: open.to(close) }))
+            Ok((
+                j,
+                Expr {
+                    kind: ExprKind::List(items),
+                    span: open.to(close),
+                },
+            ))
         }
         Some(c) if c.is_ascii_alphabetic() || c == '_' => word_expr(i),
         _ => fail(&i, "a value"),
     }
 }
 
+/// Words that start statements; never read as references, so a value missing at the end of
+/// a line does not swallow the next statement.
+fn is_statement_keyword(w: &str) -> bool {
+    StepKind::from_keyword(w).is_some() || DECLARATIONS.contains(&w)
+}
+
 fn word_expr(i: In) -> PResult<Expr> {
     let (j, w) = word(i)?;
+    if is_statement_keyword(&w.name) {
+        return fail(&ws(i)?.0, "a value");
+    }
     match w.name.as_str() {
         "true" | "false" => {
-            return Ok((j, Expr { kind: ExprKind::Bool(w.name == "true"), span: w.span }));
+            return Ok((
+                j,
+                Expr {
+                    kind: ExprKind::Bool(w.name == "true"),
+                    span: w.span,
+                },
+            ));
         }
         "json" if peek_sym(j, "(") => return json_call(j, w),
         "exists" if peek_sym(j, "(") => {
             let (k, _) = sym("(")(j)?;
             let (k, e) = cut(expr)(k)?;
             let (k, close) = cut(sym(")"))(k)?;
-            return Ok((k, Expr { kind: ExprKind::Exists(Box::new(e)), span: w.span.to(close) }));
+            return Ok((
+                k,
+                Expr {
+                    kind: ExprKind::Exists(Box::new(e)),
+                    span: w.span.to(close),
+                },
+            ));
         }
         _ => {}
     }
@@ -521,18 +703,32 @@ fn word_expr(i: In) -> PResult<Expr> {
         let (k, _) = sym("(")(j)?;
         let (k, args) = separated_list0(sym(","), expr)(k)?;
         let (k, close) = cut(sym(")"))(k)?;
-        return Ok((k, Expr { span: w.span.to(close), kind: ExprKind::Call { name: w, args } }));
+        return Ok((
+            k,
+            Expr {
+                span: w.span.to(close),
+                kind: ExprKind::Call { name: w, args },
+            },
+        ));
     }
     let mut parts = vec![w];
     let mut j = j;
     // `.` must touch both names: `Step.output`, never `Step . output`.
-    while j.fragment().starts_with('.') && j.fragment()[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+    while j.fragment().starts_with('.')
+        && j.fragment()[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+    {
         let (k, next) = word(advance(j, 1))?;
         parts.push(next);
         j = k;
     }
     let span = parts[0].span.to(parts[parts.len() - 1].span);
-    Ok((j, Expr { kind: ExprKind::Ref(parts), span }))
+    Ok((
+        j,
+        Expr {
+            kind: ExprKind::Ref(parts),
+            span,
+        },
+    ))
 }
 
 /// `json(file, "path") [as type]`.
@@ -544,5 +740,15 @@ fn json_call<'a>(i: In<'a>, kw: Ident) -> PResult<'a, Expr> {
     let (i, close) = cut(sym(")"))(i)?;
     let (i, ty) = opt(preceded(keyword("as"), cut(word)))(i)?;
     let end = ty.as_ref().map(|t| t.span).unwrap_or(close);
-    Ok((i, Expr { kind: ExprKind::Json { file: Box::new(file), path, ty }, span: kw.span.to(end) }))
+    Ok((
+        i,
+        Expr {
+            kind: ExprKind::Json {
+                file: Box::new(file),
+                path,
+                ty,
+            },
+            span: kw.span.to(end),
+        },
+    ))
 }

@@ -3,7 +3,11 @@ use super::parse;
 use crate::diagnostics::Code;
 
 fn errors(src: &str) -> Vec<(Code, String, usize)> {
-    parse(src).1.into_iter().map(|d| (d.code, d.message, d.span.start as usize)).collect()
+    parse(src)
+        .1
+        .into_iter()
+        .map(|d| (d.code, d.message, d.span.start as usize))
+        .collect()
 }
 
 #[test]
@@ -28,7 +32,9 @@ fn spans_cover_exactly_their_tokens() {
     let src = "pipeline \"p\" {\n  param AucThreshold: float = 0.94\n}\n";
     let (p, d) = parse(src);
     assert!(d.is_empty());
-    let Item::Param(param) = &p.items[0] else { panic!("not a param") };
+    let Item::Param(param) = &p.items[0] else {
+        panic!("not a param")
+    };
     assert_eq!(&src[param.name.span.range()], "AucThreshold");
     assert_eq!(&src[param.ty.span.range()], "float");
     assert_eq!(&src[param.default.as_ref().unwrap().span.range()], "0.94");
@@ -41,7 +47,11 @@ fn three_typos_give_three_errors() {
     let errs = errors(src);
     assert_eq!(errs.len(), 3, "{errs:#?}");
     assert!(errs[0].1.contains("expected `:`"), "{}", errs[0].1);
-    assert!(errs[1].1.contains("did you mean `processing`"), "{}", errs[1].1);
+    assert!(
+        errs[1].1.contains("did you mean `processing`"),
+        "{}",
+        errs[1].1
+    );
 }
 
 #[test]
@@ -49,27 +59,56 @@ fn strings_escapes_and_interpolation() {
     let src = r#"pipeline "p" { role "a\"b\{c\}{DataDate}/{Step.out}" }"#;
     let (p, d) = parse(src);
     assert!(d.is_empty(), "{d:?}");
-    let Item::Setting(prop) = &p.items[0] else { panic!() };
-    let PropValue::Expr(Expr { kind: ExprKind::Str(s), .. }) = &prop.value else { panic!() };
+    let Item::Setting(prop) = &p.items[0] else {
+        panic!()
+    };
+    let PropValue::Expr(Expr {
+        kind: ExprKind::Str(s),
+        ..
+    }) = &prop.value
+    else {
+        panic!()
+    };
     assert_eq!(s.parts.len(), 4);
     assert_eq!(s.parts[0], StrPart::Text("a\"b{c}".into()));
-    let StrPart::Interp(ids, span) = &s.parts[3] else { panic!() };
+    let StrPart::Interp(ids, span) = &s.parts[3] else {
+        panic!()
+    };
     assert_eq!(ids.len(), 2);
     assert_eq!(&src[span.range()], "{Step.out}");
 }
 
 #[test]
 fn durations_and_instance_specs() {
-    let src = "pipeline \"p\" { training T { max_runtime 2h instance ml.m5.xlarge x 3 cache 30d } }";
+    let src =
+        "pipeline \"p\" { training T { max_runtime 2h instance ml.m5.xlarge x 3 cache 30d } }";
     let (p, d) = parse(src);
     assert!(d.is_empty(), "{d:?}");
-    let Item::Step(step) = &p.items[0] else { panic!() };
-    let StepBody::Props(props) = &step.body else { panic!() };
-    assert_eq!(props[0].value, PropValue::Expr(Expr { kind: ExprKind::Duration(7200), span: props[0].value.span(props[0].span) }));
-    let PropValue::Instance(spec) = &props[1].value else { panic!() };
+    let Item::Step(step) = &p.items[0] else {
+        panic!()
+    };
+    let StepBody::Props(props) = &step.body else {
+        panic!()
+    };
+    assert_eq!(
+        props[0].value,
+        PropValue::Expr(Expr {
+            kind: ExprKind::Duration(7200),
+            span: props[0].value.span(props[0].span)
+        })
+    );
+    let PropValue::Instance(spec) = &props[1].value else {
+        panic!()
+    };
     assert_eq!(spec.ty.name, "ml.m5.xlarge");
     assert_eq!(spec.count.map(|c| c.0), Some(3));
-    let PropValue::Expr(Expr { kind: ExprKind::Duration(d), .. }) = &props[2].value else { panic!() };
+    let PropValue::Expr(Expr {
+        kind: ExprKind::Duration(d),
+        ..
+    }) = &props[2].value
+    else {
+        panic!()
+    };
     assert_eq!(*d, 30 * 86_400);
 }
 
@@ -88,10 +127,16 @@ fn bad_input_never_panics() {
     ];
     for s in samples {
         let (_, d) = parse(s);
-        assert!(!d.is_empty() || s.is_empty() && d.is_empty() || s.is_empty(), "{s:?}");
+        assert!(
+            !d.is_empty() || s.is_empty() && d.is_empty() || s.is_empty(),
+            "{s:?}"
+        );
     }
     assert!(errors(&long_nesting).iter().any(|e| e.0 == Code::E005));
-    let deep_parens = format!("pipeline \"p\" {{ param X: int = {}1 }}", "(".repeat(10_000));
+    let deep_parens = format!(
+        "pipeline \"p\" {{ param X: int = {}1 }}",
+        "(".repeat(10_000)
+    );
     assert!(errors(&deep_parens).iter().any(|e| e.0 == Code::E005));
 }
 

@@ -34,7 +34,14 @@ const COMPARISONS: &[(&str, Operand)] = &[
     ("TimestampGreaterThanEquals", Operand::Timestamp),
 ];
 
-const TESTS: &[&str] = &["IsNull", "IsPresent", "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"];
+const TESTS: &[&str] = &[
+    "IsNull",
+    "IsPresent",
+    "IsNumeric",
+    "IsString",
+    "IsBoolean",
+    "IsTimestamp",
+];
 
 /// The operand type an operator key takes, or `None` when the key is not an operator.
 fn operator(key: &str) -> Option<Option<Operand>> {
@@ -43,9 +50,15 @@ fn operator(key: &str) -> Option<Option<Operand>> {
     }
     if let Some(base) = key.strip_suffix("Path") {
         // The `*Path` twins of the comparisons take a path (and StringMatches has none).
-        return COMPARISONS.iter().any(|(k, _)| *k == base && base != "StringMatches").then_some(None);
+        return COMPARISONS
+            .iter()
+            .any(|(k, _)| *k == base && base != "StringMatches")
+            .then_some(None);
     }
-    COMPARISONS.iter().find(|(k, _)| *k == key).map(|(_, t)| Some(*t))
+    COMPARISONS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, t)| Some(*t))
 }
 
 impl Walker<'_> {
@@ -55,12 +68,18 @@ impl Walker<'_> {
             f.on_key = true;
             self.out.push(f);
         }
-        let Some(rules) = s.get("Choices").and_then(Value::as_array) else { return };
+        let Some(rules) = s.get("Choices").and_then(Value::as_array) else {
+            return;
+        };
         for (i, r) in rules.iter().enumerate() {
             let rp = format!("{p}/Choices/{i}");
             let Some(rule) = r.as_object() else { continue };
             if !rule.contains_key("Next") {
-                self.out.push(Finding::new(Code::E125, &rp, "a top-level Choice rule needs `Next`"));
+                self.out.push(Finding::new(
+                    Code::E125,
+                    &rp,
+                    "a top-level Choice rule needs `Next`",
+                ));
             }
             match ql {
                 QueryLanguage::JsonPath => self.rule(rule, &rp, true),
@@ -72,19 +91,38 @@ impl Walker<'_> {
     fn jsonata_rule(&mut self, rule: &Map<String, Value>, p: &str) {
         for key in rule.keys() {
             if key == "Variable" || operator(key).is_some() {
-                let mut f = Finding::new(Code::E122, &format!("{p}/{key}"), format!("`{key}` is JSONPath Choice syntax; JSONata rules use `Condition`"));
+                let mut f = Finding::new(
+                    Code::E122,
+                    &format!("{p}/{key}"),
+                    format!("`{key}` is JSONPath Choice syntax; JSONata rules use `Condition`"),
+                );
                 f.on_key = true;
                 self.out.push(f);
-            } else if !matches!(key.as_str(), "Condition" | "Next" | "Output" | "Assign" | "Comment") {
-                let mut f = Finding::new(Code::E125, &format!("{p}/{key}"), format!("`{key}` is not allowed in a JSONata Choice rule"));
+            } else if !matches!(
+                key.as_str(),
+                "Condition" | "Next" | "Output" | "Assign" | "Comment"
+            ) {
+                let mut f = Finding::new(
+                    Code::E125,
+                    &format!("{p}/{key}"),
+                    format!("`{key}` is not allowed in a JSONata Choice rule"),
+                );
                 f.on_key = true;
                 self.out.push(f);
             }
         }
         match rule.get("Condition") {
-            None => self.out.push(Finding::new(Code::E125, p, "a JSONata Choice rule needs `Condition`")),
+            None => self.out.push(Finding::new(
+                Code::E125,
+                p,
+                "a JSONata Choice rule needs `Condition`",
+            )),
             Some(Value::Bool(_)) | Some(Value::String(_)) => {}
-            Some(_) => self.out.push(Finding::new(Code::E126, &format!("{p}/Condition"), "`Condition` is a boolean or a `{% ... %}` expression")),
+            Some(_) => self.out.push(Finding::new(
+                Code::E126,
+                &format!("{p}/Condition"),
+                "`Condition` is a boolean or a `{% ... %}` expression",
+            )),
         }
     }
 
@@ -94,14 +132,28 @@ impl Walker<'_> {
             f.on_key = true;
             self.out.push(f);
         }
-        let boolean: Vec<&str> = ["And", "Or", "Not"].into_iter().filter(|k| rule.contains_key(*k)).collect();
+        let boolean: Vec<&str> = ["And", "Or", "Not"]
+            .into_iter()
+            .filter(|k| rule.contains_key(*k))
+            .collect();
         let ops: Vec<&String> = rule.keys().filter(|k| operator(k).is_some()).collect();
         for key in rule.keys() {
-            let known = matches!(key.as_str(), "And" | "Or" | "Not" | "Variable" | "Next" | "Comment" | "Assign") || operator(key).is_some();
+            let known = matches!(
+                key.as_str(),
+                "And" | "Or" | "Not" | "Variable" | "Next" | "Comment" | "Assign"
+            ) || operator(key).is_some();
             if !known {
-                let mut f = Finding::new(Code::E125, &format!("{p}/{key}"), format!("`{key}` is not a Choice rule field"));
+                let mut f = Finding::new(
+                    Code::E125,
+                    &format!("{p}/{key}"),
+                    format!("`{key}` is not a Choice rule field"),
+                );
                 f.on_key = true;
-                let all = COMPARISONS.iter().map(|(k, _)| *k).chain(TESTS.iter().copied()).chain(["And", "Or", "Not", "Variable", "Next"]);
+                let all = COMPARISONS
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .chain(TESTS.iter().copied())
+                    .chain(["And", "Or", "Not", "Variable", "Next"]);
                 if let Some(g) = crate::diagnostics::did_you_mean(key, all) {
                     f.help = Some(format!("did you mean `{g}`?"));
                 }
@@ -117,28 +169,51 @@ impl Walker<'_> {
             let kp = format!("{p}/{key}");
             match (key, rule.get(key)) {
                 ("Not", Some(Value::Object(inner))) => self.rule(inner, &kp, false),
-                ("Not", _) => self.out.push(Finding::new(Code::E125, &kp, "`Not` takes one rule object")),
+                ("Not", _) => {
+                    self.out
+                        .push(Finding::new(Code::E125, &kp, "`Not` takes one rule object"))
+                }
                 (_, Some(Value::Array(items))) if !items.is_empty() => {
                     for (i, item) in items.iter().enumerate() {
                         match item.as_object() {
                             Some(o) => self.rule(o, &format!("{kp}/{i}"), false),
-                            None => self.out.push(Finding::new(Code::E125, &format!("{kp}/{i}"), "a Choice rule is an object")),
+                            None => self.out.push(Finding::new(
+                                Code::E125,
+                                &format!("{kp}/{i}"),
+                                "a Choice rule is an object",
+                            )),
                         }
                     }
                 }
-                _ => self.out.push(Finding::new(Code::E125, &kp, format!("`{key}` takes a non-empty array of rules"))),
+                _ => self.out.push(Finding::new(
+                    Code::E125,
+                    &kp,
+                    format!("`{key}` takes a non-empty array of rules"),
+                )),
             }
             return;
         }
         match rule.get("Variable") {
             Some(Value::String(v)) => {
                 if let Err(e) = check_path(v, PathKind::Path) {
-                    self.out.push(Finding::new(Code::E119, &format!("{p}/Variable"), format!("`Variable` is not a valid path: {e}")));
+                    self.out.push(Finding::new(
+                        Code::E119,
+                        &format!("{p}/Variable"),
+                        format!("`Variable` is not a valid path: {e}"),
+                    ));
                 }
             }
-            Some(_) => self.out.push(Finding::new(Code::E126, &format!("{p}/Variable"), "`Variable` is a path string")),
+            Some(_) => self.out.push(Finding::new(
+                Code::E126,
+                &format!("{p}/Variable"),
+                "`Variable` is a path string",
+            )),
             None => {
-                self.out.push(Finding::new(Code::E125, p, "a data-test rule needs a `Variable`"));
+                self.out.push(Finding::new(
+                    Code::E125,
+                    p,
+                    "a data-test rule needs a `Variable`",
+                ));
             }
         }
         match ops.len() {
@@ -161,21 +236,35 @@ impl Walker<'_> {
         let ok = match (expected, v) {
             (None, Value::String(s)) => {
                 if let Err(e) = check_path(s, PathKind::Path) {
-                    self.out.push(Finding::new(Code::E119, p, format!("`{key}` takes a path: {e}")));
+                    self.out.push(Finding::new(
+                        Code::E119,
+                        p,
+                        format!("`{key}` takes a path: {e}"),
+                    ));
                 }
                 return;
             }
             (None, _) => false,
             (Some(Operand::Str), Value::String(s)) => {
                 if key == "StringMatches" && trailing_backslashes(s) % 2 == 1 {
-                    self.out.push(Finding::new(Code::E127, p, "the pattern ends with an unpaired `\\`: escape it as `\\\\`"));
+                    self.out.push(Finding::new(
+                        Code::E127,
+                        p,
+                        "the pattern ends with an unpaired `\\`: escape it as `\\\\`",
+                    ));
                 }
                 true
             }
             (Some(Operand::Num), Value::Number(_)) | (Some(Operand::Bool), Value::Bool(_)) => true,
             (Some(Operand::Timestamp), Value::String(s)) => {
                 if !is_timestamp(s) {
-                    self.out.push(Finding::new(Code::E132, p, format!("`{s}` is not an RFC 3339 timestamp such as `2016-03-14T01:59:00Z`")));
+                    self.out.push(Finding::new(
+                        Code::E132,
+                        p,
+                        format!(
+                            "`{s}` is not an RFC 3339 timestamp such as `2016-03-14T01:59:00Z`"
+                        ),
+                    ));
                 }
                 true
             }
@@ -189,7 +278,11 @@ impl Walker<'_> {
                 Some(Operand::Bool) => "a boolean",
                 Some(Operand::Timestamp) => "a timestamp string",
             };
-            self.out.push(Finding::new(Code::E126, p, format!("`{key}` compares with {want}")));
+            self.out.push(Finding::new(
+                Code::E126,
+                p,
+                format!("`{key}` compares with {want}"),
+            ));
         }
     }
 }

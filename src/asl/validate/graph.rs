@@ -16,7 +16,10 @@ pub fn transitions(state: &Value, pointer: &str) -> Vec<(String, String)> {
     };
     add(state.get("Next"), format!("{pointer}/Next"));
     add(state.get("Default"), format!("{pointer}/Default"));
-    for (key, list) in [("Choices", state.get("Choices")), ("Catch", state.get("Catch"))] {
+    for (key, list) in [
+        ("Choices", state.get("Choices")),
+        ("Catch", state.get("Catch")),
+    ] {
         if let Some(items) = list.and_then(Value::as_array) {
             for (i, item) in items.iter().enumerate() {
                 add(item.get("Next"), format!("{pointer}/{key}/{i}/Next"));
@@ -34,7 +37,12 @@ fn is_terminal(state: &Value) -> bool {
 }
 
 impl Walker<'_> {
-    pub fn graph(&mut self, scope: &Map<String, Value>, states: &Map<String, Value>, pointer: &str) {
+    pub fn graph(
+        &mut self,
+        scope: &Map<String, Value>,
+        states: &Map<String, Value>,
+        pointer: &str,
+    ) {
         let names: Vec<&str> = states.keys().map(String::as_str).collect();
         let state_ptr = |name: &str| format!("{pointer}/States/{}", super::json::escape(name));
         let mut edges: HashMap<&str, Vec<String>> = HashMap::new();
@@ -51,12 +59,19 @@ impl Walker<'_> {
             }
             edges.insert(name.as_str(), list.into_iter().map(|(t, _)| t).collect());
         }
-        if !states.values().any(is_terminal) && !states.is_empty() {
-            let mut f = Finding::new(Code::E114, &format!("{pointer}/States"), "no state ends this scope: add `\"End\": true`, a Succeed or a Fail state");
+        let endless = !states.values().any(is_terminal);
+        if endless && !states.is_empty() {
+            let mut f = Finding::new(
+                Code::E114,
+                &format!("{pointer}/States"),
+                "no state ends this scope: add `\"End\": true`, a Succeed or a Fail state",
+            );
             f.on_key = true;
             self.out.push(f);
         }
-        let Some(start) = start.filter(|s| states.contains_key(*s)) else { return };
+        let Some(start) = start.filter(|s| states.contains_key(*s)) else {
+            return;
+        };
         let mut reached: HashSet<&str> = HashSet::new();
         let mut queue = VecDeque::from([start]);
         while let Some(n) = queue.pop_front() {
@@ -71,17 +86,28 @@ impl Walker<'_> {
         }
         for name in states.keys() {
             if !reached.contains(name.as_str()) {
-                let mut f = Finding::new(Code::E113, &state_ptr(name), format!("state `{name}` is unreachable: no transition from `{start}` leads to it"));
+                let mut f = Finding::new(
+                    Code::E113,
+                    &state_ptr(name),
+                    format!(
+                        "state `{name}` is unreachable: no transition from `{start}` leads to it"
+                    ),
+                );
                 f.on_key = true;
                 self.out.push(f);
             }
         }
-        if broken {
-            // A dangling transition already explains why a state cannot end.
+        if broken || endless {
+            // A dangling transition or a scope without an end already explains why a state
+            // cannot end.
             return;
         }
         // States from which a terminal state can be reached, walking edges backwards.
-        let mut can_end: HashSet<&str> = states.iter().filter(|(_, s)| is_terminal(s)).map(|(k, _)| k.as_str()).collect();
+        let mut can_end: HashSet<&str> = states
+            .iter()
+            .filter(|(_, s)| is_terminal(s))
+            .map(|(k, _)| k.as_str())
+            .collect();
         loop {
             let before = can_end.len();
             for (n, ts) in &edges {
@@ -93,8 +119,15 @@ impl Walker<'_> {
                 break;
             }
         }
-        if let Some(stuck) = names.iter().find(|n| reached.contains(*n) && !can_end.contains(*n)) {
-            let mut f = Finding::new(Code::W101, &state_ptr(stuck), format!("state `{stuck}` is in a loop that never reaches an end state"));
+        if let Some(stuck) = names
+            .iter()
+            .find(|n| reached.contains(*n) && !can_end.contains(*n))
+        {
+            let mut f = Finding::new(
+                Code::W101,
+                &state_ptr(stuck),
+                format!("state `{stuck}` is in a loop that never reaches an end state"),
+            );
             f.on_key = true;
             f.help = Some("add a Choice rule that leaves the loop, or a TimeoutSeconds".into());
             self.out.push(f);
@@ -107,11 +140,16 @@ impl Walker<'_> {
         }
         if let Some(elsewhere) = self.names.get(target) {
             let mut f = Finding::new(Code::E112, pointer, format!("`{target}` is in another scope: transitions cannot enter or leave a Parallel branch or a Map processor"));
-            f.secondary.push((elsewhere.clone(), true, "defined here".into()));
+            f.secondary
+                .push((elsewhere.clone(), true, "defined here".into()));
             self.out.push(f);
             return;
         }
-        let mut f = Finding::new(Code::E111, pointer, format!("no state named `{target}` in this scope"));
+        let mut f = Finding::new(
+            Code::E111,
+            pointer,
+            format!("no state named `{target}` in this scope"),
+        );
         if let Some(g) = did_you_mean(target, names.iter().copied()) {
             f.help = Some(format!("did you mean `{g}`?"));
             f.fix = Some(format!("\"{g}\""));

@@ -46,40 +46,73 @@ const KNOWN: &[(&str, &str, u8)] = &[
 
 impl Walker<'_> {
     pub fn resource(&mut self, resource: &str, p: &str) {
-        let Some(rest) = resource.strip_prefix("arn:aws:states:::") else { return };
+        let Some(rest) = resource.strip_prefix("arn:aws:states:::") else {
+            return;
+        };
         let (base, pattern, name) = if let Some(b) = rest.strip_suffix(".waitForTaskToken") {
             (b, WAIT, ".waitForTaskToken")
-        } else if let Some(b) = rest.strip_suffix(".sync:2").or_else(|| rest.strip_suffix(".sync")) {
+        } else if let Some(b) = rest
+            .strip_suffix(".sync:2")
+            .or_else(|| rest.strip_suffix(".sync"))
+        {
             (b, SYNC, ".sync")
         } else {
             (rest, RR, "")
         };
         if self.options.express && pattern != RR {
-            self.out.push(Finding::new(Code::E129, p, format!("EXPRESS state machines do not support `{name}` integrations")));
+            self.out.push(Finding::new(
+                Code::E129,
+                p,
+                format!("EXPRESS state machines do not support `{name}` integrations"),
+            ));
         }
         if base.starts_with("aws-sdk:") {
             if pattern == SYNC {
-                self.out.push(Finding::new(Code::E128, p, "AWS SDK integrations (`aws-sdk:`) do not support `.sync`"));
+                self.out.push(Finding::new(
+                    Code::E128,
+                    p,
+                    "AWS SDK integrations (`aws-sdk:`) do not support `.sync`",
+                ));
             }
             return;
         }
-        let Some((service, api)) = base.split_once(':') else { return };
+        let Some((service, api)) = base.split_once(':') else {
+            return;
+        };
         match KNOWN.iter().find(|(s, a, _)| *s == service && *a == api) {
             Some((_, _, allowed)) if allowed & pattern == 0 => {
-                let mut f = Finding::new(Code::E128, p, format!("`{service}:{api}` does not support `{name}`"));
+                let mut f = Finding::new(
+                    Code::E128,
+                    p,
+                    format!("`{service}:{api}` does not support `{name}`"),
+                );
                 let mut options = Vec::new();
-                for (bit, label) in [(RR, "request-response"), (SYNC, "`.sync`"), (WAIT, "`.waitForTaskToken`")] {
+                for (bit, label) in [
+                    (RR, "request-response"),
+                    (SYNC, "`.sync`"),
+                    (WAIT, "`.waitForTaskToken`"),
+                ] {
                     if allowed & bit != 0 {
                         options.push(label);
                     }
                 }
-                f.help = Some(format!("`{service}:{api}` supports: {}", options.join(", ")));
+                f.help = Some(format!(
+                    "`{service}:{api}` supports: {}",
+                    options.join(", ")
+                ));
                 self.out.push(f);
             }
             Some(_) => {}
             None if service == "sagemaker" => {
-                let mut f = Finding::new(Code::E128, p, format!("`sagemaker:{api}` is not an optimised SageMaker integration"));
-                let apis = KNOWN.iter().filter(|(s, _, _)| *s == "sagemaker").map(|(_, a, _)| *a);
+                let mut f = Finding::new(
+                    Code::E128,
+                    p,
+                    format!("`sagemaker:{api}` is not an optimised SageMaker integration"),
+                );
+                let apis = KNOWN
+                    .iter()
+                    .filter(|(s, _, _)| *s == "sagemaker")
+                    .map(|(_, a, _)| *a);
                 f.help = Some(match crate::diagnostics::did_you_mean(api, apis) {
                     Some(g) => format!("did you mean `sagemaker:{g}`? Other SageMaker APIs go through `arn:aws:states:::aws-sdk:sagemaker:{api}`"),
                     None => format!("use the SDK integration `arn:aws:states:::aws-sdk:sagemaker:{api}`"),

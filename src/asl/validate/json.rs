@@ -34,11 +34,19 @@ fn strict() -> ParseOptions {
 }
 
 pub fn parse(text: &str) -> Result<Option<Doc<'_>>, SyntaxError> {
-    let parsed = jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map_err(|e| {
-        let r = e.range();
-        let too_deep = matches!(e.kind(), jsonc_parser::errors::ParseErrorKind::NestingDepthExceeded);
-        SyntaxError { span: Span::new(r.start, r.end.max(r.start)), message: e.kind().to_string(), too_deep }
-    })?;
+    let parsed =
+        jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map_err(|e| {
+            let r = e.range();
+            let too_deep = matches!(
+                e.kind(),
+                jsonc_parser::errors::ParseErrorKind::NestingDepthExceeded
+            );
+            SyntaxError {
+                span: Span::new(r.start, r.end.max(r.start)),
+                message: e.kind().to_string(),
+                too_deep,
+            }
+        })?;
     Ok(parsed.value.map(|ast| {
         let value = to_value(&ast);
         Doc { ast, value }
@@ -52,7 +60,12 @@ fn to_value(v: &ast::Value) -> Value {
         ast::Value::BooleanLit(b) => Value::Bool(b.value),
         ast::Value::NullKeyword(_) => Value::Null,
         ast::Value::Array(a) => Value::Array(a.elements.iter().map(to_value).collect()),
-        ast::Value::Object(o) => Value::Object(o.properties.iter().map(|p| (p.name.as_str().to_string(), to_value(&p.value))).collect()),
+        ast::Value::Object(o) => Value::Object(
+            o.properties
+                .iter()
+                .map(|p| (p.name.as_str().to_string(), to_value(&p.value)))
+                .collect(),
+        ),
     }
 }
 
@@ -77,7 +90,11 @@ fn name_range(p: &ast::ObjectProp) -> Span {
 }
 
 /// Each repeated key: (pointer of the object, key, first span, repeated span).
-pub fn duplicate_keys(v: &ast::Value, pointer: &mut String, out: &mut Vec<(String, String, Span, Span)>) {
+pub fn duplicate_keys(
+    v: &ast::Value,
+    pointer: &mut String,
+    out: &mut Vec<(String, String, Span, Span)>,
+) {
     match v {
         ast::Value::Object(o) => {
             let mut seen: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
@@ -129,8 +146,17 @@ pub fn locate(root: &ast::Value, pointer: &str) -> (Option<Span>, Span) {
     for seg in pointer.split('/').skip(1) {
         let seg = unescape(seg);
         let next = match cur {
-            ast::Value::Object(o) => o.properties.iter().rev().find(|p| p.name.as_str() == seg).map(|p| (Some(name_range(p)), &p.value)),
-            ast::Value::Array(a) => seg.parse::<usize>().ok().and_then(|i| a.elements.get(i)).map(|v| (None, v)),
+            ast::Value::Object(o) => o
+                .properties
+                .iter()
+                .rev()
+                .find(|p| p.name.as_str() == seg)
+                .map(|p| (Some(name_range(p)), &p.value)),
+            ast::Value::Array(a) => seg
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| a.elements.get(i))
+                .map(|v| (None, v)),
             _ => None,
         };
         match next {

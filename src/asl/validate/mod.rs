@@ -37,7 +37,16 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(code: Code, pointer: &str, message: impl Into<String>) -> Finding {
-        Finding { code, pointer: pointer.to_string(), on_key: false, message: message.into(), help: None, fix: None, secondary: Vec::new(), inner: None }
+        Finding {
+            code,
+            pointer: pointer.to_string(),
+            on_key: false,
+            message: message.into(),
+            help: None,
+            fix: None,
+            secondary: Vec::new(),
+            inner: None,
+        }
     }
 }
 
@@ -51,7 +60,11 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     let doc = match json::parse(text) {
         Ok(Some(doc)) => doc,
         Ok(None) => {
-            diags.push(Diagnostic::new(Code::E101, Span::new(0, 0), "the document is empty; an ASL definition is a JSON object"));
+            diags.push(Diagnostic::new(
+                Code::E101,
+                Span::new(0, 0),
+                "the document is empty; an ASL definition is a JSON object",
+            ));
             return diags;
         }
         Err(e) => {
@@ -61,7 +74,14 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
         }
     };
     let Value::Object(root) = &doc.value else {
-        diags.push(Diagnostic::new(Code::E101, json::range(&doc.ast), "an ASL definition is a JSON object with `StartAt` and `States`").with_pointer(""));
+        diags.push(
+            Diagnostic::new(
+                Code::E101,
+                json::range(&doc.ast),
+                "an ASL definition is a JSON object with `StartAt` and `States`",
+            )
+            .with_pointer(""),
+        );
         return diags;
     };
     let mut findings = Vec::new();
@@ -75,7 +95,12 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
         );
     }
     schema::check(&doc.value, &mut findings);
-    let mut w = Walker { out: findings, options, names: HashMap::new(), raised: Default::default() };
+    let mut w = Walker {
+        out: findings,
+        options,
+        names: HashMap::new(),
+        raised: Default::default(),
+    };
     w.machine(root);
     for f in w.out {
         diags.push(to_diagnostic(text, &doc, f));
@@ -87,7 +112,11 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
 
 fn to_diagnostic(text: &str, doc: &json::Doc, f: Finding) -> Diagnostic {
     let (key, value) = json::locate(&doc.ast, &f.pointer);
-    let mut span = if f.on_key { key.unwrap_or(value) } else { value };
+    let mut span = if f.on_key {
+        key.unwrap_or(value)
+    } else {
+        value
+    };
     if let Some(at) = f.inner {
         // Inside a string without escapes, decoded offsets are raw offsets after the quote.
         let raw = text.get(value.range()).unwrap_or("");
@@ -99,11 +128,18 @@ fn to_diagnostic(text: &str, doc: &json::Doc, f: Finding) -> Diagnostic {
     let mut d = Diagnostic::new(f.code, span, f.message).with_pointer(f.pointer);
     d.help = f.help;
     if let Some(fix) = f.fix {
-        d.fix = Some(crate::diagnostics::Fix { message: format!("replace with {fix}"), span: value, replacement: fix });
+        d.fix = Some(crate::diagnostics::Fix {
+            message: format!("replace with {fix}"),
+            span: value,
+            replacement: fix,
+        });
     }
     for (pointer, on_key, message) in f.secondary {
         let (k, v) = json::locate(&doc.ast, &pointer);
-        d.secondary.push(crate::diagnostics::Label { span: if on_key { k.unwrap_or(v) } else { v }, message });
+        d.secondary.push(crate::diagnostics::Label {
+            span: if on_key { k.unwrap_or(v) } else { v },
+            message,
+        });
     }
     d
 }
@@ -143,13 +179,16 @@ impl Walker<'_> {
 
     /// Record every state name; a name used twice anywhere is an error (R2.2, E115).
     fn collect_names(&mut self, scope: &Map<String, Value>, pointer: &str) {
-        let Some(states) = scope.get("States").and_then(Value::as_object) else { return };
+        let Some(states) = scope.get("States").and_then(Value::as_object) else {
+            return;
+        };
         for (name, state) in states {
             let p = format!("{pointer}/States/{}", json::escape(name));
             if let Some(first) = self.names.get(name) {
                 let mut f = Finding::new(Code::E115, &p, format!("state name `{name}` is used twice; names are unique across the whole state machine"));
                 f.on_key = true;
-                f.secondary.push((first.clone(), true, "also defined here".into()));
+                f.secondary
+                    .push((first.clone(), true, "also defined here".into()));
                 self.out.push(f);
             } else {
                 self.names.insert(name.clone(), p.clone());
@@ -165,10 +204,14 @@ impl Walker<'_> {
 
     fn scope(&mut self, scope: &Map<String, Value>, pointer: &str, ql: QueryLanguage) {
         let ql = QueryLanguage::of(scope.get("QueryLanguage"), ql);
-        let Some(states) = scope.get("States").and_then(Value::as_object) else { return };
+        let Some(states) = scope.get("States").and_then(Value::as_object) else {
+            return;
+        };
         for (name, state) in states {
             let p = format!("{pointer}/States/{}", json::escape(name));
-            let Some(obj) = state.as_object() else { continue };
+            let Some(obj) = state.as_object() else {
+                continue;
+            };
             let state_ql = QueryLanguage::of(obj.get("QueryLanguage"), ql);
             self.state(name, obj, &p, state_ql);
             for (inner, ip) in nested_scopes(state, &p) {

@@ -32,7 +32,9 @@ pub fn check_path(s: &str, kind: PathKind) -> Result<(), String> {
 fn segments(mut s: &str, kind: PathKind) -> Result<(), String> {
     let single = |what: &str| -> Result<(), String> {
         if kind == PathKind::Reference {
-            Err(format!("a reference path selects one node, so it cannot use {what}"))
+            Err(format!(
+                "a reference path selects one node, so it cannot use {what}"
+            ))
         } else {
             Ok(())
         }
@@ -64,7 +66,10 @@ fn segments(mut s: &str, kind: PathKind) -> Result<(), String> {
                 single("`*`")?;
             } else if name.ends_with(')') {
                 single("functions")?;
-            } else if name.chars().any(|c| c.is_whitespace() || matches!(c, ']' | '\'' | '"')) {
+            } else if name
+                .chars()
+                .any(|c| c.is_whitespace() || matches!(c, ']' | '\'' | '"'))
+            {
                 return Err(format!("`{name}` needs bracket notation: `['{name}']`"));
             }
             s = &r[n..];
@@ -92,7 +97,9 @@ fn segments(mut s: &str, kind: PathKind) -> Result<(), String> {
             } else if inner.parse::<i64>().is_ok() {
                 single("negative indexes")?;
             } else {
-                return Err(format!("`[{inner}]` is not an index, a quoted name, a wildcard, a slice or a filter"));
+                return Err(format!(
+                    "`[{inner}]` is not an index, a quoted name, a wildcard, a slice or a filter"
+                ));
             }
         } else {
             return Err(format!("unexpected `{}`", s.chars().next().unwrap_or(' ')));
@@ -102,7 +109,9 @@ fn segments(mut s: &str, kind: PathKind) -> Result<(), String> {
 }
 
 fn is_quoted(s: &str) -> bool {
-    s.len() >= 2 && ((s.starts_with('\'') && s.ends_with('\'')) || (s.starts_with('"') && s.ends_with('"'))) && !s[1..s.len() - 1].contains(['\'', '"'])
+    s.len() >= 2
+        && ((s.starts_with('\'') && s.ends_with('\'')) || (s.starts_with('"') && s.ends_with('"')))
+        && !s[1..s.len() - 1].contains(['\'', '"'])
 }
 
 /// Index of the `]` closing the `[` at 0, skipping quoted text and nested brackets.
@@ -183,7 +192,9 @@ impl<'a> Cursor<'a> {
     fn call(&mut self) -> Result<(), String> {
         self.ws();
         let r = self.rest();
-        let n = r.find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_')).unwrap_or(r.len());
+        let n = r
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_'))
+            .unwrap_or(r.len());
         let name = &r[..n];
         let Some(&(_, min, max)) = INTRINSICS.iter().find(|(f, _, _)| *f == name) else {
             let names = INTRINSICS.iter().map(|(f, _, _)| *f);
@@ -217,14 +228,27 @@ impl<'a> Cursor<'a> {
             }
         }
         if args.len() < min || args.len() > max {
-            let expected = if min == max { min.to_string() } else if max == usize::MAX { format!("at least {min}") } else { format!("{min} to {max}") };
-            return Err(format!("`{name}` takes {expected} argument{}, found {}", if expected == "1" { "" } else { "s" }, args.len()));
+            let expected = if min == max {
+                min.to_string()
+            } else if max == usize::MAX {
+                format!("at least {min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            return Err(format!(
+                "`{name}` takes {expected} argument{}, found {}",
+                if expected == "1" { "" } else { "s" },
+                args.len()
+            ));
         }
         if name == "States.Format" {
             if let Some(Arg::Str(t)) = args.first() {
                 let holes = t.matches("{}").count();
                 if holes != args.len() - 1 {
-                    return Err(format!("the template of `States.Format` has {holes} `{{}}` but {} values follow", args.len() - 1));
+                    return Err(format!(
+                        "the template of `States.Format` has {holes} `{{}}` but {} values follow",
+                        args.len() - 1
+                    ));
                 }
             }
         }
@@ -292,9 +316,16 @@ impl<'a> Cursor<'a> {
             return Err("missing argument".into());
         }
         if token.starts_with('$') {
-            check_path(token, PathKind::Path).map_err(|e| format!("invalid path `{token}`: {e}"))?;
-        } else if !(token == "null" || token == "true" || token == "false" || token.parse::<f64>().is_ok()) {
-            return Err(format!("`{token}` is not a string, number, path or intrinsic call"));
+            check_path(token, PathKind::Path)
+                .map_err(|e| format!("invalid path `{token}`: {e}"))?;
+        } else if !(token == "null"
+            || token == "true"
+            || token == "false"
+            || token.parse::<f64>().is_ok())
+        {
+            return Err(format!(
+                "`{token}` is not a string, number, path or intrinsic call"
+            ));
         }
         Ok(Arg::Other(token.to_string()))
     }
@@ -306,7 +337,20 @@ mod tests {
 
     #[test]
     fn paths() {
-        for ok in ["$", "$.[0]", "$.[?(@.OU > 0)]", "$.a.b", "$$.Execution.Id", "$['a b'][0]", "$.a[*].b", "$..x", "$.a[?(@.x > 1)]", "$var.x", "$.a.length()", "$.detail.s3-bucket"] {
+        for ok in [
+            "$",
+            "$.[0]",
+            "$.[?(@.OU > 0)]",
+            "$.a.b",
+            "$$.Execution.Id",
+            "$['a b'][0]",
+            "$.a[*].b",
+            "$..x",
+            "$.a[?(@.x > 1)]",
+            "$var.x",
+            "$.a.length()",
+            "$.detail.s3-bucket",
+        ] {
             assert!(check_path(ok, PathKind::Path).is_ok(), "{ok}");
         }
         for bad in ["a.b", "$.", "$.a[", "$.a b", "$[]"] {
@@ -329,7 +373,11 @@ mod tests {
             "States.Array()",
             "States.Hash($.x, 'MD5')",
         ] {
-            assert!(check_intrinsic(ok).is_ok(), "{ok}: {:?}", check_intrinsic(ok));
+            assert!(
+                check_intrinsic(ok).is_ok(),
+                "{ok}: {:?}",
+                check_intrinsic(ok)
+            );
         }
         for bad in [
             "States.Format('{}-{}', $.a)",

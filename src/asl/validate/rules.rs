@@ -68,11 +68,20 @@ fn ptr(base: &str, key: &str) -> String {
 impl Walker<'_> {
     pub fn state(&mut self, name: &str, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
         if name.chars().count() > 80 {
-            let mut f = Finding::new(Code::E116, p, format!("state name is {} characters long; the limit is 80", name.chars().count()));
+            let mut f = Finding::new(
+                Code::E116,
+                p,
+                format!(
+                    "state name is {} characters long; the limit is 80",
+                    name.chars().count()
+                ),
+            );
             f.on_key = true;
             self.out.push(f);
         }
-        let Some(ty) = s.get("Type").and_then(Value::as_str) else { return };
+        let Some(ty) = s.get("Type").and_then(Value::as_str) else {
+            return;
+        };
         self.next_end(ty, s, p);
         self.query_language(s, p, ql);
         if ql == QueryLanguage::JsonPath {
@@ -82,7 +91,11 @@ impl Walker<'_> {
                     self.template(v, &ptr(p, key));
                 }
             }
-            for (outer, inner) in [("ItemReader", "Parameters"), ("ResultWriter", "Parameters"), ("ItemBatcher", "BatchInput")] {
+            for (outer, inner) in [
+                ("ItemReader", "Parameters"),
+                ("ResultWriter", "Parameters"),
+                ("ItemBatcher", "BatchInput"),
+            ] {
                 if let Some(v) = s.get(outer).and_then(|o| o.get(inner)) {
                     self.template(v, &ptr(&ptr(p, outer), inner));
                 }
@@ -107,10 +120,15 @@ impl Walker<'_> {
                                 self.result_path(rp, &ptr(&cp, "ResultPath"));
                             }
                             if c.get("Output").is_some() {
-                                self.out.push(wrong_language(&ptr(&cp, "Output"), "Output", ql));
+                                self.out
+                                    .push(wrong_language(&ptr(&cp, "Output"), "Output", ql));
                             }
                         } else if c.get("ResultPath").is_some() {
-                            self.out.push(wrong_language(&ptr(&cp, "ResultPath"), "ResultPath", ql));
+                            self.out.push(wrong_language(
+                                &ptr(&cp, "ResultPath"),
+                                "ResultPath",
+                                ql,
+                            ));
                         }
                     }
                 }
@@ -136,17 +154,29 @@ impl Walker<'_> {
         let end = s.get("End");
         match (s.get("Next"), end) {
             (Some(_), Some(Value::Bool(true))) => {
-                let mut f = Finding::new(Code::E117, &ptr(p, "End"), "a state has either `Next` or `\"End\": true`, not both");
+                let mut f = Finding::new(
+                    Code::E117,
+                    &ptr(p, "End"),
+                    "a state has either `Next` or `\"End\": true`, not both",
+                );
                 f.on_key = true;
                 self.out.push(f);
             }
             (None, None) => {
-                let mut f = Finding::new(Code::E117, p, format!("a {ty} state needs `Next` or `\"End\": true`"));
+                let mut f = Finding::new(
+                    Code::E117,
+                    p,
+                    format!("a {ty} state needs `Next` or `\"End\": true`"),
+                );
                 f.on_key = true;
                 self.out.push(f);
             }
             (None, Some(Value::Bool(false))) => {
-                self.out.push(Finding::new(Code::E117, &ptr(p, "End"), "`End` must be `true`; a state that continues names its `Next`"));
+                self.out.push(Finding::new(
+                    Code::E117,
+                    &ptr(p, "End"),
+                    "`End` must be `true`; a state that continues names its `Next`",
+                ));
             }
             _ => {}
         }
@@ -161,11 +191,17 @@ impl Walker<'_> {
         for key in s.keys().filter(|k| forbidden.contains(&k.as_str())) {
             self.out.push(wrong_language(&ptr(p, key), key, ql));
         }
-        for (outer, inner) in [("ItemReader", "Parameters"), ("ResultWriter", "Parameters"), ("ItemReader", "Arguments"), ("ResultWriter", "Arguments")] {
+        for (outer, inner) in [
+            ("ItemReader", "Parameters"),
+            ("ResultWriter", "Parameters"),
+            ("ItemReader", "Arguments"),
+            ("ResultWriter", "Arguments"),
+        ] {
             if s.get(outer).and_then(|o| o.get(inner)).is_some() {
                 let jsonpath_field = inner == "Parameters";
                 if jsonpath_field == (ql == QueryLanguage::Jsonata) {
-                    self.out.push(wrong_language(&ptr(&ptr(p, outer), inner), inner, ql));
+                    self.out
+                        .push(wrong_language(&ptr(&ptr(p, outer), inner), inner, ql));
                 }
             }
         }
@@ -191,7 +227,10 @@ impl Walker<'_> {
                     self.no_dollar_keys(v, &kp);
                 }
             }
-            Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| self.no_dollar_keys(v, &format!("{p}/{i}"))),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| self.no_dollar_keys(v, &format!("{p}/{i}"))),
             _ => {}
         }
     }
@@ -201,7 +240,11 @@ impl Walker<'_> {
         for key in ["InputPath", "OutputPath"] {
             if let Some(Value::String(v)) = s.get(key) {
                 if let Err(e) = check_path(v, PathKind::Path) {
-                    self.out.push(Finding::new(Code::E119, &ptr(p, key), format!("`{key}` is not a valid path: {e}")));
+                    self.out.push(Finding::new(
+                        Code::E119,
+                        &ptr(p, key),
+                        format!("`{key}` is not a valid path: {e}"),
+                    ));
                 }
             }
         }
@@ -244,15 +287,28 @@ impl Walker<'_> {
 
     fn reference_path(&mut self, v: &str, p: &str, key: &str) {
         if let Err(e) = check_path(v, PathKind::Reference) {
-            self.out.push(Finding::new(Code::E119, p, format!("`{key}` is not a valid reference path: {e}")));
+            self.out.push(Finding::new(
+                Code::E119,
+                p,
+                format!("`{key}` is not a valid reference path: {e}"),
+            ));
         }
     }
 
     fn result_path(&mut self, v: &str, p: &str) {
         if v.starts_with("$$") {
-            self.out.push(Finding::new(Code::E119, p, "`ResultPath` cannot write into the context object (`$$`)"));
-        } else if v.len() > 1 && v.starts_with('$') && !v.starts_with("$.") && !v.starts_with("$[") {
-            self.out.push(Finding::new(Code::E119, p, "`ResultPath` cannot write a variable; use `Assign`"));
+            self.out.push(Finding::new(
+                Code::E119,
+                p,
+                "`ResultPath` cannot write into the context object (`$$`)",
+            ));
+        } else if v.len() > 1 && v.starts_with('$') && !v.starts_with("$.") && !v.starts_with("$[")
+        {
+            self.out.push(Finding::new(
+                Code::E119,
+                p,
+                "`ResultPath` cannot write a variable; use `Assign`",
+            ));
         } else {
             self.reference_path(v, p, "ResultPath");
         }
@@ -267,9 +323,14 @@ impl Walker<'_> {
                     let kp = ptr(p, k);
                     if let Some(base) = k.strip_suffix(".$") {
                         if m.contains_key(base) {
-                            let mut f = Finding::new(Code::E131, &kp, format!("`{k}` and `{base}` both produce the field `{base}`"));
+                            let mut f = Finding::new(
+                                Code::E131,
+                                &kp,
+                                format!("`{k}` and `{base}` both produce the field `{base}`"),
+                            );
                             f.on_key = true;
-                            f.secondary.push((ptr(p, base), true, "the other one".into()));
+                            f.secondary
+                                .push((ptr(p, base), true, "the other one".into()));
                             self.out.push(f);
                         }
                         self.dollar_value(v, &kp, k);
@@ -278,14 +339,21 @@ impl Walker<'_> {
                     }
                 }
             }
-            Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| self.template(v, &format!("{p}/{i}"))),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| self.template(v, &format!("{p}/{i}"))),
             _ => {}
         }
     }
 
     fn dollar_value(&mut self, v: &Value, p: &str, key: &str) {
         let Value::String(s) = v else {
-            self.out.push(Finding::new(Code::E120, p, format!("`{key}` must be a string: a path or an intrinsic function call")));
+            self.out.push(Finding::new(
+                Code::E120,
+                p,
+                format!("`{key}` must be a string: a path or an intrinsic function call"),
+            ));
             return;
         };
         let s = s.trim();
@@ -295,11 +363,21 @@ impl Walker<'_> {
             }
         } else if s.starts_with('$') {
             if let Err(e) = check_path(s, PathKind::Path) {
-                self.out.push(Finding::new(Code::E119, p, format!("invalid path: {e}")));
+                self.out
+                    .push(Finding::new(Code::E119, p, format!("invalid path: {e}")));
             }
         } else {
-            let mut f = Finding::new(Code::E120, p, format!("`{key}` takes a path (`$.…`) or an intrinsic call (`States.…`), not a literal"));
-            f.help = Some(format!("for a literal value, drop the `.$` from the key: `\"{}\"`", key.trim_end_matches(".$")));
+            let mut f = Finding::new(
+                Code::E120,
+                p,
+                format!(
+                    "`{key}` takes a path (`$.…`) or an intrinsic call (`States.…`), not a literal"
+                ),
+            );
+            f.help = Some(format!(
+                "for a literal value, drop the `.$` from the key: `\"{}\"`",
+                key.trim_end_matches(".$")
+            ));
             self.out.push(f);
         }
     }
@@ -308,13 +386,24 @@ impl Walker<'_> {
     fn assign(&mut self, a: &Value, p: &str, ql: QueryLanguage) {
         let Some(m) = a.as_object() else { return };
         for (k, v) in m {
-            let name = if ql == QueryLanguage::JsonPath { k.strip_suffix(".$").unwrap_or(k) } else { k.as_str() };
-            let valid = name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+            let name = if ql == QueryLanguage::JsonPath {
+                k.strip_suffix(".$").unwrap_or(k)
+            } else {
+                k.as_str()
+            };
+            let valid = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_alphanumeric() || c == '_')
                 && name.chars().count() <= 80;
             let kp = ptr(p, k);
             if !valid || name == "states" {
-                let why = if name == "states" { "`states` is reserved".to_string() } else { format!("`{name}` is not an identifier of at most 80 characters") };
+                let why = if name == "states" {
+                    "`states` is reserved".to_string()
+                } else {
+                    format!("`{name}` is not an identifier of at most 80 characters")
+                };
                 let mut f = Finding::new(Code::E124, &kp, format!("invalid variable name: {why}"));
                 f.on_key = true;
                 self.out.push(f);
@@ -332,12 +421,18 @@ impl Walker<'_> {
     /// R5.2, R5.3: `States.ALL` alone and last; known names in the reserved namespace.
     fn error_lists(&mut self, list: &[Value], p: &str, retry: bool) {
         for (i, item) in list.iter().enumerate() {
-            let Some(errors) = item.get("ErrorEquals").and_then(Value::as_array) else { continue };
+            let Some(errors) = item.get("ErrorEquals").and_then(Value::as_array) else {
+                continue;
+            };
             let ep = format!("{p}/{i}/ErrorEquals");
             let names: Vec<&str> = errors.iter().filter_map(Value::as_str).collect();
             if names.contains(&"States.ALL") {
                 if names.len() > 1 {
-                    self.out.push(Finding::new(Code::E118, &ep, "`States.ALL` must be the only error name in its `ErrorEquals`"));
+                    self.out.push(Finding::new(
+                        Code::E118,
+                        &ep,
+                        "`States.ALL` must be the only error name in its `ErrorEquals`",
+                    ));
                 }
                 if i + 1 < list.len() {
                     let what = if retry { "retrier" } else { "catcher" };
@@ -345,15 +440,29 @@ impl Walker<'_> {
                 }
             }
             for (j, n) in names.iter().enumerate() {
-                if n.starts_with("States.") && !STATES_ERRORS.contains(n) && !n.starts_with("States.Http.") && !self.raised.contains(*n) {
-                    let mut f = Finding::new(Code::W103, &format!("{ep}/{j}"), format!("`{n}` is not an error Step Functions raises"));
-                    if let Some(g) = crate::diagnostics::did_you_mean(n, STATES_ERRORS.iter().copied()) {
+                if n.starts_with("States.")
+                    && !STATES_ERRORS.contains(n)
+                    && !n.starts_with("States.Http.")
+                    && !self.raised.contains(*n)
+                {
+                    let mut f = Finding::new(
+                        Code::W103,
+                        &format!("{ep}/{j}"),
+                        format!("`{n}` is not an error Step Functions raises"),
+                    );
+                    if let Some(g) =
+                        crate::diagnostics::did_you_mean(n, STATES_ERRORS.iter().copied())
+                    {
                         f.help = Some(format!("did you mean `{g}`?"));
                     }
                     self.out.push(f);
                 }
                 if retry && matches!(*n, "States.DataLimitExceeded" | "States.Runtime") {
-                    self.out.push(Finding::new(Code::W104, &format!("{ep}/{j}"), format!("`{n}` is a terminal error: retrying it has no effect")));
+                    self.out.push(Finding::new(
+                        Code::W104,
+                        &format!("{ep}/{j}"),
+                        format!("`{n}` is a terminal error: retrying it has no effect"),
+                    ));
                 }
             }
         }
@@ -361,24 +470,43 @@ impl Walker<'_> {
 
     /// R7, R8.1, R8.2, R4.2: fields of which exactly (or at most) one may be set.
     fn alternatives(&mut self, ty: &str, s: &Map<String, Value>, p: &str) {
-        let present = |keys: &[&str]| keys.iter().filter(|k| s.contains_key(**k)).map(|k| k.to_string()).collect::<Vec<_>>();
+        let present = |keys: &[&str]| {
+            keys.iter()
+                .filter(|k| s.contains_key(**k))
+                .map(|k| k.to_string())
+                .collect::<Vec<_>>()
+        };
         let at_most_one = |keys: &[&str], exactly: bool, out: &mut Vec<Finding>| {
             let found = present(keys);
-            let list = keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+            let list = keys
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             if found.len() > 1 {
-                let mut f = Finding::new(Code::E133, &ptr(p, &found[1]), format!("set only one of {list}"));
+                let mut f = Finding::new(
+                    Code::E133,
+                    &ptr(p, &found[1]),
+                    format!("set only one of {list}"),
+                );
                 f.on_key = true;
-                f.secondary.push((ptr(p, &found[0]), true, "also set here".into()));
+                f.secondary
+                    .push((ptr(p, &found[0]), true, "also set here".into()));
                 out.push(f);
             } else if exactly && found.is_empty() {
-                let mut f = Finding::new(Code::E133, p, format!("a {ty} state needs one of {list}"));
+                let mut f =
+                    Finding::new(Code::E133, p, format!("a {ty} state needs one of {list}"));
                 f.on_key = true;
                 out.push(f);
             }
         };
         let mut out = Vec::new();
         match ty {
-            "Wait" => at_most_one(&["Seconds", "Timestamp", "SecondsPath", "TimestampPath"], true, &mut out),
+            "Wait" => at_most_one(
+                &["Seconds", "Timestamp", "SecondsPath", "TimestampPath"],
+                true,
+                &mut out,
+            ),
             "Fail" => {
                 at_most_one(&["Error", "ErrorPath"], false, &mut out);
                 at_most_one(&["Cause", "CausePath"], false, &mut out);
@@ -387,8 +515,19 @@ impl Walker<'_> {
                 at_most_one(&["ItemProcessor", "Iterator"], true, &mut out);
                 at_most_one(&["ItemSelector", "Parameters"], false, &mut out);
                 at_most_one(&["MaxConcurrency", "MaxConcurrencyPath"], false, &mut out);
-                at_most_one(&["ToleratedFailurePercentage", "ToleratedFailurePercentagePath"], false, &mut out);
-                at_most_one(&["ToleratedFailureCount", "ToleratedFailureCountPath"], false, &mut out);
+                at_most_one(
+                    &[
+                        "ToleratedFailurePercentage",
+                        "ToleratedFailurePercentagePath",
+                    ],
+                    false,
+                    &mut out,
+                );
+                at_most_one(
+                    &["ToleratedFailureCount", "ToleratedFailureCountPath"],
+                    false,
+                    &mut out,
+                );
             }
             _ => {}
         }
@@ -396,7 +535,13 @@ impl Walker<'_> {
         if ty == "Wait" {
             if let Some(Value::String(t)) = s.get("Timestamp") {
                 if !t.starts_with("{%") && !is_timestamp(t) {
-                    self.out.push(Finding::new(Code::E132, &ptr(p, "Timestamp"), format!("`{t}` is not an RFC 3339 timestamp such as `2016-03-14T01:59:00Z`")));
+                    self.out.push(Finding::new(
+                        Code::E132,
+                        &ptr(p, "Timestamp"),
+                        format!(
+                            "`{t}` is not an RFC 3339 timestamp such as `2016-03-14T01:59:00Z`"
+                        ),
+                    ));
                 }
             }
         }
@@ -404,17 +549,32 @@ impl Walker<'_> {
 
     /// R4.1-R4.4.
     fn timeouts(&mut self, s: &Map<String, Value>, p: &str) {
-        for (a, b) in [("TimeoutSeconds", "TimeoutSecondsPath"), ("HeartbeatSeconds", "HeartbeatSecondsPath")] {
+        for (a, b) in [
+            ("TimeoutSeconds", "TimeoutSecondsPath"),
+            ("HeartbeatSeconds", "HeartbeatSecondsPath"),
+        ] {
             if s.contains_key(a) && s.contains_key(b) {
-                let mut f = Finding::new(Code::E130, &ptr(p, b), format!("set `{a}` or `{b}`, not both"));
+                let mut f = Finding::new(
+                    Code::E130,
+                    &ptr(p, b),
+                    format!("set `{a}` or `{b}`, not both"),
+                );
                 f.on_key = true;
                 self.out.push(f);
             }
         }
-        if let (Some(t), Some(h)) = (s.get("TimeoutSeconds").and_then(Value::as_u64), s.get("HeartbeatSeconds").and_then(Value::as_u64)) {
+        if let (Some(t), Some(h)) = (
+            s.get("TimeoutSeconds").and_then(Value::as_u64),
+            s.get("HeartbeatSeconds").and_then(Value::as_u64),
+        ) {
             if h >= t {
-                let mut f = Finding::new(Code::E130, &ptr(p, "HeartbeatSeconds"), format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"));
-                f.secondary.push((ptr(p, "TimeoutSeconds"), false, "timeout set here".into()));
+                let mut f = Finding::new(
+                    Code::E130,
+                    &ptr(p, "HeartbeatSeconds"),
+                    format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"),
+                );
+                f.secondary
+                    .push((ptr(p, "TimeoutSeconds"), false, "timeout set here".into()));
                 self.out.push(f);
             }
         }
@@ -430,8 +590,13 @@ impl Walker<'_> {
                     self.out.push(f);
                 }
             }
-            Value::Object(m) => m.iter().for_each(|(k, v)| self.jsonata_strings(v, &ptr(p, k))),
-            Value::Array(a) => a.iter().enumerate().for_each(|(i, v)| self.jsonata_strings(v, &format!("{p}/{i}"))),
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, v)| self.jsonata_strings(v, &ptr(p, k))),
+            Value::Array(a) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, v)| self.jsonata_strings(v, &format!("{p}/{i}"))),
             _ => {}
         }
     }
@@ -442,11 +607,21 @@ fn wrong_language(p: &str, key: &str, ql: QueryLanguage) -> Finding {
         QueryLanguage::Jsonata => ("JSONata", "JSONPath"),
         QueryLanguage::JsonPath => ("JSONPath", "JSONata"),
     };
-    let mut f = Finding::new(Code::E122, p, format!("`{key}` is a {other} field, but this state uses {lang}"));
+    let mut f = Finding::new(
+        Code::E122,
+        p,
+        format!("`{key}` is a {other} field, but this state uses {lang}"),
+    );
     f.on_key = true;
     f.help = Some(match ql {
-        QueryLanguage::JsonPath => "set `\"QueryLanguage\": \"JSONata\"` on the state or the state machine to use it".into(),
-        QueryLanguage::Jsonata => "JSONata states use `Arguments`, `Output` and `Assign` with `{% ... %}` expressions".into(),
+        QueryLanguage::JsonPath => {
+            "set `\"QueryLanguage\": \"JSONata\"` on the state or the state machine to use it"
+                .into()
+        }
+        QueryLanguage::Jsonata => {
+            "JSONata states use `Arguments`, `Output` and `Assign` with `{% ... %}` expressions"
+                .into()
+        }
     });
     f
 }
@@ -454,8 +629,18 @@ fn wrong_language(p: &str, key: &str, ql: QueryLanguage) -> Finding {
 /// RFC 3339 as ASL uses it: `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)`, uppercase `T` and `Z`.
 pub fn is_timestamp(s: &str) -> bool {
     let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r.clone()).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
-    if b.len() < 20 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) || b[10] != b'T' {
+    let digits = |r: std::ops::Range<usize>| {
+        b.get(r.clone())
+            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
+    };
+    if b.len() < 20
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+        || b[10] != b'T'
+    {
         return false;
     }
     if !digits(11..13) || b[13] != b':' || !digits(14..16) || b[16] != b':' || !digits(17..19) {
@@ -474,7 +659,9 @@ pub fn is_timestamp(s: &str) -> bool {
     }
     match b.get(i) {
         Some(b'Z') => i + 1 == b.len(),
-        Some(b'+' | b'-') => b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6),
+        Some(b'+' | b'-') => {
+            b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+        }
         _ => false,
     }
 }

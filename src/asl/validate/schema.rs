@@ -17,12 +17,18 @@ fn schema() -> &'static Value {
 
 fn validator() -> Option<&'static jsonschema::Validator> {
     static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
-    VALIDATOR.get_or_init(|| jsonschema::validator_for(schema()).ok()).as_ref()
+    VALIDATOR
+        .get_or_init(|| jsonschema::validator_for(schema()).ok())
+        .as_ref()
 }
 
 pub fn check(doc: &Value, out: &mut Vec<Finding>) {
     let Some(v) = validator() else {
-        out.push(Finding::new(Code::E900, "", "the bundled ASL schema failed to compile"));
+        out.push(Finding::new(
+            Code::E900,
+            "",
+            "the bundled ASL schema failed to compile",
+        ));
         return;
     };
     let mut seen = std::collections::HashSet::new();
@@ -42,35 +48,76 @@ pub fn check(doc: &Value, out: &mut Vec<Finding>) {
                 .iter()
                 .map(|key| {
                     let p = format!("{pointer}/{}", super::json::escape(key));
-                    let mut f = Finding::new(Code::E106, &p, format!("`{key}` is not allowed in {what}"));
+                    let mut f =
+                        Finding::new(Code::E106, &p, format!("`{key}` is not allowed in {what}"));
                     f.on_key = true;
                     let allowed = allowed_fields(&pointer, instance);
                     if let Some(g) = did_you_mean(key, allowed.iter().map(String::as_str)) {
-                        f.help = Some(format!("did you mean `{g}`? (field names are case-sensitive)"));
+                        f.help = Some(format!(
+                            "did you mean `{g}`? (field names are case-sensitive)"
+                        ));
                     }
                     f
                 })
                 .collect(),
             ValidationErrorKind::Type { .. } | ValidationErrorKind::Pattern { .. } => {
                 let expected = expected_type(&pointer);
-                vec![Finding::new(Code::E107, &pointer, format!("`{field}` must be {expected}"))]
+                vec![Finding::new(
+                    Code::E107,
+                    &pointer,
+                    format!("`{field}` must be {expected}"),
+                )]
             }
             ValidationErrorKind::Enum { options } => {
-                let opts: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-                let mut f = Finding::new(Code::E108, &pointer, format!("`{field}` must be one of {}", opts.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")));
-                if let Some(g) = instance.as_str().and_then(|s| did_you_mean(s, opts.iter().copied())) {
+                let opts: Vec<&str> = options
+                    .as_array()
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let mut f = Finding::new(
+                    Code::E108,
+                    &pointer,
+                    format!(
+                        "`{field}` must be one of {}",
+                        opts.iter()
+                            .map(|o| format!("`{o}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                if let Some(g) = instance
+                    .as_str()
+                    .and_then(|s| did_you_mean(s, opts.iter().copied()))
+                {
                     f.help = Some(format!("did you mean `{g}`?"));
                 }
                 vec![f]
             }
-            ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-                vec![Finding::new(Code::E109, &pointer, format!("`{field}` must be at least {limit}"))]
+            ValidationErrorKind::Minimum { limit }
+            | ValidationErrorKind::ExclusiveMinimum { limit } => {
+                vec![Finding::new(
+                    Code::E109,
+                    &pointer,
+                    format!("`{field}` must be at least {limit}"),
+                )]
             }
-            ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-                vec![Finding::new(Code::E109, &pointer, format!("`{field}` must be at most {limit}"))]
+            ValidationErrorKind::Maximum { limit }
+            | ValidationErrorKind::ExclusiveMaximum { limit } => {
+                vec![Finding::new(
+                    Code::E109,
+                    &pointer,
+                    format!("`{field}` must be at most {limit}"),
+                )]
             }
-            ValidationErrorKind::MinItems { .. } => vec![Finding::new(Code::E110, &pointer, format!("`{field}` must not be empty"))],
-            ValidationErrorKind::MinProperties { .. } => vec![Finding::new(Code::E110, &pointer, format!("`{field}` must not be empty"))],
+            ValidationErrorKind::MinItems { .. } => vec![Finding::new(
+                Code::E110,
+                &pointer,
+                format!("`{field}` must not be empty"),
+            )],
+            ValidationErrorKind::MinProperties { .. } => vec![Finding::new(
+                Code::E110,
+                &pointer,
+                format!("`{field}` must not be empty"),
+            )],
             _ => vec![Finding::new(Code::E110, &pointer, e.to_string())],
         };
         found.retain(|f| seen.insert((f.code, f.pointer.clone(), f.message.clone())));
@@ -79,7 +126,12 @@ pub fn check(doc: &Value, out: &mut Vec<Finding>) {
 }
 
 fn last_segment(pointer: &str) -> String {
-    pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~")
+    pointer
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .replace("~1", "/")
+        .replace("~0", "~")
 }
 
 fn parent_segment(pointer: &str) -> String {
@@ -114,7 +166,10 @@ fn allowed_fields(pointer: &str, instance: &Value) -> Vec<String> {
         None => None,
         Some(d) => schema().pointer(&format!("/$defs/{d}/properties")),
     };
-    props.and_then(Value::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    props
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// "a Task state", "a retrier", "the state machine": for messages.
@@ -126,7 +181,9 @@ fn describe(pointer: &str, instance: &Value) -> String {
         Some("Retrier") => "a retrier".into(),
         Some("Catcher") => "a catcher".into(),
         Some("Scope") => "a branch".into(),
-        Some(d @ ("ItemProcessor" | "ItemReader" | "ItemBatcher" | "ResultWriter")) => format!("`{d}`"),
+        Some(d @ ("ItemProcessor" | "ItemReader" | "ItemBatcher" | "ResultWriter")) => {
+            format!("`{d}`")
+        }
         Some(t) => format!("a {t} state"),
         None => format!("`{}`", last_segment(pointer)),
     }
@@ -134,9 +191,17 @@ fn describe(pointer: &str, instance: &Value) -> String {
 
 fn expected_type(pointer: &str) -> &'static str {
     match last_segment(pointer).as_str() {
-        "TimeoutSeconds" | "HeartbeatSeconds" | "Seconds" | "MaxConcurrency" | "ToleratedFailureCount" | "MaxItems"
-        | "MaxItemsPerBatch" | "MaxInputBytesPerBatch" => "an integer (or, in JSONata states, a `{% ... %}` expression)",
-        "ToleratedFailurePercentage" => "a number (or, in JSONata states, a `{% ... %}` expression)",
+        "TimeoutSeconds"
+        | "HeartbeatSeconds"
+        | "Seconds"
+        | "MaxConcurrency"
+        | "ToleratedFailureCount"
+        | "MaxItems"
+        | "MaxItemsPerBatch"
+        | "MaxInputBytesPerBatch" => "an integer (or, in JSONata states, a `{% ... %}` expression)",
+        "ToleratedFailurePercentage" => {
+            "a number (or, in JSONata states, a `{% ... %}` expression)"
+        }
         "IntervalSeconds" | "MaxAttempts" | "MaxDelaySeconds" => "an integer",
         "BackoffRate" => "a number",
         "End" => "a boolean",

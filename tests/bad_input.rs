@@ -1,0 +1,103 @@
+//! Hostile input: never a panic, a hang or a stack overflow; always a diagnostic.
+
+use aslc::diagnostics::Code;
+use aslc::{asl, driver};
+
+fn codes_of_source(text: &str) -> Vec<Code> {
+    driver::check_source(text)
+        .1
+        .iter()
+        .map(|d| d.code)
+        .collect()
+}
+
+#[test]
+fn empty_and_garbage_pipeline_sources_get_diagnostics() {
+    assert!(codes_of_source("").contains(&Code::E001));
+    assert!(codes_of_source("}}}{{{ \u{1}\u{2} ###").contains(&Code::E001));
+    assert!(codes_of_source("pipeline \"p\" {\n  role \"never closed\n}\n").contains(&Code::E002));
+}
+
+#[test]
+fn binary_and_non_utf8_sources_are_refused_with_a_diagnostic() {
+    let err =
+        driver::decode(&[0x70, 0xff, 0xfe, 0x00], driver::MAX_SOURCE_BYTES).expect_err("not UTF-8");
+    assert_eq!(err.code, Code::E004);
+    let err = driver::decode(b"pipeline \0", driver::MAX_SOURCE_BYTES).expect_err("NUL byte");
+    assert_eq!(err.code, Code::E004);
+    let err = driver::decode(&[b' '; 100], 10).expect_err("too large");
+    assert_eq!(err.code, Code::E004);
+}
+
+#[test]
+fn a_ten_megabyte_source_is_handled() {
+    let step = "  lambda Notify { function \"notify\" }\n";
+    let mut src = String::from("pipeline \"big\" {\n");
+    while src.len() < 10 << 20 {
+        src.push_str(step);
+    }
+    src.push_str("}\n");
+    let (_, diags) = driver::check_source(&src);
+    // Every repetition is a duplicate step; the report stays bounded in size to stay useful.
+    assert!(diags.iter().any(|d| d.code == Code::E010));
+    let garbage = "x".repeat(10 << 20);
+    assert!(!driver::check_source(&garbage).1.is_empty());
+}
+
+#[test]
+fn five_hundred_nested_whens_are_refused_not_overflowed() {
+    let mut src = String::from("pipeline \"p\" {\n param F: bool\n");
+    for i in 0..500 {
+        src.push_str(&format!("when W{i}: F {{\n"));
+    }
+    src.push_str(&"}\n".repeat(501));
+    assert!(codes_of_source(&src).contains(&Code::E005));
+}
+
+#[test]
+fn asl_that_is_not_json_or_not_an_object() {
+    let code = |t: &str| {
+        asl::validate(t, &asl::Options::default())
+            .first()
+            .map(|d| d.code)
+    };
+    assert_eq!(code("not json"), Some(Code::E100));
+    assert_eq!(code("{\"StartAt\": \"A\", // comment\n}"), Some(Code::E100));
+    assert_eq!(code("[1, 2]"), Some(Code::E101));
+    assert_eq!(code("\"text\""), Some(Code::E101));
+    assert_eq!(code(""), Some(Code::E101));
+}
+
+#[test]
+fn deeply_nested_json_is_reported() {
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let d = asl::validate(&deep, &asl::Options::default());
+    assert_eq!(d[0].code, Code::E104);
+    let deep_objects = format!("{}1{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+    assert_eq!(
+        asl::validate(&deep_objects, &asl::Options::default())[0].code,
+        Code::E104
+    );
+}
+
+#[test]
+fn oversized_definition_is_reported() {
+    // 100 MB: a valid machine padded with a huge Comment.
+    let comment = "x".repeat(100 << 20);
+    let doc = format!("{{\"Comment\": \"{comment}\", \"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Succeed\"}}}}}}");
+    let d = asl::validate(&doc, &asl::Options::default());
+    assert_eq!(
+        d.iter().map(|d| d.code).collect::<Vec<_>>(),
+        vec![Code::E103]
+    );
+}
+
+#[test]
+fn duplicate_keys_are_reported_with_both_places() {
+    let doc =
+        "{\"StartAt\": \"A\", \"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Succeed\"}}}";
+    let d = asl::validate(doc, &asl::Options::default());
+    assert_eq!(d[0].code, Code::E102);
+    assert_eq!(d[0].secondary.len(), 1);
+    assert_eq!(d[0].pointer.as_deref(), Some("/StartAt"));
+}

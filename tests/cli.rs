@@ -1,0 +1,200 @@
+//! The binary as a user runs it: exit codes, artefacts, output formats.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn aslc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aslc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run aslc")
+}
+
+fn fixture(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+#[test]
+fn compile_writes_both_artefacts_and_exits_0() {
+    let dir = tempdir();
+    let out = aslc(&[
+        "compile",
+        &fixture("fixtures/nightly_fraud_retrain.sfn"),
+        "-o",
+        &dir.path().to_string_lossy(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let asl = std::fs::read_to_string(dir.path().join("nightly_fraud_retrain.asl.json"))
+        .expect("asl written");
+    let lineage = std::fs::read_to_string(dir.path().join("nightly_fraud_retrain.lineage.json"))
+        .expect("lineage written");
+    assert!(asl.contains("\"StartAt\""));
+    assert!(lineage.contains("\"edges\""));
+    // Warnings are shown but do not fail the build.
+    assert!(String::from_utf8_lossy(&out.stderr).contains("W001"));
+}
+
+#[test]
+fn compile_with_errors_exits_1_and_writes_nothing() {
+    let dir = tempdir();
+    let out = aslc(&[
+        "compile",
+        &fixture("fixtures/invalid/E012_unknown_name.sfn"),
+        "-o",
+        &dir.path().to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "no artefact, not even a temporary file"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("E012") && stderr.contains("did you mean `Featurise`?"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(aslc(&["compile"]).status.code(), Some(2));
+    assert_eq!(aslc(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        aslc(&["check", "/definitely/not/here.sfn"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(aslc(&["explain", "E999"]).status.code(), Some(2));
+}
+
+#[test]
+fn check_exit_codes_follow_errors_not_warnings() {
+    assert_eq!(
+        aslc(&["check", &fixture("fixtures/steps/when.sfn")])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        aslc(&["check", &fixture("fixtures/invalid/W003_unused_param.sfn")])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        aslc(&["check", &fixture("fixtures/invalid/E017_operand_types.sfn")])
+            .status
+            .code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn json_format_is_one_report_on_stdout() {
+    let out = aslc(&[
+        "check",
+        "--format",
+        "json",
+        &fixture("fixtures/invalid/E017_operand_types.sfn"),
+        &fixture("fixtures/steps/fail.sfn"),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json on stdout");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["files"].as_array().map(Vec::len), Some(2));
+    let d = &report["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "E017");
+    assert_eq!(d["start"]["line"], 12);
+    assert!(d["labels"]
+        .as_array()
+        .is_some_and(|l| l.iter().any(|l| l["message"] == "declared as float here")));
+    assert_eq!(report["summary"]["errors"], 1);
+}
+
+#[test]
+fn validate_reads_stdin_and_locates_errors() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aslc"))
+        .args(["validate", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"{\n  \"StartAt\": \"A\",\n  \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"B\"}}\n}\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let d = &report["files"][0]["diagnostics"];
+    assert!(
+        d.as_array()
+            .is_some_and(|a| a.iter().any(|d| d["code"] == "E111"
+                && d["pointer"] == "/States/A/Next"
+                && d["start"]["line"] == 3)),
+        "{d}"
+    );
+}
+
+#[test]
+fn validate_accepts_the_compilers_own_output() {
+    let dir = tempdir();
+    let out = aslc(&[
+        "compile",
+        &fixture("fixtures/nightly_fraud_retrain.sfn"),
+        "-o",
+        &dir.path().to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let asl = dir.path().join("nightly_fraud_retrain.asl.json");
+    let out = aslc(&["validate", &asl.to_string_lossy()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn explain_prints_the_registry_entry() {
+    let out = aslc(&["explain", "e017"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("E017: operands of a comparison have different types"));
+    assert!(text.contains("Example:"));
+    let list = aslc(&["explain"]);
+    assert!(String::from_utf8_lossy(&list.stdout).lines().count() > 60);
+}
+
+#[test]
+fn binary_input_is_a_diagnostic_not_a_crash() {
+    let dir = tempdir();
+    let path = dir.path().join("garbage.sfn");
+    std::fs::write(&path, [0u8, 159, 146, 150, 255, 1, 2, 3]).expect("write");
+    let out = aslc(&[
+        "compile",
+        &path.to_string_lossy(),
+        "-o",
+        &dir.path().to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E004"));
+    assert!(!Path::new(&dir.path().join("garbage.asl.json")).exists());
+}

@@ -1,0 +1,62 @@
+//! The JSON the tool writes conforms to the schemas it documents.
+
+use aslc::driver;
+use serde_json::Value;
+use std::path::PathBuf;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn schema(rel: &str) -> jsonschema::Validator {
+    let text = std::fs::read_to_string(root().join(rel)).expect("schema");
+    jsonschema::validator_for(&serde_json::from_str(&text).expect("schema is JSON"))
+        .expect("schema compiles")
+}
+
+fn assert_valid(v: &jsonschema::Validator, doc: &Value, what: &str) {
+    let errors: Vec<String> = v
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+#[test]
+fn lineage_sidecars_conform_to_their_schema() {
+    let v = schema("schemas/lineage.schema.json");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/steps"))
+        .expect("dir")
+        .map(|e| e.expect("e").path())
+        .collect();
+    paths.push(root().join("fixtures/nightly_fraud_retrain.sfn"));
+    for p in paths {
+        let out = driver::compile_source(&std::fs::read_to_string(&p).expect("read"), "x.sfn");
+        let doc: Value = serde_json::from_str(&out.lineage.expect("lineage")).expect("json");
+        assert_valid(&v, &doc, &p.display().to_string());
+    }
+}
+
+#[test]
+fn diagnostics_reports_conform_to_their_schema() {
+    let v = schema("schemas/diagnostics.schema.json");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aslc"))
+        .args(["check", "--format", "json"])
+        .args(
+            std::fs::read_dir(root().join("fixtures/invalid"))
+                .expect("dir")
+                .map(|e| e.expect("e").path()),
+        )
+        .output()
+        .expect("run");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(doc["summary"]["errors"].as_u64().unwrap_or(0) > 40);
+    assert_valid(&v, &doc, "check report");
+}
+
+#[test]
+fn the_bundled_asl_schema_is_the_one_in_the_repository() {
+    let on_disk = std::fs::read_to_string(root().join("schemas/asl.schema.json")).expect("read");
+    assert_eq!(on_disk, aslc::asl::SCHEMA_TEXT);
+    let _ = schema("schemas/asl.schema.json");
+}
