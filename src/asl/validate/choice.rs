@@ -2,7 +2,7 @@
 
 use super::paths::{check_path, PathKind};
 use super::rules::is_timestamp;
-use super::{Finding, QueryLanguage, Walker};
+use super::{field, has, Finding, QueryLanguage, Walker};
 use crate::diagnostics::Code;
 use serde_json::{Map, Value};
 
@@ -63,18 +63,18 @@ fn operator(key: &str) -> Option<Option<Operand>> {
 
 impl Walker<'_> {
     pub fn choice(&mut self, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
-        if !s.contains_key("Default") {
+        if !has(s, "Default") {
             let mut f = Finding::new(Code::W102, p, "Choice has no `Default`: when no rule matches, the execution fails with States.NoChoiceMatched");
             f.on_key = true;
             self.out.push(f);
         }
-        let Some(rules) = s.get("Choices").and_then(Value::as_array) else {
+        let Some(rules) = field(s, "Choices").and_then(Value::as_array) else {
             return;
         };
         for (i, r) in rules.iter().enumerate() {
             let rp = format!("{p}/Choices/{i}");
             let Some(rule) = r.as_object() else { continue };
-            if !rule.contains_key("Next") {
+            if !has(rule, "Next") {
                 self.out.push(Finding::new(
                     Code::E125,
                     &rp,
@@ -111,7 +111,7 @@ impl Walker<'_> {
                 self.out.push(f);
             }
         }
-        match rule.get("Condition") {
+        match field(rule, "Condition") {
             None => self.out.push(Finding::new(
                 Code::E125,
                 p,
@@ -127,14 +127,14 @@ impl Walker<'_> {
     }
 
     fn rule(&mut self, rule: &Map<String, Value>, p: &str, top: bool) {
-        if !top && rule.contains_key("Next") {
+        if !top && has(rule, "Next") {
             let mut f = Finding::new(Code::E125, &format!("{p}/Next"), "only top-level Choice rules take `Next`; this rule is nested in `And`, `Or` or `Not`");
             f.on_key = true;
             self.out.push(f);
         }
         let boolean: Vec<&str> = ["And", "Or", "Not"]
             .into_iter()
-            .filter(|k| rule.contains_key(*k))
+            .filter(|k| has(rule, *k))
             .collect();
         let ops: Vec<&String> = rule.keys().filter(|k| operator(k).is_some()).collect();
         for key in rule.keys() {
@@ -161,13 +161,13 @@ impl Walker<'_> {
             }
         }
         if !boolean.is_empty() {
-            if boolean.len() > 1 || !ops.is_empty() || rule.contains_key("Variable") {
+            if boolean.len() > 1 || !ops.is_empty() || has(rule, "Variable") {
                 self.out.push(Finding::new(Code::E125, p, "a rule is either a Boolean combination (`And`, `Or`, `Not`) or a test of one `Variable`, not both"));
                 return;
             }
             let key = boolean[0];
             let kp = format!("{p}/{key}");
-            match (key, rule.get(key)) {
+            match (key, field(rule, key)) {
                 ("Not", Some(Value::Object(inner))) => self.rule(inner, &kp, false),
                 ("Not", _) => {
                     self.out
@@ -193,7 +193,7 @@ impl Walker<'_> {
             }
             return;
         }
-        match rule.get("Variable") {
+        match field(rule, "Variable") {
             Some(Value::String(v)) => {
                 if let Err(e) = check_path(v, PathKind::Path) {
                     self.out.push(Finding::new(

@@ -1,28 +1,48 @@
 //! Transitions within a scope: targets exist in the same scope, every state is reachable, the
 //! scope can end, and loops have a way out.
 
-use super::{Finding, Walker};
+use super::{field, member, Finding, Walker};
 use crate::diagnostics::{did_you_mean, Code};
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet, VecDeque};
 
-/// (target, pointer of the field naming it) for each transition out of a state.
-pub fn transitions(state: &Value, pointer: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut add = |v: Option<&Value>, p: String| {
-        if let Some(s) = v.and_then(Value::as_str) {
-            out.push((s.to_string(), p));
+/// The field of a state that names a transition target.
+#[derive(Clone, Copy)]
+pub enum Via {
+    Next,
+    Default,
+    Choice(usize),
+    Catch(usize),
+}
+
+impl Via {
+    pub fn pointer(self, state: &str) -> String {
+        match self {
+            Via::Next => format!("{state}/Next"),
+            Via::Default => format!("{state}/Default"),
+            Via::Choice(i) => format!("{state}/Choices/{i}/Next"),
+            Via::Catch(i) => format!("{state}/Catch/{i}/Next"),
         }
-    };
-    add(state.get("Next"), format!("{pointer}/Next"));
-    add(state.get("Default"), format!("{pointer}/Default"));
-    for (key, list) in [
-        ("Choices", state.get("Choices")),
-        ("Catch", state.get("Catch")),
+    }
+}
+
+/// The transitions out of a state: (target, the field naming it).
+pub fn transitions(state: &Value) -> Vec<(&str, Via)> {
+    let mut out = Vec::new();
+    for (key, via) in [("Next", Via::Next), ("Default", Via::Default)] {
+        if let Some(t) = member(state, key).and_then(Value::as_str) {
+            out.push((t, via));
+        }
+    }
+    for (key, make) in [
+        ("Choices", Via::Choice as fn(usize) -> Via),
+        ("Catch", Via::Catch),
     ] {
-        if let Some(items) = list.and_then(Value::as_array) {
+        if let Some(items) = member(state, key).and_then(Value::as_array) {
             for (i, item) in items.iter().enumerate() {
-                add(item.get("Next"), format!("{pointer}/{key}/{i}/Next"));
+                if let Some(t) = member(item, "Next").and_then(Value::as_str) {
+                    out.push((t, make(i)));
+                }
             }
         }
     }
@@ -30,10 +50,10 @@ pub fn transitions(state: &Value, pointer: &str) -> Vec<(String, String)> {
 }
 
 fn is_terminal(state: &Value) -> bool {
-    matches!(state.get("Type").and_then(Value::as_str), Some("Succeed" | "Fail"))
-        || state.get("End") == Some(&Value::Bool(true))
+    matches!(member(state, "Type").and_then(Value::as_str), Some("Succeed" | "Fail"))
+        || member(state, "End") == Some(&Value::Bool(true))
         // Without a Default, a Choice that matches nothing fails the execution: a way out.
-        || (state.get("Type").and_then(Value::as_str) == Some("Choice") && state.get("Default").is_none())
+        || (member(state, "Type").and_then(Value::as_str) == Some("Choice") && member(state, "Default").is_none())
 }
 
 impl Walker<'_> {
@@ -45,17 +65,19 @@ impl Walker<'_> {
     ) {
         let names: Vec<&str> = states.keys().map(String::as_str).collect();
         let state_ptr = |name: &str| format!("{pointer}/States/{}", super::json::escape(name));
-        let mut edges: HashMap<&str, Vec<String>> = HashMap::new();
-        let start = scope.get("StartAt").and_then(Value::as_str);
+        let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
+        let start = field(scope, "StartAt").and_then(Value::as_str);
         if let Some(s) = start {
             self.target(s, &format!("{pointer}/StartAt"), states, &names);
         }
         let mut broken = false;
         for (name, state) in states {
-            let list = transitions(state, &state_ptr(name));
-            for (t, p) in &list {
-                broken |= !states.contains_key(t.as_str());
-                self.target(t, p, states, &names);
+            let list = transitions(state);
+            for (t, via) in &list {
+                if !states.contains_key(*t) {
+                    broken = true;
+                    self.target(t, &via.pointer(&state_ptr(name)), states, &names);
+                }
             }
             edges.insert(name.as_str(), list.into_iter().map(|(t, _)| t).collect());
         }
@@ -79,7 +101,7 @@ impl Walker<'_> {
                 continue;
             }
             for t in edges.get(n).into_iter().flatten() {
-                if let Some((k, _)) = states.get_key_value(t.as_str()) {
+                if let Some((k, _)) = states.get_key_value(*t) {
                     queue.push_back(k.as_str());
                 }
             }
@@ -102,21 +124,22 @@ impl Walker<'_> {
             // cannot end.
             return;
         }
-        // States from which a terminal state can be reached, walking edges backwards.
-        let mut can_end: HashSet<&str> = states
+        // States from which a terminal state can be reached: a walk backwards from the terminals.
+        let mut preds: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (n, ts) in &edges {
+            for t in ts {
+                preds.entry(t).or_default().push(n);
+            }
+        }
+        let mut can_end: HashSet<&str> = HashSet::new();
+        let mut queue: VecDeque<&str> = states
             .iter()
             .filter(|(_, s)| is_terminal(s))
             .map(|(k, _)| k.as_str())
             .collect();
-        loop {
-            let before = can_end.len();
-            for (n, ts) in &edges {
-                if ts.iter().any(|t| can_end.contains(t.as_str())) {
-                    can_end.insert(n);
-                }
-            }
-            if can_end.len() == before {
-                break;
+        while let Some(n) = queue.pop_front() {
+            if can_end.insert(n) {
+                queue.extend(preds.get(n).into_iter().flatten().copied());
             }
         }
         if let Some(stuck) = names

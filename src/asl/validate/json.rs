@@ -1,6 +1,7 @@
-//! Strict JSON with spans: parsed once with jsonc-parser (comments, trailing commas and other
-//! JSON5 extensions off), kept as an AST for locating findings, converted to `serde_json`
-//! for the checks.
+//! Strict JSON, two ways. The checks run on a `serde_json` value parsed directly (fast, and
+//! noting duplicate keys as it goes). Only when there is something to report is the text parsed
+//! again with jsonc-parser (comments, trailing commas and other JSON5 extensions off) into an AST
+//! that keeps spans, to locate each finding. Most documents are valid and never pay for spans.
 
 use crate::diagnostics::Span;
 use jsonc_parser::ast;
@@ -33,6 +34,76 @@ fn strict() -> ParseOptions {
     }
 }
 
+/// The fast parse: the value, and whether any object repeats a key. `None` when the text is not
+/// JSON the fast parser takes (syntax errors, nesting over serde_json's limit): the span-keeping
+/// parse then says why.
+pub fn parse_value(text: &str) -> Option<(Value, bool)> {
+    let duplicates = std::cell::Cell::new(false);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value =
+        serde::de::DeserializeSeed::deserialize(NoteDuplicates(&duplicates), &mut de).ok()?;
+    de.end().ok()?;
+    Some((value, duplicates.get()))
+}
+
+/// Builds a `serde_json::Value`, noting repeated keys that `serde_json` would silently drop.
+struct NoteDuplicates<'a>(&'a std::cell::Cell<bool>);
+
+impl<'de> serde::de::DeserializeSeed<'de> for NoteDuplicates<'_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoteDuplicates<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(v) = seq.next_element_seed(NoteDuplicates(self.0))? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some(k) = map.next_key::<String>()? {
+            let v = map.next_value_seed(NoteDuplicates(self.0))?;
+            if out.insert(k, v).is_some() {
+                self.0.set(true);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// The span-keeping parse.
 pub fn parse(text: &str) -> Result<Option<Doc<'_>>, SyntaxError> {
     let parsed =
         jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict()).map_err(|e| {
@@ -127,8 +198,12 @@ pub fn duplicate_keys(
 }
 
 /// RFC 6901 escaping of one segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+pub fn escape(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        segment.into()
+    }
 }
 
 fn unescape(segment: &str) -> String {

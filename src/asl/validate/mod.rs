@@ -57,23 +57,51 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     if chars > MAX_DEFINITION_CHARS {
         diags.push(Diagnostic::new(Code::E103, Span::new(0, 0), format!("definition is {chars} characters; Step Functions accepts at most {MAX_DEFINITION_CHARS}")));
     }
+    let (value, duplicates) = match json::parse_value(text) {
+        Some(parsed) => parsed,
+        None => match json::parse(text) {
+            Ok(Some(doc)) => (doc.value, true),
+            Ok(None) => {
+                diags.push(Diagnostic::new(
+                    Code::E101,
+                    Span::new(0, 0),
+                    "the document is empty; an ASL definition is a JSON object",
+                ));
+                return diags;
+            }
+            Err(e) => {
+                let code = if e.too_deep { Code::E104 } else { Code::E100 };
+                diags.push(Diagnostic::new(code, e.span, e.message));
+                return diags;
+            }
+        },
+    };
+    let mut findings = Vec::new();
+    if let Value::Object(root) = &value {
+        schema::check(&value, &mut findings);
+        let mut w = Walker {
+            out: findings,
+            options,
+            names: HashMap::new(),
+            raised: Default::default(),
+        };
+        w.machine(root);
+        findings = w.out;
+    }
+    if findings.is_empty() && !duplicates && value.is_object() {
+        return diags;
+    }
+    // Something to report: parse again, keeping spans, to locate it.
     let doc = match json::parse(text) {
         Ok(Some(doc)) => doc,
-        Ok(None) => {
-            diags.push(Diagnostic::new(
-                Code::E101,
-                Span::new(0, 0),
-                "the document is empty; an ASL definition is a JSON object",
-            ));
-            return diags;
-        }
+        Ok(None) => return diags,
         Err(e) => {
             let code = if e.too_deep { Code::E104 } else { Code::E100 };
             diags.push(Diagnostic::new(code, e.span, e.message));
             return diags;
         }
     };
-    let Value::Object(root) = &doc.value else {
+    if !value.is_object() {
         diags.push(
             Diagnostic::new(
                 Code::E101,
@@ -83,8 +111,7 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
             .with_pointer(""),
         );
         return diags;
-    };
-    let mut findings = Vec::new();
+    }
     let mut dups = Vec::new();
     json::duplicate_keys(&doc.ast, &mut String::new(), &mut dups);
     for (pointer, key, first, again) in dups {
@@ -94,15 +121,7 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
                 .with_pointer(format!("{pointer}/{}", json::escape(&key))),
         );
     }
-    schema::check(&doc.value, &mut findings);
-    let mut w = Walker {
-        out: findings,
-        options,
-        names: HashMap::new(),
-        raised: Default::default(),
-    };
-    w.machine(root);
-    for f in w.out {
+    for f in findings {
         diags.push(to_diagnostic(text, &doc, f));
     }
     crate::diagnostics::sort(&mut diags);
@@ -144,6 +163,21 @@ fn to_diagnostic(text: &str, doc: &json::Doc, f: Finding) -> Diagnostic {
     d
 }
 
+/// A member of a small object, by linear scan: ASL objects have a handful of fields, and
+/// comparing short keys is cheaper than hashing them (this is the validator's hot path).
+pub fn field<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+}
+
+pub fn has(m: &Map<String, Value>, key: &str) -> bool {
+    field(m, key).is_some()
+}
+
+/// [`field`] on a value that may not be an object.
+pub fn member<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    v.as_object().and_then(|m| field(m, key))
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum QueryLanguage {
     JsonPath,
@@ -172,14 +206,14 @@ pub struct Walker<'a> {
 
 impl Walker<'_> {
     fn machine(&mut self, root: &Map<String, Value>) {
-        let ql = QueryLanguage::of(root.get("QueryLanguage"), QueryLanguage::JsonPath);
+        let ql = QueryLanguage::of(field(root, "QueryLanguage"), QueryLanguage::JsonPath);
         self.collect_names(root, "");
         self.scope(root, "", ql);
     }
 
     /// Record every state name; a name used twice anywhere is an error (R2.2, E115).
     fn collect_names(&mut self, scope: &Map<String, Value>, pointer: &str) {
-        let Some(states) = scope.get("States").and_then(Value::as_object) else {
+        let Some(states) = field(scope, "States").and_then(Value::as_object) else {
             return;
         };
         for (name, state) in states {
@@ -193,7 +227,7 @@ impl Walker<'_> {
             } else {
                 self.names.insert(name.clone(), p.clone());
             }
-            if let Some(e) = state.get("Error").and_then(Value::as_str) {
+            if let Some(e) = member(state, "Error").and_then(Value::as_str) {
                 self.raised.insert(e.to_string());
             }
             for (inner, ip) in nested_scopes(state, &p) {
@@ -203,8 +237,8 @@ impl Walker<'_> {
     }
 
     fn scope(&mut self, scope: &Map<String, Value>, pointer: &str, ql: QueryLanguage) {
-        let ql = QueryLanguage::of(scope.get("QueryLanguage"), ql);
-        let Some(states) = scope.get("States").and_then(Value::as_object) else {
+        let ql = QueryLanguage::of(field(scope, "QueryLanguage"), ql);
+        let Some(states) = field(scope, "States").and_then(Value::as_object) else {
             return;
         };
         for (name, state) in states {
@@ -225,7 +259,7 @@ impl Walker<'_> {
 /// The scopes nested in a state: Parallel branches and the Map processor (R0.4).
 fn nested_scopes<'v>(state: &'v Value, pointer: &str) -> Vec<(&'v Map<String, Value>, String)> {
     let mut out = Vec::new();
-    if let Some(branches) = state.get("Branches").and_then(Value::as_array) {
+    if let Some(branches) = member(state, "Branches").and_then(Value::as_array) {
         for (i, b) in branches.iter().enumerate() {
             if let Some(o) = b.as_object() {
                 out.push((o, format!("{pointer}/Branches/{i}")));
@@ -233,7 +267,7 @@ fn nested_scopes<'v>(state: &'v Value, pointer: &str) -> Vec<(&'v Map<String, Va
         }
     }
     for key in ["ItemProcessor", "Iterator"] {
-        if let Some(o) = state.get(key).and_then(Value::as_object) {
+        if let Some(o) = member(state, key).and_then(Value::as_object) {
             out.push((o, format!("{pointer}/{key}")));
         }
     }

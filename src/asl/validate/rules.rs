@@ -2,7 +2,7 @@
 //! and catchers, timeouts, exclusive alternatives, service integrations, variables.
 
 use super::paths::{check_intrinsic, check_path, PathKind};
-use super::{json::escape, Finding, QueryLanguage, Walker};
+use super::{field, has, json::escape, member, Finding, QueryLanguage, Walker};
 use crate::diagnostics::Code;
 use serde_json::{Map, Value};
 
@@ -79,7 +79,7 @@ impl Walker<'_> {
             f.on_key = true;
             self.out.push(f);
         }
-        let Some(ty) = s.get("Type").and_then(Value::as_str) else {
+        let Some(ty) = field(s, "Type").and_then(Value::as_str) else {
             return;
         };
         self.next_end(ty, s, p);
@@ -87,7 +87,7 @@ impl Walker<'_> {
         if ql == QueryLanguage::JsonPath {
             self.paths(s, p);
             for key in ["Parameters", "ResultSelector", "ItemSelector"] {
-                if let Some(v) = s.get(key) {
+                if let Some(v) = field(s, key) {
                     self.template(v, &ptr(p, key));
                 }
             }
@@ -96,34 +96,37 @@ impl Walker<'_> {
                 ("ResultWriter", "Parameters"),
                 ("ItemBatcher", "BatchInput"),
             ] {
-                if let Some(v) = s.get(outer).and_then(|o| o.get(inner)) {
+                if let Some(v) = field(s, outer).and_then(|o| member(o, inner)) {
                     self.template(v, &ptr(&ptr(p, outer), inner));
                 }
             }
         } else {
-            self.jsonata_strings(&Value::Object(s.clone()), p);
+            let mut buf = p.to_string();
+            for (k, v) in s {
+                with_segment(&mut buf, k, |buf| self.jsonata_strings(v, buf));
+            }
         }
-        if let Some(a) = s.get("Assign") {
+        if let Some(a) = field(s, "Assign") {
             self.assign(a, &ptr(p, "Assign"), ql);
         }
         for key in ["Retry", "Catch"] {
-            if let Some(list) = s.get(key).and_then(Value::as_array) {
+            if let Some(list) = field(s, key).and_then(Value::as_array) {
                 self.error_lists(list, &ptr(p, key), key == "Retry");
                 if key == "Catch" {
                     for (i, c) in list.iter().enumerate() {
                         let cp = format!("{p}/Catch/{i}");
-                        if let Some(a) = c.get("Assign") {
+                        if let Some(a) = member(c, "Assign") {
                             self.assign(a, &ptr(&cp, "Assign"), ql);
                         }
                         if ql == QueryLanguage::JsonPath {
-                            if let Some(Value::String(rp)) = c.get("ResultPath") {
+                            if let Some(Value::String(rp)) = member(c, "ResultPath") {
                                 self.result_path(rp, &ptr(&cp, "ResultPath"));
                             }
-                            if c.get("Output").is_some() {
+                            if member(c, "Output").is_some() {
                                 self.out
                                     .push(wrong_language(&ptr(&cp, "Output"), "Output", ql));
                             }
-                        } else if c.get("ResultPath").is_some() {
+                        } else if member(c, "ResultPath").is_some() {
                             self.out.push(wrong_language(
                                 &ptr(&cp, "ResultPath"),
                                 "ResultPath",
@@ -137,7 +140,7 @@ impl Walker<'_> {
         self.alternatives(ty, s, p);
         self.timeouts(s, p);
         if ty == "Task" {
-            if let Some(r) = s.get("Resource").and_then(Value::as_str) {
+            if let Some(r) = field(s, "Resource").and_then(Value::as_str) {
                 self.resource(r, &ptr(p, "Resource"));
             }
         }
@@ -151,8 +154,8 @@ impl Walker<'_> {
         if !matches!(ty, "Pass" | "Task" | "Wait" | "Parallel" | "Map") {
             return;
         }
-        let end = s.get("End");
-        match (s.get("Next"), end) {
+        let end = field(s, "End");
+        match (field(s, "Next"), end) {
             (Some(_), Some(Value::Bool(true))) => {
                 let mut f = Finding::new(
                     Code::E117,
@@ -197,7 +200,7 @@ impl Walker<'_> {
             ("ItemReader", "Arguments"),
             ("ResultWriter", "Arguments"),
         ] {
-            if s.get(outer).and_then(|o| o.get(inner)).is_some() {
+            if field(s, outer).and_then(|o| member(o, inner)).is_some() {
                 let jsonpath_field = inner == "Parameters";
                 if jsonpath_field == (ql == QueryLanguage::Jsonata) {
                     self.out
@@ -207,7 +210,7 @@ impl Walker<'_> {
         }
         if ql == QueryLanguage::Jsonata {
             for key in ["Arguments", "Output", "Assign", "ItemSelector"] {
-                if let Some(v) = s.get(key) {
+                if let Some(v) = field(s, key) {
                     self.no_dollar_keys(v, &ptr(p, key));
                 }
             }
@@ -238,7 +241,7 @@ impl Walker<'_> {
     /// R9.1-R9.3: path fields of a JSONPath state.
     fn paths(&mut self, s: &Map<String, Value>, p: &str) {
         for key in ["InputPath", "OutputPath"] {
-            if let Some(Value::String(v)) = s.get(key) {
+            if let Some(Value::String(v)) = field(s, key) {
                 if let Err(e) = check_path(v, PathKind::Path) {
                     self.out.push(Finding::new(
                         Code::E119,
@@ -248,11 +251,11 @@ impl Walker<'_> {
                 }
             }
         }
-        if let Some(Value::String(v)) = s.get("ResultPath") {
+        if let Some(Value::String(v)) = field(s, "ResultPath") {
             self.result_path(v, &ptr(p, "ResultPath"));
         }
         for key in REFERENCE_PATHS {
-            if let Some(Value::String(v)) = s.get(*key) {
+            if let Some(Value::String(v)) = field(s, *key) {
                 self.reference_path(v, &ptr(p, key), key);
             }
         }
@@ -261,18 +264,18 @@ impl Walker<'_> {
             ("ItemBatcher", "", "MaxItemsPerBatchPath"),
             ("ItemBatcher", "", "MaxInputBytesPerBatchPath"),
         ] {
-            let mut node = s.get(outer);
+            let mut node = field(s, outer);
             let mut np = ptr(p, outer);
             if !inner.is_empty() {
-                node = node.and_then(|n| n.get(inner));
+                node = node.and_then(|n| member(n, inner));
                 np = ptr(&np, inner);
             }
-            if let Some(Value::String(v)) = node.and_then(|n| n.get(key)) {
+            if let Some(Value::String(v)) = node.and_then(|n| member(n, key)) {
                 self.reference_path(v, &ptr(&np, key), key);
             }
         }
         for key in ["ErrorPath", "CausePath"] {
-            if let Some(Value::String(v)) = s.get(key) {
+            if let Some(Value::String(v)) = field(s, key) {
                 let kp = ptr(p, key);
                 if v.starts_with("States.") {
                     if let Err(e) = check_intrinsic(v) {
@@ -317,12 +320,16 @@ impl Walker<'_> {
     /// R9.4: payload templates: `.$` keys hold paths or intrinsic calls; no key collides with
     /// another once `.$` is removed.
     fn template(&mut self, v: &Value, p: &str) {
+        self.template_in(v, &mut p.to_string());
+    }
+
+    fn template_in(&mut self, v: &Value, p: &mut String) {
         match v {
             Value::Object(m) => {
                 for (k, v) in m {
-                    let kp = ptr(p, k);
                     if let Some(base) = k.strip_suffix(".$") {
-                        if m.contains_key(base) {
+                        if has(m, base) {
+                            let kp = ptr(p, k);
                             let mut f = Finding::new(
                                 Code::E131,
                                 &kp,
@@ -333,25 +340,27 @@ impl Walker<'_> {
                                 .push((ptr(p, base), true, "the other one".into()));
                             self.out.push(f);
                         }
-                        self.dollar_value(v, &kp, k);
+                        self.dollar_value(v, p, k);
                     } else {
-                        self.template(v, &kp);
+                        with_segment(p, k, |p| self.template_in(v, p));
                     }
                 }
             }
             Value::Array(a) => a
                 .iter()
                 .enumerate()
-                .for_each(|(i, v)| self.template(v, &format!("{p}/{i}"))),
+                .for_each(|(i, v)| with_segment(p, &i.to_string(), |p| self.template_in(v, p))),
             _ => {}
         }
     }
 
-    fn dollar_value(&mut self, v: &Value, p: &str, key: &str) {
+    /// The value of a `.$` key `key` in the object at `parent`.
+    fn dollar_value(&mut self, v: &Value, parent: &str, key: &str) {
+        let at = || ptr(parent, key);
         let Value::String(s) = v else {
             self.out.push(Finding::new(
                 Code::E120,
-                p,
+                &at(),
                 format!("`{key}` must be a string: a path or an intrinsic function call"),
             ));
             return;
@@ -359,17 +368,20 @@ impl Walker<'_> {
         let s = s.trim();
         if s.starts_with("States.") {
             if let Err(e) = check_intrinsic(s) {
-                self.out.push(Finding::new(Code::E121, p, e));
+                self.out.push(Finding::new(Code::E121, &at(), e));
             }
         } else if s.starts_with('$') {
             if let Err(e) = check_path(s, PathKind::Path) {
-                self.out
-                    .push(Finding::new(Code::E119, p, format!("invalid path: {e}")));
+                self.out.push(Finding::new(
+                    Code::E119,
+                    &at(),
+                    format!("invalid path: {e}"),
+                ));
             }
         } else {
             let mut f = Finding::new(
                 Code::E120,
-                p,
+                &at(),
                 format!(
                     "`{key}` takes a path (`$.…`) or an intrinsic call (`States.…`), not a literal"
                 ),
@@ -410,7 +422,7 @@ impl Walker<'_> {
             }
             if ql == QueryLanguage::JsonPath {
                 if k.ends_with(".$") {
-                    self.dollar_value(v, &kp, k);
+                    self.dollar_value(v, p, k);
                 } else {
                     self.template(v, &kp);
                 }
@@ -421,7 +433,7 @@ impl Walker<'_> {
     /// R5.2, R5.3: `States.ALL` alone and last; known names in the reserved namespace.
     fn error_lists(&mut self, list: &[Value], p: &str, retry: bool) {
         for (i, item) in list.iter().enumerate() {
-            let Some(errors) = item.get("ErrorEquals").and_then(Value::as_array) else {
+            let Some(errors) = member(item, "ErrorEquals").and_then(Value::as_array) else {
                 continue;
             };
             let ep = format!("{p}/{i}/ErrorEquals");
@@ -472,7 +484,7 @@ impl Walker<'_> {
     fn alternatives(&mut self, ty: &str, s: &Map<String, Value>, p: &str) {
         let present = |keys: &[&str]| {
             keys.iter()
-                .filter(|k| s.contains_key(**k))
+                .filter(|k| has(s, **k))
                 .map(|k| k.to_string())
                 .collect::<Vec<_>>()
         };
@@ -533,7 +545,7 @@ impl Walker<'_> {
         }
         self.out.extend(out);
         if ty == "Wait" {
-            if let Some(Value::String(t)) = s.get("Timestamp") {
+            if let Some(Value::String(t)) = field(s, "Timestamp") {
                 if !t.starts_with("{%") && !is_timestamp(t) {
                     self.out.push(Finding::new(
                         Code::E132,
@@ -553,7 +565,7 @@ impl Walker<'_> {
             ("TimeoutSeconds", "TimeoutSecondsPath"),
             ("HeartbeatSeconds", "HeartbeatSecondsPath"),
         ] {
-            if s.contains_key(a) && s.contains_key(b) {
+            if has(s, a) && has(s, b) {
                 let mut f = Finding::new(
                     Code::E130,
                     &ptr(p, b),
@@ -564,8 +576,8 @@ impl Walker<'_> {
             }
         }
         if let (Some(t), Some(h)) = (
-            s.get("TimeoutSeconds").and_then(Value::as_u64),
-            s.get("HeartbeatSeconds").and_then(Value::as_u64),
+            field(s, "TimeoutSeconds").and_then(Value::as_u64),
+            field(s, "HeartbeatSeconds").and_then(Value::as_u64),
         ) {
             if h >= t {
                 let mut f = Finding::new(
@@ -581,7 +593,7 @@ impl Walker<'_> {
     }
 
     /// In JSONata states, `{% … %}` strings must be whole expressions (R10.4).
-    fn jsonata_strings(&mut self, v: &Value, p: &str) {
+    fn jsonata_strings(&mut self, v: &Value, p: &mut String) {
         match v {
             Value::String(s) if s.starts_with("{%") => {
                 if let Err((e, at)) = super::super::jsonata::check(s) {
@@ -592,14 +604,25 @@ impl Walker<'_> {
             }
             Value::Object(m) => m
                 .iter()
-                .for_each(|(k, v)| self.jsonata_strings(v, &ptr(p, k))),
+                .for_each(|(k, v)| with_segment(p, k, |p| self.jsonata_strings(v, p))),
             Value::Array(a) => a
                 .iter()
                 .enumerate()
-                .for_each(|(i, v)| self.jsonata_strings(v, &format!("{p}/{i}"))),
+                .for_each(|(i, v)| with_segment(p, &i.to_string(), |p| self.jsonata_strings(v, p))),
             _ => {}
         }
     }
+}
+
+/// Extend a JSON pointer by one segment for the duration of `f`: pointers are only turned into
+/// owned strings when a finding is reported.
+fn with_segment<R>(p: &mut String, key: &str, f: impl FnOnce(&mut String) -> R) -> R {
+    let len = p.len();
+    p.push('/');
+    p.push_str(&escape(key));
+    let r = f(p);
+    p.truncate(len);
+    r
 }
 
 fn wrong_language(p: &str, key: &str, ql: QueryLanguage) -> Finding {

@@ -31,6 +31,10 @@ pub fn check(doc: &Value, out: &mut Vec<Finding>) {
         ));
         return;
     };
+    // Most documents are valid: the boolean check is much cheaper than collecting errors.
+    if v.is_valid(doc) {
+        return;
+    }
     let mut seen = std::collections::HashSet::new();
     for e in v.iter_errors(doc) {
         let pointer = e.instance_path().as_str().to_string();
