@@ -134,7 +134,7 @@ impl Walker<'_> {
         }
         let boolean: Vec<&str> = ["And", "Or", "Not"]
             .into_iter()
-            .filter(|k| has(rule, *k))
+            .filter(|k| has(rule, k))
             .collect();
         let ops: Vec<&String> = rule.keys().filter(|k| operator(k).is_some()).collect();
         for key in rule.keys() {

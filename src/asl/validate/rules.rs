@@ -255,7 +255,7 @@ impl Walker<'_> {
             self.result_path(v, &ptr(p, "ResultPath"));
         }
         for key in REFERENCE_PATHS {
-            if let Some(Value::String(v)) = field(s, *key) {
+            if let Some(Value::String(v)) = field(s, key) {
                 self.reference_path(v, &ptr(p, key), key);
             }
         }
@@ -484,7 +484,7 @@ impl Walker<'_> {
     fn alternatives(&mut self, ty: &str, s: &Map<String, Value>, p: &str) {
         let present = |keys: &[&str]| {
             keys.iter()
-                .filter(|k| has(s, **k))
+                .filter(|k| has(s, k))
                 .map(|k| k.to_string())
                 .collect::<Vec<_>>()
         };
