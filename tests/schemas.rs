@@ -60,3 +60,44 @@ fn the_bundled_asl_schema_is_the_one_in_the_repository() {
     assert_eq!(on_disk, aslc::asl::SCHEMA_TEXT);
     let _ = schema("schemas/asl.schema.json");
 }
+
+#[test]
+fn sarif_output_conforms_to_the_official_schema() {
+    let v = schema("../shared/schemas/sarif-schema-2.1.0.json");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/invalid"))
+        .expect("dir")
+        .map(|e| e.expect("e").path())
+        .collect();
+    files.push(root().join("fixtures/nightly_fraud_retrain.sfn"));
+    for (cmd, args) in [
+        ("check", files),
+        (
+            "validate",
+            std::fs::read_dir(root().join("fixtures/asl/invalid"))
+                .expect("dir")
+                .map(|e| e.expect("e").path())
+                .filter(|p| p.to_string_lossy().ends_with(".json"))
+                .collect(),
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aslc"))
+            .args([cmd, "--format", "sarif"])
+            .args(&args)
+            .output()
+            .expect("run");
+        let doc: Value = serde_json::from_slice(&out.stdout).expect("sarif is JSON");
+        assert_valid(&v, &doc, cmd);
+        let results = doc["runs"][0]["results"].as_array().expect("results");
+        assert!(results.len() > 30, "{cmd}: {} results", results.len());
+        for r in results {
+            let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
+            assert_eq!(
+                doc["runs"][0]["tool"]["driver"]["rules"][index]["id"],
+                r["ruleId"]
+            );
+            assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .is_some());
+        }
+    }
+}

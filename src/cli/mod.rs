@@ -27,6 +27,8 @@ pub enum Format {
     Human,
     /// One JSON report (schemas/diagnostics.schema.json).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
 }
 
 #[derive(Subcommand)]

@@ -2,13 +2,13 @@
 //! disk atomically.
 
 use super::Format;
-use crate::diagnostics::{render_human, Diagnostic, JsonReport, SourceFile};
+use crate::diagnostics::{render_human, render_sarif, Diagnostic, JsonReport, SourceFile};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 pub struct Reporter {
     format: Format,
-    /// JSON reports are written once at the end; files are kept until then.
+    /// Machine formats are one document for the whole run; files are kept until the end.
     kept: Vec<(String, String, Vec<Diagnostic>)>,
 }
 
@@ -21,30 +21,33 @@ impl Reporter {
     }
 
     pub fn file(&mut self, file: &SourceFile, diags: Vec<Diagnostic>) {
-        match self.format {
-            Format::Human => {
-                if !diags.is_empty() {
-                    let color =
-                        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-                    eprint!("{}", render_human(file, &diags, color));
-                }
-            }
-            Format::Json => self
-                .kept
-                .push((file.name.to_string(), file.text.to_string(), diags)),
+        if self.format != Format::Human {
+            self.kept
+                .push((file.name.to_string(), file.text.to_string(), diags));
+        } else if !diags.is_empty() {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            eprint!("{}", render_human(file, &diags, color));
         }
     }
 
     pub fn finish(self) {
-        if self.format != Format::Json {
-            return;
-        }
-        let mut report = JsonReport::new();
-        for (name, text, diags) in &self.kept {
-            report.add(&SourceFile { name, text }, diags);
-        }
-        let text = serde_json::to_string_pretty(&report).unwrap_or_default();
-        println!("{text}");
+        let files: Vec<(SourceFile, &[Diagnostic])> = self
+            .kept
+            .iter()
+            .map(|(name, text, d)| (SourceFile { name, text }, d.as_slice()))
+            .collect();
+        let text = match self.format {
+            Format::Human => return,
+            Format::Json => {
+                let mut report = JsonReport::new();
+                for (file, diags) in &files {
+                    report.add(file, diags);
+                }
+                serde_json::to_string_pretty(&report)
+            }
+            Format::Sarif => serde_json::to_string_pretty(&render_sarif(&files)),
+        };
+        println!("{}", text.unwrap_or_default());
     }
 }
 

@@ -8,10 +8,12 @@
 mod codes;
 mod line_index;
 mod render;
+mod sarif;
 
 pub use codes::Code;
 pub use line_index::{LineCol, LineIndex};
 pub use render::{render_human, render_json, JsonReport};
+pub use sarif::render_sarif;
 
 use serde::Serialize;
 
