@@ -13,4 +13,5 @@ pub mod diagnostics;
 pub mod driver;
 pub mod lineage;
 pub mod lower;
+pub mod lsp;
 pub mod syntax;

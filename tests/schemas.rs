@@ -101,3 +101,23 @@ fn sarif_output_conforms_to_the_official_schema() {
         }
     }
 }
+
+#[test]
+fn the_editor_grammar_is_the_repository_grammar() {
+    let grammar =
+        std::fs::read_to_string(root().join("grammar/sfn.tmLanguage.json")).expect("grammar");
+    let copy = std::fs::read_to_string(root().join("editors/vscode/syntaxes/sfn.tmLanguage.json"))
+        .expect("copy");
+    assert_eq!(
+        grammar, copy,
+        "copy grammar/sfn.tmLanguage.json to editors/vscode/syntaxes/"
+    );
+    let g: Value = serde_json::from_str(&grammar).expect("TextMate grammar is JSON");
+    assert_eq!(g["scopeName"], "source.sfn");
+    for f in ["package.json", "language-configuration.json"] {
+        let _: Value = serde_json::from_str(
+            &std::fs::read_to_string(root().join("editors/vscode").join(f)).expect("read"),
+        )
+        .expect("JSON");
+    }
+}

@@ -16,6 +16,7 @@ pub use model::*;
 use props::PropSet;
 pub use refs::{param_path, step_path};
 use std::collections::{HashMap, HashSet};
+pub use steps::declared_outputs;
 pub use steps::job_prefix as steps_prefix;
 
 /// Check a parsed pipeline. The model is `None` when there are errors.

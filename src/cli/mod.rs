@@ -62,6 +62,8 @@ enum Command {
     },
     /// Explain a diagnostic code, or list all codes.
     Explain { code: Option<String> },
+    /// Run the language server on standard input and output.
+    Lsp,
 }
 
 /// Run the CLI on the process arguments.
@@ -86,6 +88,13 @@ pub fn main() -> ExitCode {
             format,
         } => validate(&files, &asl::Options { express }, format),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Lsp => match crate::lsp::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: language server I/O: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

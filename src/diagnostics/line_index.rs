@@ -45,11 +45,13 @@ impl<'a> LineIndex<'a> {
         let Some(&start) = self.starts.get(line as usize) else {
             return self.text.len();
         };
-        let end = self
+        let next = self
             .starts
             .get(line as usize + 1)
             .copied()
             .unwrap_or(self.text.len());
+        // A position past the end of a line means the end of that line, before its newline.
+        let end = start + self.text[start..next].trim_end_matches(['\n', '\r']).len();
         let mut units = 0;
         for (i, c) in self.text[start..end].char_indices() {
             if units >= character {
@@ -73,5 +75,7 @@ mod tests {
         let lc = idx.line_col(x);
         assert_eq!((lc.line, lc.column, lc.column_utf16), (2, 3, 4));
         assert_eq!(idx.offset_utf16(1, 3), x as usize);
+        assert_eq!(idx.offset_utf16(0, 99), 2, "clamped before the newline");
+        assert_eq!(idx.offset_utf16(9, 0), idx.text.len());
     }
 }

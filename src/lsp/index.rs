@@ -1,0 +1,263 @@
+//! What the editor features need to know about a pipeline source: every definition (parameter,
+//! step, step output, retry policy) and every reference to one, with their spans.
+
+use crate::check::{declared_outputs, Ty};
+use crate::diagnostics::Span;
+use crate::syntax::ast::{self, Expr, ExprKind, Item, PropValue, StepBody, StrLit, StrPart};
+
+#[derive(Clone, Debug)]
+pub struct Def {
+    /// `DataDate`, `Featurise`, `Featurise.train`, `retry transient`.
+    pub name: String,
+    pub span: Span,
+    pub kind: DefKind,
+    /// Markdown shown on hover.
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DefKind {
+    Param,
+    Step { nested: bool },
+    Output,
+    Policy,
+}
+
+#[derive(Clone, Debug)]
+pub struct Ref {
+    pub span: Span,
+    pub target: String,
+}
+
+#[derive(Default, Debug)]
+pub struct Index {
+    pub defs: Vec<Def>,
+    pub refs: Vec<Ref>,
+    /// Steps in document order, with their nested steps, for the outline.
+    pub outline: Vec<Outline>,
+}
+
+#[derive(Debug)]
+pub struct Outline {
+    pub name: String,
+    pub kind: &'static str,
+    pub span: Span,
+    pub name_span: Span,
+    pub children: Vec<Outline>,
+}
+
+impl Index {
+    pub fn build(p: &ast::Pipeline) -> Index {
+        let mut ix = Index::default();
+        for item in &p.items {
+            match item {
+                Item::Param(param) => {
+                    let default = param
+                        .default
+                        .as_ref()
+                        .map(|_| " (has a default)")
+                        .unwrap_or(" (required)");
+                    ix.defs.push(Def {
+                        name: param.name.name.clone(),
+                        span: param.name.span,
+                        kind: DefKind::Param,
+                        detail: format!(
+                            "```sfn\nparam {}: {}\n```\npipeline parameter{default}",
+                            param.name.name, param.ty.name
+                        ),
+                    });
+                    if let Some(e) = &param.default {
+                        ix.expr(e);
+                    }
+                    ix.outline.push(Outline {
+                        name: param.name.name.clone(),
+                        kind: "param",
+                        span: param.span,
+                        name_span: param.name.span,
+                        children: vec![],
+                    });
+                }
+                Item::Retry(r) => {
+                    ix.defs.push(Def {
+                        name: format!("retry {}", r.name.name),
+                        span: r.name.span,
+                        kind: DefKind::Policy,
+                        detail: format!("```sfn\nretry {}\n```\nretry policy", r.name.name),
+                    });
+                    ix.outline.push(Outline {
+                        name: r.name.name.clone(),
+                        kind: "retry",
+                        span: r.span,
+                        name_span: r.name.span,
+                        children: vec![],
+                    });
+                }
+                Item::Schedule(s) => {
+                    for b in &s.bindings {
+                        ix.refs.push(Ref {
+                            span: b.key.span,
+                            target: b.key.name.clone(),
+                        });
+                        ix.expr(&b.value);
+                    }
+                }
+                Item::Setting(prop) => ix.prop(prop),
+                Item::Step(s) => {
+                    let o = ix.step(s, false);
+                    ix.outline.push(o);
+                }
+            }
+        }
+        ix
+    }
+
+    fn step(&mut self, s: &ast::Step, nested: bool) -> Outline {
+        let kind = s.kind.keyword();
+        self.defs.push(Def {
+            name: s.name.name.clone(),
+            span: s.name.span,
+            kind: DefKind::Step { nested },
+            detail: format!(
+                "```sfn\n{kind} {}\n```\nstep, run as the state `{}`",
+                s.name.name, s.name.name
+            ),
+        });
+        for (out, (ty, span)) in declared_outputs(s) {
+            self.defs.push(Def {
+                name: format!("{}.{out}", s.name.name),
+                span,
+                kind: DefKind::Output,
+                detail: format!(
+                    "```sfn\n{}.{out}: {}\n```\noutput of {kind} step `{}`",
+                    s.name.name,
+                    type_name(ty),
+                    s.name.name
+                ),
+            });
+        }
+        let mut children = Vec::new();
+        match &s.body {
+            StepBody::Props(props) => props.iter().for_each(|p| self.prop(p)),
+            StepBody::When(w) => {
+                self.expr(&w.cond);
+                for st in w
+                    .then
+                    .steps
+                    .iter()
+                    .chain(w.otherwise.iter().flat_map(|b| b.steps.iter()))
+                {
+                    let o = self.step(st, true);
+                    children.push(o);
+                }
+            }
+            StepBody::Parallel(branches) => {
+                for b in branches {
+                    for st in &b.block.steps {
+                        let o = self.step(st, true);
+                        children.push(o);
+                    }
+                }
+            }
+        }
+        Outline {
+            name: s.name.name.clone(),
+            kind,
+            span: s.span,
+            name_span: s.name.span,
+            children,
+        }
+    }
+
+    fn prop(&mut self, p: &ast::Prop) {
+        match &p.value {
+            PropValue::Expr(e) => self.expr(e),
+            PropValue::Map(bindings) => bindings.iter().for_each(|b| self.expr(&b.value)),
+            PropValue::Names(names) if p.key.name == "retry" => {
+                for n in names {
+                    self.refs.push(Ref {
+                        span: n.span,
+                        target: format!("retry {}", n.name),
+                    });
+                }
+            }
+            PropValue::Names(_) | PropValue::Instance(_) => {}
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) {
+        match &e.kind {
+            ExprKind::Ref(parts) => self.reference(parts),
+            ExprKind::Str(s) => self.string(s),
+            ExprKind::Json { file, path, .. } => {
+                self.expr(file);
+                self.string(path);
+            }
+            ExprKind::Exists(x) | ExprKind::Not(x) => self.expr(x),
+            ExprKind::Matches { value, .. } => self.expr(value),
+            ExprKind::Call { args, .. } | ExprKind::List(args) => {
+                args.iter().for_each(|a| self.expr(a))
+            }
+            ExprKind::Join(base, key) => {
+                self.expr(base);
+                self.string(key);
+            }
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.expr(lhs);
+                self.expr(rhs);
+            }
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Duration(_)
+            | ExprKind::Error => {}
+        }
+    }
+
+    fn string(&mut self, s: &StrLit) {
+        for part in &s.parts {
+            if let StrPart::Interp(ids, _) = part {
+                self.reference(ids);
+            }
+        }
+    }
+
+    fn reference(&mut self, parts: &[ast::Ident]) {
+        let Some(head) = parts.first() else { return };
+        self.refs.push(Ref {
+            span: head.span,
+            target: head.name.clone(),
+        });
+        if let Some(out) = parts.get(1) {
+            self.refs.push(Ref {
+                span: out.span,
+                target: format!("{}.{}", head.name, out.name),
+            });
+        }
+    }
+
+    pub fn def(&self, name: &str) -> Option<&Def> {
+        self.defs.iter().find(|d| d.name == name)
+    }
+
+    /// The definition named at `offset`, by a reference or by the definition itself.
+    pub fn at(&self, offset: usize) -> Option<(Span, &Def)> {
+        let inside = |s: Span| (s.start as usize) <= offset && offset <= (s.end as usize);
+        if let Some(r) = self
+            .refs
+            .iter()
+            .filter(|r| inside(r.span))
+            .min_by_key(|r| r.span.len())
+        {
+            return self.def(&r.target).map(|d| (r.span, d));
+        }
+        self.defs
+            .iter()
+            .filter(|d| inside(d.span))
+            .min_by_key(|d| d.span.len())
+            .map(|d| (d.span, d))
+    }
+}
+
+fn type_name(ty: Ty) -> &'static str {
+    ty.name()
+}

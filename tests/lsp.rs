@@ -1,0 +1,296 @@
+//! The language server, started as a subprocess and spoken to over JSON-RPC as an editor would.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::Duration;
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aslc"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start aslc lsp");
+        let stdin = child.stdin.take().expect("stdin");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let (tx, incoming) = channel();
+        std::thread::spawn(move || loop {
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                    return;
+                }
+                let line = line.trim_end();
+                if line.is_empty() {
+                    break;
+                }
+                if let Some(v) = line.strip_prefix("Content-Length: ") {
+                    length = v.parse().expect("length");
+                }
+            }
+            let mut body = vec![0; length];
+            if stdout.read_exact(&mut body).is_err() {
+                return;
+            }
+            if tx
+                .send(serde_json::from_slice(&body).expect("server sends JSON"))
+                .is_err()
+            {
+                return;
+            }
+        });
+        let mut c = Client {
+            child,
+            stdin,
+            incoming,
+            next_id: 1,
+        };
+        let init = c.request(
+            "initialize",
+            json!({ "capabilities": {}, "processId": null, "rootUri": null }),
+        );
+        assert_eq!(
+            init["result"]["capabilities"]["textDocumentSync"], 2,
+            "incremental sync"
+        );
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn send_raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write");
+        self.stdin.flush().expect("flush");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send_raw(&json!({ "jsonrpc": "2.0", "method": method, "params": params }).to_string());
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send_raw(
+            &json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string(),
+        );
+        self.wait(|m| m["id"] == id)
+    }
+
+    /// The next message that matches, skipping others (notifications in between).
+    fn wait(&mut self, pred: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let m = self
+                .incoming
+                .recv_timeout(Duration::from_secs(20))
+                .expect("the server answers");
+            if pred(&m) {
+                return m;
+            }
+        }
+    }
+
+    fn diagnostics_for(&mut self, uri: &str) -> Vec<Value> {
+        let m = self.wait(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        });
+        m["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn open(&mut self, uri: &str, language: &str, text: &str) -> Vec<Value> {
+        self.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": language, "version": 1, "text": text } }));
+        self.diagnostics_for(uri)
+    }
+}
+
+const URI: &str = "file:///work/pipeline.sfn";
+
+/// The column of `needle` on its line, in UTF-16 code units (what LSP counts).
+fn utf16_col(text: &str, needle: &str) -> (u64, u64) {
+    let at = text.find(needle).expect("needle");
+    let line_start = text[..at].rfind('\n').map(|n| n + 1).unwrap_or(0);
+    (
+        text[..at].matches('\n').count() as u64,
+        text[line_start..at].encode_utf16().count() as u64,
+    )
+}
+
+fn source() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/nightly_fraud_retrain.sfn"
+    ))
+    .expect("fixture")
+}
+
+#[test]
+fn diagnostics_use_utf16_positions_and_follow_incremental_edits() {
+    let mut c = Client::start();
+    let text = "pipeline \"p\" {\n  param DataDate: string\n  lambda Notify { function \"🚀✓ déploiement\" payload { D = DataDat } }\n}\n";
+    let diags = c.open(URI, "sfn", text);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!(d["code"], "E012");
+    assert_eq!(d["source"], "aslc");
+    let (line, col) = utf16_col(text, "DataDat }");
+    assert_eq!(
+        (
+            d["range"]["start"]["line"].as_u64(),
+            d["range"]["start"]["character"].as_u64()
+        ),
+        (Some(line), Some(col))
+    );
+    assert_eq!(d["range"]["end"]["character"].as_u64(), Some(col + 7));
+
+    // The quick fix from "did you mean".
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": URI },
+            "range": d["range"],
+            "context": { "diagnostics": [d] },
+        }),
+    );
+    let edit = &actions["result"][0]["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], "DataDate");
+    assert_eq!(edit["range"], d["range"]);
+
+    // Apply it as an incremental change: the error goes away.
+    c.notify(
+        "textDocument/didChange",
+        json!({
+            "textDocument": { "uri": URI, "version": 2 },
+            "contentChanges": [{ "range": d["range"], "text": "DataDate" }],
+        }),
+    );
+    assert!(c.diagnostics_for(URI).is_empty());
+}
+
+#[test]
+fn hover_definition_completion_and_symbols() {
+    let mut c = Client::start();
+    let text = source();
+    let diags = c.open(URI, "sfn", &text);
+    assert!(
+        diags.iter().all(|d| d["severity"] == 2),
+        "only warnings: {diags:?}"
+    );
+
+    let (line, col) = utf16_col(&text, "AucThreshold {");
+    let hover = c.request("textDocument/hover", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 2 } }));
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(value.contains("param AucThreshold: float"), "{hover}");
+
+    let (line, col) = utf16_col(&text, "Featurise.train");
+    let def = c.request("textDocument/definition", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 12 } }));
+    let (dl, dc) = utf16_col(&text, "train   =");
+    assert_eq!(
+        def["result"]["range"]["start"],
+        json!({ "line": dl, "character": dc }),
+        "{def}"
+    );
+
+    let (line, col) = utf16_col(&text, "Featurise.holdout");
+    let completion = c.request("textDocument/completion", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 10 } }));
+    let labels: Vec<&str> = completion["result"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"train") && labels.contains(&"holdout"),
+        "{labels:?}"
+    );
+    assert!(!labels.contains(&"AucThreshold"));
+
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": URI } }),
+    );
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"Featurise") && names.contains(&"GateOnAuc") && names.contains(&"DataDate"),
+        "{names:?}"
+    );
+    let gate = symbols["result"]
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .find(|s| s["name"] == "GateOnAuc")
+        .expect("gate");
+    assert_eq!(gate["children"][0]["name"], "RegisterIfGoodEnough");
+}
+
+#[test]
+fn asl_documents_get_validator_diagnostics() {
+    let mut c = Client::start();
+    let uri = "file:///work/machine.asl.json";
+    let diags = c.open(uri, "json", "{\n  \"StartAt\": \"A\",\n  \"States\": { \"A\": { \"Type\": \"Pass\", \"Next\": \"Missing\" } }\n}\n");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d["code"] == "E111" && d["range"]["start"]["line"] == 2),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn misbehaving_clients_get_errors_and_the_server_keeps_running() {
+    let mut c = Client::start();
+    // Not JSON at all.
+    c.send_raw("{ this is not json");
+    let e = c.wait(|m| m.get("error").is_some() && m["id"].is_null());
+    assert_eq!(e["error"]["code"], -32700);
+    // An unknown request.
+    let r = c.request("aslc/unknown", json!({}));
+    assert_eq!(r["error"]["code"], -32601);
+    // A request with params of the wrong shape.
+    let r = c.request("textDocument/hover", json!({ "nonsense": true }));
+    assert_eq!(r["error"]["code"], -32602);
+    // A change for a document that was never opened: logged, not fatal.
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": "file:///nowhere.sfn", "version": 2 }, "contentChanges": [{ "text": "x" }] }));
+    let log = c.wait(|m| m["method"] == "window/logMessage");
+    assert!(log["params"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("not open"));
+    // A huge document is checked like any other.
+    let mut big = String::from("pipeline \"big\" {\n");
+    for i in 0..20_000 {
+        big.push_str(&format!("  lambda L{i} {{ function \"f\" }}\n"));
+    }
+    big.push_str("}\n");
+    assert!(c.open("file:///big.sfn", "sfn", &big).is_empty());
+    // Still answering.
+    let r = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert!(r["result"].is_null());
+    // Orderly shutdown.
+    let r = c.request("shutdown", Value::Null);
+    assert!(r["result"].is_null() && r.get("error").is_none());
+    c.notify("exit", Value::Null);
+    let status = c.child.wait().expect("exit");
+    assert!(status.success());
+}
