@@ -62,8 +62,33 @@ enum Command {
     },
     /// Explain a diagnostic code, or list all codes.
     Explain { code: Option<String> },
+    /// Answer provenance questions from a lineage sidecar, offline.
+    Lineage {
+        /// The `X.lineage.json` written by `aslc compile`.
+        file: PathBuf,
+        /// Walk back from this node (an id such as `step:TrainXGB`, or a name).
+        #[arg(long, conflicts_with = "downstream")]
+        upstream: Option<String>,
+        /// Walk forward from this node.
+        #[arg(long)]
+        downstream: Option<String>,
+        /// The output of one execution (as `aws stepfunctions describe-execution` returns it)
+        /// to resolve URI templates, job ARNs and the model package ARN.
+        #[arg(long)]
+        execution_output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "tree")]
+        format: LineageFormat,
+    },
     /// Run the language server on standard input and output.
     Lsp,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LineageFormat {
+    Tree,
+    Json,
+    Mermaid,
+    Dot,
 }
 
 /// Run the CLI on the process arguments.
@@ -88,6 +113,19 @@ pub fn main() -> ExitCode {
             format,
         } => validate(&files, &asl::Options { express }, format),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Lineage {
+            file,
+            upstream,
+            downstream,
+            execution_output,
+            format,
+        } => lineage(
+            &file,
+            upstream.as_deref(),
+            downstream.as_deref(),
+            execution_output.as_deref(),
+            format,
+        ),
         Command::Lsp => match crate::lsp::run() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -277,5 +315,70 @@ fn explain(code: Option<&str>) -> ExitCode {
             eprintln!("error: unknown code `{code}`; `aslc explain` lists them all");
             ExitCode::from(2)
         }
+    }
+}
+
+fn lineage(
+    file: &Path,
+    upstream: Option<&str>,
+    downstream: Option<&str>,
+    execution: Option<&Path>,
+    format: LineageFormat,
+) -> ExitCode {
+    use crate::lineage::{query, Direction, Query, QueryFormat, Sidecar};
+    let load = |p: &Path| -> Result<serde_json::Value, String> {
+        let text =
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", p.display()))
+    };
+    let result = (|| {
+        let sidecar: Sidecar = serde_json::from_value(load(file)?)
+            .map_err(|e| format!("{} is not a lineage sidecar: {e}", file.display()))?;
+        let state = match execution {
+            Some(p) => {
+                Some(execution_state(load(p)?).map_err(|e| format!("{}: {e}", p.display()))?)
+            }
+            None => None,
+        };
+        let (start, direction) = match (upstream, downstream) {
+            (Some(n), _) => (Some(n), Direction::Upstream),
+            (None, Some(n)) => (Some(n), Direction::Downstream),
+            (None, None) => (None, Direction::Upstream),
+        };
+        let format = match format {
+            LineageFormat::Tree => QueryFormat::Tree,
+            LineageFormat::Json => QueryFormat::Json,
+            LineageFormat::Mermaid => QueryFormat::Mermaid,
+            LineageFormat::Dot => QueryFormat::Dot,
+        };
+        query(
+            &Query {
+                sidecar: &sidecar,
+                start,
+                direction,
+                execution: state.as_ref(),
+            },
+            format,
+        )
+    })();
+    match result {
+        Ok(text) => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The state data of an execution: `describe-execution` output (whose `output` is a JSON
+/// string), or the output object itself.
+fn execution_state(v: serde_json::Value) -> Result<serde_json::Value, String> {
+    match v.get("output") {
+        Some(serde_json::Value::String(s)) => serde_json::from_str(s).map_err(|e| format!("`output` is not JSON: {e}")),
+        Some(_) | None if v.get("steps").is_some() || v.get("params").is_some() => Ok(v),
+        _ => Err("expected the JSON of `aws stepfunctions describe-execution` (with an `output` field) or an execution output".into()),
     }
 }

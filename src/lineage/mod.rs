@@ -5,13 +5,16 @@
 //! be answered offline. Schema: `schemas/lineage.schema.json`; documented in README.md.
 
 use crate::check::{Checked, Cond, FileRead, Operand, StepDef, StepIr, TPart, Val};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::HashMap;
 
 pub const VERSION: u32 = 1;
 
-#[derive(Serialize, Debug)]
+mod query;
+pub use query::{query, Direction, Query, QueryFormat};
+
+#[derive(Serialize, Deserialize, Debug)]
 pub struct Sidecar {
     pub version: u32,
     pub pipeline: String,
@@ -20,33 +23,33 @@ pub struct Sidecar {
     pub edges: Vec<Edge>,
 }
 
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Node {
     pub id: String,
-    pub kind: &'static str,
+    pub kind: String,
     /// Step nodes: the step kind; S3 nodes: `dataset`, `model_artifacts` or `property_file`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// S3 nodes: the URI with `{Param}` / `{Step.output}` placeholders resolved per execution.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// Step nodes: the state that runs it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Where the value is kept in the execution's state data, when it is kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_path: Option<String>,
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
     pub attributes: serde_json::Map<String, Json>,
 }
 
-#[derive(Serialize, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Debug, PartialEq, Clone)]
 pub struct Edge {
     pub from: String,
     pub to: String,
     /// A SageMaker association type: ContributedTo, Produced, AssociatedWith.
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: String,
     /// The ASL state whose execution establishes the edge.
     pub state: String,
 }
@@ -70,7 +73,7 @@ pub fn sidecar(c: &Checked, source: &str) -> Sidecar {
         }
         g.node(Node {
             id: format!("param:{}", p.name),
-            kind: "parameter",
+            kind: "parameter".into(),
             detail: None,
             uri: None,
             state: None,
@@ -78,6 +81,7 @@ pub fn sidecar(c: &Checked, source: &str) -> Sidecar {
             attributes,
         });
     }
+    g.kept = c.used_outputs.clone();
     g.steps(&c.steps);
     Sidecar {
         version: VERSION,
@@ -94,6 +98,8 @@ struct Graph {
     edges: Vec<Edge>,
     /// State paths and URIs to the node that holds them.
     by_key: HashMap<String, String>,
+    /// The outputs each step's ResultSelector keeps in the state data.
+    kept: indexmap::IndexMap<String, Vec<String>>,
 }
 
 /// `{DataDate}` for a parameter, `{Step.output}` for a step output.
@@ -138,7 +144,7 @@ impl Graph {
         let e = Edge {
             from: from.into(),
             to: to.into(),
-            kind,
+            kind: kind.into(),
             state: state.into(),
         };
         if !self.edges.contains(&e) {
@@ -192,13 +198,24 @@ impl Graph {
     }
 
     fn produce(&mut self, step: &str, output: &str, uri: Option<String>, detail: &str) {
-        let path = crate::check::step_path(step, output);
+        // A property file's state path holds its parsed content, not its location; other
+        // outputs are in the state data only when a later step reads them.
+        let kept = detail != "property_file"
+            && self
+                .kept
+                .get(step)
+                .is_some_and(|o| o.iter().any(|x| x == output));
+        let path = kept.then(|| crate::check::step_path(step, output));
         let id = self.node(s3_node(
             format!("s3:{step}.{output}"),
             detail,
             uri.unwrap_or_else(|| format!("{{{step}.{output}}}")),
-            Some(path),
+            path,
         ));
+        // Consumers name an output by its state path even when the output is not kept.
+        self.by_key
+            .entry(crate::check::step_path(step, output))
+            .or_insert_with(|| id.clone());
         self.edge(&format!("step:{step}"), &id, "Produced", step);
     }
 
@@ -226,7 +243,7 @@ impl Graph {
                 attributes.insert("image".into(), Json::String(uri_of(image)));
                 self.node(Node {
                     id,
-                    kind: "step",
+                    kind: "step".into(),
                     detail: Some(kind.into()),
                     uri: None,
                     state,
@@ -257,7 +274,7 @@ impl Graph {
                 attributes.insert("hyperparameters".into(), Json::Object(hp));
                 self.node(Node {
                     id,
-                    kind: "step",
+                    kind: "step".into(),
                     detail: Some(kind.into()),
                     uri: None,
                     state,
@@ -286,7 +303,7 @@ impl Graph {
             } => {
                 self.node(Node {
                     id,
-                    kind: "step",
+                    kind: "step".into(),
                     detail: Some(kind.into()),
                     uri: None,
                     state,
@@ -307,7 +324,7 @@ impl Graph {
                 attributes.insert("image".into(), Json::String(uri_of(image)));
                 self.node(Node {
                     id,
-                    kind: "step",
+                    kind: "step".into(),
                     detail: Some(kind.into()),
                     uri: None,
                     state,
@@ -317,7 +334,7 @@ impl Graph {
                 self.consume(name, model_data, "model_artifacts");
                 let model = self.node(Node {
                     id: format!("model:{name}"),
-                    kind: "model",
+                    kind: "model".into(),
                     detail: None,
                     uri: None,
                     state: None,
@@ -339,7 +356,7 @@ impl Graph {
                 attributes.insert("image".into(), Json::String(uri_of(image)));
                 self.node(Node {
                     id,
-                    kind: "step",
+                    kind: "step".into(),
                     detail: Some(kind.into()),
                     uri: None,
                     state,
@@ -352,7 +369,7 @@ impl Graph {
                 }
                 let pkg = self.node(Node {
                     id: format!("model_package:{name}"),
-                    kind: "model_package",
+                    kind: "model_package".into(),
                     detail: None,
                     uri: None,
                     state: None,
@@ -367,7 +384,7 @@ impl Graph {
                 attributes.insert("function".into(), Json::String(uri_of(function)));
                 self.node(Node {
                     id,
-                    kind: "step",
+                    kind: "step".into(),
                     detail: Some(kind.into()),
                     uri: None,
                     state,
@@ -381,7 +398,7 @@ impl Graph {
             StepIr::Callback { message, .. } => {
                 self.node(Node {
                     id,
-                    kind: "step",
+                    kind: "step".into(),
                     detail: Some(kind.into()),
                     uri: None,
                     state,
@@ -395,7 +412,7 @@ impl Graph {
             StepIr::Emr { args, .. } => {
                 self.node(Node {
                     id,
-                    kind: "step",
+                    kind: "step".into(),
                     detail: Some(kind.into()),
                     uri: None,
                     state,
@@ -415,7 +432,7 @@ impl Graph {
             } => {
                 self.node(Node {
                     id: id.clone(),
-                    kind: "condition",
+                    kind: "condition".into(),
                     detail: None,
                     uri: None,
                     state,
@@ -462,7 +479,7 @@ impl Graph {
 fn s3_node(id: String, detail: &str, uri: String, state_path: Option<String>) -> Node {
     Node {
         id,
-        kind: "s3",
+        kind: "s3".into(),
         detail: Some(detail.into()),
         uri: Some(uri),
         state: None,
