@@ -75,7 +75,7 @@ pub fn check_source(text: &str) -> (Option<check::Checked>, Vec<Diagnostic>) {
 }
 
 /// Compile a source: check, lower, validate our own output, derive the lineage sidecar.
-pub fn compile_source(text: &str, source_name: &str) -> Compiled {
+pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -> Compiled {
     let (checked, mut diagnostics) = check_source(text);
     let Some(checked) = checked else {
         return Compiled {
@@ -84,7 +84,7 @@ pub fn compile_source(text: &str, source_name: &str) -> Compiled {
             lineage: None,
         };
     };
-    let machine = lower::lower(&checked);
+    let machine = lower::lower(&checked, options);
     let asl_text = machine.to_json();
     let problems: Vec<Diagnostic> = asl::validate(&asl_text, &asl::Options::default())
         .into_iter()
@@ -120,7 +120,7 @@ pub fn compile_source(text: &str, source_name: &str) -> Compiled {
             lineage: None,
         };
     }
-    let lineage_text = lineage::sidecar(&checked, source_name).to_json();
+    let lineage_text = lineage::sidecar(&checked, source_name, options.lineage_states).to_json();
     Compiled {
         diagnostics,
         asl: Some(asl_text),

@@ -198,3 +198,55 @@ fn binary_input_is_a_diagnostic_not_a_crash() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("E004"));
     assert!(!Path::new(&dir.path().join("garbage.asl.json")).exists());
 }
+
+#[test]
+fn lineage_states_are_on_by_default_and_can_be_turned_off() {
+    let dir = tempdir();
+    let src = fixture("fixtures/nightly_fraud_retrain.sfn");
+    let out = aslc(&["compile", &src, "-o", &dir.path().to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(0));
+    let wired =
+        std::fs::read_to_string(dir.path().join("nightly_fraud_retrain.asl.json")).expect("asl");
+    let wired: serde_json::Value = serde_json::from_str(&wired).expect("json");
+    let states = wired["States"].as_object().expect("states");
+    for s in [
+        "Lineage.Context",
+        "Featurise.Lineage",
+        "TrainXGB.Lineage.Artifacts",
+        "RegisterIfGoodEnough.Lineage.Plan",
+    ] {
+        assert!(states.contains_key(s), "{s} missing");
+    }
+    // Every lineage state is covered by a catcher into $.lineage.failures: it cannot fail the run.
+    for (name, st) in states
+        .iter()
+        .filter(|(n, s)| n.contains("Lineage") && s["Type"] == "Task")
+    {
+        let catches = st["Catch"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name} has no Catch"));
+        assert!(
+            catches.iter().any(|c| c["ErrorEquals"][0] == "States.ALL"),
+            "{name}"
+        );
+    }
+
+    let plain = tempdir();
+    let out = aslc(&[
+        "compile",
+        &src,
+        "--no-lineage-states",
+        "-o",
+        &plain.path().to_string_lossy(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let asl =
+        std::fs::read_to_string(plain.path().join("nightly_fraud_retrain.asl.json")).expect("asl");
+    assert!(
+        !asl.contains("Lineage") && !asl.contains("\"lineage\""),
+        "no wiring states and no $.lineage key"
+    );
+    let sidecar = std::fs::read_to_string(plain.path().join("nightly_fraud_retrain.lineage.json"))
+        .expect("sidecar");
+    assert!(sidecar.contains("\"state\": \"Featurise\"") && !sidecar.contains("Lineage.Artifacts"));
+}

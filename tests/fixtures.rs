@@ -117,7 +117,7 @@ fn valid_pipelines_compile_without_diagnostics() {
     paths.push(root().join("fixtures/nightly_fraud_retrain.sfn"));
     for path in paths {
         let text = std::fs::read_to_string(&path).expect("read");
-        let compiled = driver::compile_source(&text, "x.sfn");
+        let compiled = driver::compile_source(&text, "x.sfn", &Default::default());
         let errors: Vec<_> = compiled
             .diagnostics
             .iter()

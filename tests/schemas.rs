@@ -31,7 +31,11 @@ fn lineage_sidecars_conform_to_their_schema() {
         .collect();
     paths.push(root().join("fixtures/nightly_fraud_retrain.sfn"));
     for p in paths {
-        let out = driver::compile_source(&std::fs::read_to_string(&p).expect("read"), "x.sfn");
+        let out = driver::compile_source(
+            &std::fs::read_to_string(&p).expect("read"),
+            "x.sfn",
+            &Default::default(),
+        );
         let doc: Value = serde_json::from_str(&out.lineage.expect("lineage")).expect("json");
         assert_valid(&v, &doc, &p.display().to_string());
     }

@@ -12,7 +12,7 @@ fn compile(rel: &str) -> (String, String) {
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
-    let out = driver::compile_source(&text, &name);
+    let out = driver::compile_source(&text, &name, &Default::default());
     let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{rel}: {errors:#?}");
     (out.asl.expect("asl"), out.lineage.expect("lineage"))

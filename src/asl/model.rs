@@ -4,9 +4,9 @@
 
 use indexmap::IndexMap;
 use serde::Serialize;
-use serde_json::{Map, Value as Json};
+use serde_json::Value as Json;
 
-pub type Payload = Map<String, Json>;
+pub type Payload = serde_json::Map<String, Json>;
 
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -31,6 +31,7 @@ pub enum State {
     Task(Task),
     Choice(Choice),
     Parallel(Parallel),
+    Map(Map),
     Succeed(Succeed),
     Fail(Fail),
 }
@@ -72,8 +73,49 @@ pub struct Task {
     pub heartbeat_seconds: Option<u64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub retry: Vec<Retrier>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub catch: Vec<Catcher>,
     #[serde(flatten)]
     pub transition: Option<Transition>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct Catcher {
+    pub error_equals: Vec<String>,
+    pub result_path: Json,
+    pub next: String,
+}
+
+/// An inline Map: runs `item_processor` for each element of the array at `items_path`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Map {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    pub items_path: String,
+    pub item_selector: Payload,
+    pub max_concurrency: u64,
+    pub item_processor: Processor,
+    pub result_path: Json,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub catch: Vec<Catcher>,
+    #[serde(flatten)]
+    pub transition: Option<Transition>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Processor {
+    pub processor_config: ProcessorConfig,
+    pub start_at: String,
+    pub states: IndexMap<String, State>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProcessorConfig {
+    pub mode: &'static str,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

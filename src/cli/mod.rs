@@ -40,6 +40,10 @@ enum Command {
         /// Output directory (default: next to each source).
         #[arg(short, long)]
         out_dir: Option<PathBuf>,
+        /// Do not emit the states that record lineage in SageMaker at run time (the lineage
+        /// sidecar is written either way).
+        #[arg(long)]
+        no_lineage_states: bool,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
@@ -104,8 +108,14 @@ pub fn main() -> ExitCode {
         Command::Compile {
             files,
             out_dir,
+            no_lineage_states,
             format,
-        } => compile(&files, out_dir.as_deref(), format),
+        } => {
+            let options = crate::lower::Options {
+                lineage_states: !no_lineage_states,
+            };
+            compile(&files, out_dir.as_deref(), &options, format)
+        }
         Command::Check { files, format } => check(&files, format),
         Command::Validate {
             files,
@@ -225,7 +235,12 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
     outcome.exit()
 }
 
-fn compile(files: &[PathBuf], out_dir: Option<&Path>, format: Format) -> ExitCode {
+fn compile(
+    files: &[PathBuf],
+    out_dir: Option<&Path>,
+    options: &crate::lower::Options,
+    format: Format,
+) -> ExitCode {
     let mut reporter = Reporter::new(format);
     let mut outcome = Outcome::default();
     each_file(
@@ -239,7 +254,7 @@ fn compile(files: &[PathBuf], out_dir: Option<&Path>, format: Format) -> ExitCod
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| name.clone());
-            let compiled = driver::compile_source(text, &source_name);
+            let compiled = driver::compile_source(text, &source_name, options);
             outcome.errors |= compiled.diagnostics.iter().any(Diagnostic::is_error);
             if let (Some(asl), Some(lineage)) = (&compiled.asl, &compiled.lineage) {
                 let stem = path

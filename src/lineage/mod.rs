@@ -63,8 +63,13 @@ impl Sidecar {
 }
 
 /// Build the sidecar for a checked pipeline.
-pub fn sidecar(c: &Checked, source: &str) -> Sidecar {
-    let mut g = Graph::default();
+/// `wired`: the ASL records lineage at run time (`--no-lineage-states` not given), so an edge
+/// SageMaker records is written by the step's `<Step>.Lineage.Artifacts` state.
+pub fn sidecar(c: &Checked, source: &str, wired: bool) -> Sidecar {
+    let mut g = Graph {
+        wired,
+        ..Graph::default()
+    };
     for p in &c.params {
         let mut attributes = serde_json::Map::new();
         attributes.insert("type".into(), Json::String(p.ty.name().into()));
@@ -100,6 +105,9 @@ struct Graph {
     by_key: HashMap<String, String>,
     /// The outputs each step's ResultSelector keeps in the state data.
     kept: indexmap::IndexMap<String, Vec<String>>,
+    wired: bool,
+    /// Steps whose lineage states record their edges.
+    recording: std::collections::HashSet<String>,
 }
 
 /// `{DataDate}` for a parameter, `{Step.output}` for a step output.
@@ -182,9 +190,19 @@ impl Graph {
         out
     }
 
+    /// The state that writes a step's artifact edges: its lineage states when they exist.
+    fn writer(&self, step: &str) -> String {
+        if self.recording.contains(step) {
+            format!("{step}.Lineage.Artifacts")
+        } else {
+            step.to_string()
+        }
+    }
+
     fn consume(&mut self, step: &str, v: &Val, detail: &str) {
+        let writer = self.writer(step);
         for id in self.source(v, detail) {
-            self.edge(&id, &format!("step:{step}"), "ContributedTo", step);
+            self.edge(&id, &format!("step:{step}"), "ContributedTo", &writer);
         }
         self.params(step, v);
     }
@@ -216,7 +234,8 @@ impl Graph {
         self.by_key
             .entry(crate::check::step_path(step, output))
             .or_insert_with(|| id.clone());
-        self.edge(&format!("step:{step}"), &id, "Produced", step);
+        let writer = self.writer(step);
+        self.edge(&format!("step:{step}"), &id, "Produced", &writer);
     }
 
     fn steps(&mut self, steps: &[StepDef]) {
@@ -227,6 +246,9 @@ impl Graph {
 
     fn step(&mut self, s: &StepDef) {
         let name = s.name.as_str();
+        if self.wired && crate::lower::records_lineage(s) {
+            self.recording.insert(name.to_string());
+        }
         let mut attributes = serde_json::Map::new();
         let id = format!("step:{name}");
         let state = Some(name.to_string());
@@ -376,7 +398,8 @@ impl Graph {
                     state_path: Some(crate::check::step_path(name, "model_package_arn")),
                     attributes: Default::default(),
                 });
-                self.edge(&format!("step:{name}"), &pkg, "Produced", name);
+                let writer = self.writer(name);
+                self.edge(&format!("step:{name}"), &pkg, "Produced", &writer);
             }
             StepIr::Lambda {
                 function, payload, ..

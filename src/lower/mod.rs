@@ -5,6 +5,7 @@
 //! ARNs), so the state stays far below the 256 KiB limit whatever the jobs return.
 
 mod choice;
+mod lineage;
 mod requests;
 mod retry;
 mod values;
@@ -17,18 +18,45 @@ use serde_json::{json, Value as Json};
 /// The key under which a property file's parsed content is kept, next to the step's outputs.
 pub const FILE_CONTENT: &str = "json";
 
+/// Whether a step's lineage is recorded by wiring states (when they are on).
+pub fn records_lineage(s: &StepDef) -> bool {
+    lineage::entry(s).is_some()
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Emit the states that record lineage in SageMaker ML Lineage Tracking as the execution
+    /// runs (`--no-lineage-states` turns them off; the sidecar is written either way).
+    pub lineage_states: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lineage_states: true,
+        }
+    }
+}
+
 /// Lower a checked pipeline to a state machine.
-pub fn lower(c: &Checked) -> StateMachine {
+pub fn lower(c: &Checked, options: &Options) -> StateMachine {
     let l = Lowerer {
         c,
         role: c.role.clone().unwrap_or_default(),
+        lineage: options.lineage_states && lineage::any(&c.steps),
     };
     let mut states = IndexMap::new();
     let first = match c.steps.first() {
         Some(s) => Cont::Next(entry(s)),
         None => Cont::End,
     };
-    let start_at = l.init(first, &mut states);
+    let start_at = if l.lineage {
+        let start_at = l.init(Cont::Next(lineage::CONTEXT.into()), &mut states);
+        lineage::context(&c.name, &first, &mut states);
+        start_at
+    } else {
+        l.init(first, &mut states)
+    };
     l.block(&c.steps, &Cont::End, &mut states);
     StateMachine {
         comment: Some(format!("Pipeline {} (compiled by aslc)", c.name)),
@@ -69,6 +97,7 @@ fn read_state(when: &str, step: &str, file: &str) -> String {
 struct Lowerer<'a> {
     c: &'a Checked,
     role: String,
+    lineage: bool,
 }
 
 const MERGE: &str = "Parameters.Merge";
@@ -84,6 +113,9 @@ impl Lowerer<'_> {
             let mut p = Payload::new();
             p.insert("params".into(), json!({}));
             p.insert("steps".into(), json!({}));
+            if self.lineage {
+                p.insert("lineage".into(), json!({ "failures": {} }));
+            }
             out.insert(
                 MERGE.into(),
                 State::Pass(Pass {
@@ -118,6 +150,9 @@ impl Lowerer<'_> {
             json!("States.JsonMerge($.defaults, $.input, false)"),
         );
         p.insert("steps".into(), json!({}));
+        if self.lineage {
+            p.insert("lineage".into(), json!({ "failures": {} }));
+        }
         out.insert(
             MERGE.into(),
             State::Pass(Pass {
@@ -262,6 +297,10 @@ impl Lowerer<'_> {
                 let mut sel = Payload::new();
                 sel.insert("params.$".into(), json!("$[0].params"));
                 sel.insert("steps.$".into(), Json::String(merged));
+                if self.lineage {
+                    // Lineage ARNs and failures of the first branch; see README (limits).
+                    sel.insert("lineage.$".into(), json!("$[0].lineage"));
+                }
                 out.insert(
                     s.name.clone(),
                     State::Parallel(Parallel {
@@ -276,11 +315,19 @@ impl Lowerer<'_> {
                     return;
                 };
                 let used = self.c.used_outputs.get(&s.name);
+                let lineage_entry = if self.lineage {
+                    lineage::entry(s)
+                } else {
+                    None
+                };
+                let records_lineage = lineage_entry.is_some();
                 let keep: Vec<&(String, String)> = req
                     .outputs
                     .iter()
                     .filter(|(name, _)| {
-                        req.always.contains(&name.as_str())
+                        // The lineage states read every output of a step that records lineage.
+                        records_lineage
+                            || req.always.contains(&name.as_str())
                             || used.is_some_and(|u| u.contains(name))
                     })
                     .collect();
@@ -305,9 +352,16 @@ impl Lowerer<'_> {
                         timeout_seconds: req.timeout,
                         heartbeat_seconds: req.heartbeat,
                         retry: retry::retriers(policies, req.integration),
-                        transition: next.transition(),
+                        catch: Vec::new(),
+                        transition: match &lineage_entry {
+                            Some(e) => Some(Transition::Next(e.clone())),
+                            None => next.transition(),
+                        },
                     }),
                 );
+                if records_lineage {
+                    lineage::after_step(s, next, out);
+                }
             }
         }
     }

@@ -1,0 +1,405 @@
+//! Lineage wiring: states that record, as the execution runs, what the sidecar describes, in
+//! SageMaker ML Lineage Tracking (reference: lineage.md §3).
+//!
+//! * One Context per execution, named from a hash of the execution ARN.
+//! * Per step that reads or writes S3 or models: an Action (named the same way) associated with
+//!   the Context; for each S3 location, an Artifact — looked up by URI first, created only when
+//!   missing — associated with the Action (`ContributedTo` for inputs, `Produced` for outputs).
+//!
+//! Deterministic names and look-ups make every call safe to repeat on retry. Every lineage state
+//! catches all errors into `$.lineage.failures.<Step>` and carries on: lineage never fails the
+//! ML pipeline, and the execution's output says what was not recorded. ARNs live under
+//! `$.lineage` only, never per step.
+
+use super::values::put;
+use super::Cont;
+use crate::asl::model::*;
+use crate::check::{step_path, StepDef, StepIr, Val};
+use indexmap::IndexMap;
+use serde_json::{json, Value as Json};
+
+pub const CONTEXT: &str = "Lineage.Context";
+
+/// Where a create that failed is noted before the look-up that usually recovers from it
+/// (the entity exists from an earlier attempt); only unrecovered errors go to `failures`.
+const RECOVERED: &str = "$.lineage.last_error";
+
+/// `States.Format('<prefix>-{}', States.Hash($$.Execution.Id, 'MD5'))`: ≤ 120 characters of
+/// `[a-zA-Z0-9-]`, the same on every attempt of one execution.
+fn entity_name(prefix: &str) -> Json {
+    let slug: String = prefix
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .take(80)
+        .collect();
+    let slug = slug.trim_matches('-');
+    let slug = if slug.is_empty() { "aslc" } else { slug };
+    json!(format!(
+        "States.Format('{slug}-{{}}', States.Hash($$.Execution.Id, 'MD5'))"
+    ))
+}
+
+fn catch(step: &str, next: &str) -> Vec<Catcher> {
+    vec![Catcher {
+        error_equals: vec!["States.ALL".into()],
+        result_path: json!(format!("$.lineage.failures.{step}")),
+        next: next.into(),
+    }]
+}
+
+fn sdk(api: &str) -> String {
+    format!("arn:aws:states:::aws-sdk:sagemaker:{api}")
+}
+
+fn task(
+    resource: String,
+    parameters: Json,
+    selector: Option<Json>,
+    result_path: &str,
+    catcher: Vec<Catcher>,
+    next: Transition,
+) -> State {
+    let as_map = |j: Json| match j {
+        Json::Object(m) => m,
+        _ => Payload::new(),
+    };
+    State::Task(Task {
+        resource,
+        parameters: as_map(parameters),
+        result_selector: selector.map(as_map),
+        result_path: if result_path.is_empty() {
+            Json::Null
+        } else {
+            json!(result_path)
+        },
+        catch: catcher,
+        transition: Some(next),
+        ..Task::default()
+    })
+}
+
+/// The Context of this execution, before the first step.
+pub fn context(pipeline: &str, next: &Cont, out: &mut IndexMap<String, State>) {
+    let after = match next {
+        Cont::Next(n) => n.clone(),
+        Cont::End => "Lineage.Done".to_string(),
+    };
+    if matches!(next, Cont::End) {
+        out.insert(after.clone(), State::Succeed(Succeed::default()));
+    }
+    let name = entity_name(pipeline);
+    let selector = Some(json!({ "arn.$": "$.ContextArn" }));
+    out.insert(
+        CONTEXT.into(),
+        task(
+            sdk("createContext"),
+            json!({
+                "ContextName.$": name,
+                "ContextType": "StepFunctionsExecution",
+                "Source": { "SourceUri.$": "$$.Execution.Id", "SourceType": "AWS::StepFunctions::Execution" },
+                "Properties": { "pipeline": pipeline, "stateMachine.$": "$$.StateMachine.Id" },
+            }),
+            selector.clone(),
+            "$.lineage.context",
+            vec![Catcher { error_equals: vec!["States.ALL".into()], result_path: json!(RECOVERED), next: format!("{CONTEXT}.Existing") }],
+            Transition::Next(after.clone()),
+        ),
+    );
+    // A retried execution start finds the Context it already created.
+    out.insert(
+        format!("{CONTEXT}.Existing"),
+        task(
+            sdk("describeContext"),
+            json!({ "ContextName.$": name }),
+            selector,
+            "$.lineage.context",
+            catch("Context", &after),
+            Transition::Next(after),
+        ),
+    );
+}
+
+/// An S3 location (or model package) a step reads or writes.
+struct Item {
+    uri: Val,
+    kind: &'static str,
+    output: bool,
+}
+
+/// What a step records: its action type, its source (the job ARN), and its artifacts.
+fn plan(s: &StepDef) -> Option<(&'static str, Val, Vec<Item>)> {
+    let job = |out: &str| Val::Path(step_path(&s.name, out));
+    let input = |uri: &Val, kind| Item {
+        uri: uri.clone(),
+        kind,
+        output: false,
+    };
+    let output = |uri: Val, kind| Item {
+        uri,
+        kind,
+        output: true,
+    };
+    Some(match &s.body {
+        StepIr::Processing {
+            inputs,
+            outputs,
+            property_files,
+            code,
+            ..
+        } => {
+            let mut items: Vec<Item> = inputs.iter().map(|i| input(&i.value, "DataSet")).collect();
+            items.extend(code.iter().map(|c| input(c, "Code")));
+            // The URI the job reports, so the artifact is the one later steps' inputs name.
+            items.extend(outputs.iter().map(|o| output(job(&o.name), "DataSet")));
+            items.extend(
+                property_files
+                    .iter()
+                    .map(|f| output(f.uri.clone(), "Metrics")),
+            );
+            ("ProcessingJob", job("job_arn"), items)
+        }
+        StepIr::Training(t) | StepIr::Tuning { training: t, .. } => {
+            let mut items: Vec<Item> = t
+                .channels
+                .iter()
+                .map(|c| input(&c.value, "DataSet"))
+                .collect();
+            items.push(output(job("model_artifacts"), "Model"));
+            let kind = if matches!(s.body, StepIr::Training(_)) {
+                "TrainingJob"
+            } else {
+                "HyperParameterTuningJob"
+            };
+            (kind, job("job_arn"), items)
+        }
+        StepIr::Transform {
+            input: i,
+            output: o,
+            ..
+        } => (
+            "TransformJob",
+            job("job_arn"),
+            vec![input(&i.value, "DataSet"), output(job(&o.name), "DataSet")],
+        ),
+        StepIr::CreateModel { model_data, .. } => (
+            "ModelCreation",
+            job("model_arn"),
+            vec![input(model_data, "Model")],
+        ),
+        StepIr::Register {
+            model_data,
+            metrics,
+            ..
+        } => {
+            let mut items = vec![input(model_data, "Model")];
+            items.extend(metrics.iter().map(|m| input(m, "Metrics")));
+            items.push(output(job("model_package_arn"), "ModelPackage"));
+            ("ModelRegistration", job("model_package_arn"), items)
+        }
+        _ => return None,
+    })
+}
+
+/// Whether any step, nested ones included, records lineage (else no Context is needed).
+pub fn any(steps: &[StepDef]) -> bool {
+    steps.iter().any(|s| {
+        plan(s).is_some()
+            || match &s.body {
+                StepIr::When {
+                    then, otherwise, ..
+                } => any(then) || any(otherwise),
+                StepIr::Parallel { branches } => branches.iter().any(|b| any(b)),
+                _ => false,
+            }
+    })
+}
+
+/// The first lineage state of a step, when the step records lineage.
+pub fn entry(s: &StepDef) -> Option<String> {
+    plan(s).map(|_| format!("{}.Lineage", s.name))
+}
+
+/// The lineage states that follow a step, continuing with `next`.
+pub fn after_step(s: &StepDef, next: &Cont, out: &mut IndexMap<String, State>) {
+    let Some((action_type, source, items)) = plan(s) else {
+        return;
+    };
+    let (action, existing, in_context, list, map) = (
+        format!("{}.Lineage", s.name),
+        format!("{}.Lineage.Existing", s.name),
+        format!("{}.Lineage.InContext", s.name),
+        format!("{}.Lineage.Plan", s.name),
+        format!("{}.Lineage.Artifacts", s.name),
+    );
+    let after = match next {
+        Cont::Next(n) => n.clone(),
+        Cont::End => {
+            let done = format!("{}.Lineage.Done", s.name);
+            out.insert(done.clone(), State::Succeed(Succeed::default()));
+            done
+        }
+    };
+    let name = entity_name(&s.name);
+    let mut params = Payload::new();
+    params.insert("ActionName.$".into(), name.clone());
+    params.insert("ActionType".into(), json!(action_type));
+    params.insert("Status".into(), json!("Completed"));
+    let mut src = Payload::new();
+    put(&mut src, "SourceUri", &source);
+    params.insert("Source".into(), Json::Object(src));
+    params.insert(
+        "Properties".into(),
+        json!({ "step": s.name, "execution.$": "$$.Execution.Id" }),
+    );
+    let selector = Some(json!({ "arn.$": "$.ActionArn" }));
+    out.insert(
+        action.clone(),
+        task(
+            sdk("createAction"),
+            Json::Object(params),
+            selector.clone(),
+            "$.lineage.action",
+            vec![Catcher {
+                error_equals: vec!["States.ALL".into()],
+                result_path: json!(RECOVERED),
+                next: existing.clone(),
+            }],
+            Transition::Next(in_context.clone()),
+        ),
+    );
+    out.insert(
+        existing,
+        task(
+            sdk("describeAction"),
+            json!({ "ActionName.$": name }),
+            selector,
+            "$.lineage.action",
+            catch(&s.name, &after),
+            Transition::Next(in_context.clone()),
+        ),
+    );
+    out.insert(
+        in_context,
+        task(
+            sdk("addAssociation"),
+            json!({ "SourceArn.$": "$.lineage.action.arn", "DestinationArn.$": "$.lineage.context.arn", "AssociationType": "AssociatedWith" }),
+            None,
+            "",
+            catch(&s.name, &after),
+            Transition::Next(list.clone()),
+        ),
+    );
+    let artifacts: Vec<Json> = items
+        .iter()
+        .map(|i| {
+            let mut m = Payload::new();
+            put(&mut m, "uri", &i.uri);
+            m.insert("type".into(), json!(i.kind));
+            m.insert(
+                "role".into(),
+                json!(if i.output { "output" } else { "input" }),
+            );
+            Json::Object(m)
+        })
+        .collect();
+    let mut plan_params = Payload::new();
+    plan_params.insert("artifacts".into(), Json::Array(artifacts));
+    out.insert(
+        list,
+        State::Pass(Pass {
+            parameters: Some(plan_params),
+            result_path: Some(json!("$.lineage.plan")),
+            transition: Some(Transition::Next(map.clone())),
+            ..Pass::default()
+        }),
+    );
+    let mut selector = Payload::new();
+    selector.insert("artifact.$".into(), json!("$$.Map.Item.Value"));
+    selector.insert("action.$".into(), json!("$.lineage.action.arn"));
+    out.insert(
+        map,
+        State::Map(Map {
+            comment: Some(format!("Record the S3 locations {} read and wrote", s.name)),
+            items_path: "$.lineage.plan.artifacts".into(),
+            item_selector: selector,
+            max_concurrency: 4,
+            item_processor: processor(&s.name),
+            result_path: Json::Null,
+            catch: catch(&s.name, &after),
+            transition: Some(Transition::Next(after)),
+        }),
+    );
+}
+
+/// For one artifact: find it by URI or create it, then associate it with the action.
+fn processor(step: &str) -> Processor {
+    let n = |suffix: &str| format!("{step}.Lineage.{suffix}");
+    let mut states = IndexMap::new();
+    states.insert(
+        n("Find"),
+        task(
+            sdk("listArtifacts"),
+            json!({ "SourceUri.$": "$.artifact.uri" }),
+            Some(json!({ "arns.$": "$.ArtifactSummaries[*].ArtifactArn" })),
+            "$.found",
+            vec![],
+            Transition::Next(n("Found")),
+        ),
+    );
+    states.insert(
+        n("Found"),
+        State::Choice(Choice {
+            comment: None,
+            choices: vec![
+                json!({ "Variable": "$.found.arns[0]", "IsPresent": true, "Next": n("Link") }),
+            ],
+            default: Some(n("Create")),
+        }),
+    );
+    states.insert(
+        n("Create"),
+        task(
+            sdk("createArtifact"),
+            json!({ "ArtifactType.$": "$.artifact.type", "Source": { "SourceUri.$": "$.artifact.uri" } }),
+            Some(json!({ "arns.$": "States.Array($.ArtifactArn)" })),
+            "$.found",
+            vec![],
+            Transition::Next(n("Link")),
+        ),
+    );
+    states.insert(
+        n("Link"),
+        State::Choice(Choice {
+            comment: None,
+            choices: vec![json!({ "Variable": "$.artifact.role", "StringEquals": "input", "Next": n("Input") })],
+            default: Some(n("Output")),
+        }),
+    );
+    states.insert(
+        n("Input"),
+        task(
+            sdk("addAssociation"),
+            json!({ "SourceArn.$": "$.found.arns[0]", "DestinationArn.$": "$.action", "AssociationType": "ContributedTo" }),
+            None,
+            "",
+            vec![],
+            Transition::End(true),
+        ),
+    );
+    states.insert(
+        n("Output"),
+        task(
+            sdk("addAssociation"),
+            json!({ "SourceArn.$": "$.action", "DestinationArn.$": "$.found.arns[0]", "AssociationType": "Produced" }),
+            None,
+            "",
+            vec![],
+            Transition::End(true),
+        ),
+    );
+    Processor {
+        processor_config: ProcessorConfig { mode: "INLINE" },
+        start_at: n("Find"),
+        states,
+    }
+}
