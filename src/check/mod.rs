@@ -237,7 +237,7 @@ impl Checker {
             .add_secondary(first, "first declared here");
             return;
         }
-        let set = PropSet::new(self, "retry policy", &r.props, props::RETRY);
+        let set = PropSet::new(self, "retry policy", &r.props, &[props::RETRY]);
         let mut classes = Vec::new();
         if let Some(on) = set.one("on") {
             let items = match &on.value {

@@ -21,23 +21,18 @@ pub const RETRY: Table = &[
     ("expire_after", One),
 ];
 
-const JOB: [(&str, Mult); 6] = [
+/// Properties every SageMaker job step takes; combined with a kind's own table.
+pub const JOB: Table = &[
     ("image", One),
     ("instance", One),
     ("volume_gb", One),
     ("max_runtime", One),
     ("environment", One),
     ("retry", Many),
+    ("cache", One),
 ];
 
 pub const PROCESSING: Table = &[
-    JOB[0],
-    JOB[1],
-    JOB[2],
-    JOB[3],
-    JOB[4],
-    JOB[5],
-    ("cache", One),
     ("code", One),
     ("entrypoint", One),
     ("arguments", One),
@@ -47,13 +42,6 @@ pub const PROCESSING: Table = &[
 ];
 
 pub const TRAINING: Table = &[
-    JOB[0],
-    JOB[1],
-    JOB[2],
-    JOB[3],
-    JOB[4],
-    JOB[5],
-    ("cache", One),
     ("input_mode", One),
     ("channel", Many),
     ("output", Many),
@@ -61,13 +49,6 @@ pub const TRAINING: Table = &[
 ];
 
 pub const TUNING: Table = &[
-    JOB[0],
-    JOB[1],
-    JOB[2],
-    JOB[3],
-    JOB[4],
-    JOB[5],
-    ("cache", One),
     ("input_mode", One),
     ("channel", Many),
     ("output", Many),
@@ -138,7 +119,8 @@ pub struct PropSet<'a> {
 }
 
 impl<'a> PropSet<'a> {
-    pub fn new(c: &mut Checker, what: &str, props: &'a [Prop], table: Table) -> PropSet<'a> {
+    pub fn new(c: &mut Checker, what: &str, props: &'a [Prop], tables: &[Table]) -> PropSet<'a> {
+        let table: Vec<(&str, Mult)> = tables.iter().flat_map(|t| t.iter().copied()).collect();
         let mut kept: Vec<&Prop> = Vec::new();
         for p in props {
             let key = p.key.name.as_str();

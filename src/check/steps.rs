@@ -90,20 +90,20 @@ impl Checker {
         let (body, retry) = match &s.body {
             StepBody::Props(ps) => {
                 let what = format!("{} step", s.kind.keyword());
-                let table = match s.kind {
-                    StepKind::Processing => props::PROCESSING,
-                    StepKind::Training => props::TRAINING,
-                    StepKind::Tuning => props::TUNING,
-                    StepKind::Transform => props::TRANSFORM,
-                    StepKind::CreateModel => props::CREATE_MODEL,
-                    StepKind::Register => props::REGISTER,
-                    StepKind::Lambda => props::LAMBDA,
-                    StepKind::Callback => props::CALLBACK,
-                    StepKind::Emr => props::EMR,
-                    StepKind::Fail => props::FAIL,
+                let tables: &[props::Table] = match s.kind {
+                    StepKind::Processing => &[props::JOB, props::PROCESSING],
+                    StepKind::Training => &[props::JOB, props::TRAINING],
+                    StepKind::Tuning => &[props::JOB, props::TUNING],
+                    StepKind::Transform => &[props::TRANSFORM],
+                    StepKind::CreateModel => &[props::CREATE_MODEL],
+                    StepKind::Register => &[props::REGISTER],
+                    StepKind::Lambda => &[props::LAMBDA],
+                    StepKind::Callback => &[props::CALLBACK],
+                    StepKind::Emr => &[props::EMR],
+                    StepKind::Fail => &[props::FAIL],
                     StepKind::When | StepKind::Parallel => &[],
                 };
-                let set = PropSet::new(self, &what, ps, table);
+                let set = PropSet::new(self, &what, ps, tables);
                 let retry = self.retry_refs(&set);
                 if let Some(c) = set.one("cache") {
                     if self.prop_duration(c).is_some() {

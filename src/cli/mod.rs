@@ -175,16 +175,25 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// Read and decode each file, reporting I/O errors; `f` handles the text.
-fn each_file(
+/// What handling one file produced: its diagnostics, and whether writing its output failed.
+type Handled = (Vec<Diagnostic>, bool);
+
+/// Read and decode each file, hand its text to `handle`, report what it says, and fold the
+/// outcome into the exit code. I/O errors are reported here, once, for every command.
+fn run(
     files: &[PathBuf],
     limit: usize,
-    reporter: &mut Reporter,
-    outcome: &mut Outcome,
-    mut f: impl FnMut(&Path, &str, &mut Reporter, &mut Outcome),
-) {
+    format: Format,
+    mut handle: impl FnMut(&Path, &str) -> Handled,
+) -> ExitCode {
+    let mut reporter = Reporter::new(format);
+    let mut outcome = Outcome::default();
     for path in files {
-        let name = path.display().to_string();
+        let name = if path.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
         let bytes = match read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -194,7 +203,12 @@ fn each_file(
             }
         };
         match driver::decode(&bytes, limit) {
-            Ok(text) => f(path, text, reporter, outcome),
+            Ok(text) => {
+                let (diags, io_error) = handle(path, text);
+                outcome.errors |= diags.iter().any(Diagnostic::is_error);
+                outcome.io_error |= io_error;
+                reporter.file(&SourceFile { name: &name, text }, diags);
+            }
             Err(d) => {
                 outcome.errors = true;
                 let shown =
@@ -209,30 +223,14 @@ fn each_file(
             }
         }
     }
+    reporter.finish();
+    outcome.exit()
 }
 
 fn check(files: &[PathBuf], format: Format) -> ExitCode {
-    let mut reporter = Reporter::new(format);
-    let mut outcome = Outcome::default();
-    each_file(
-        files,
-        driver::MAX_SOURCE_BYTES,
-        &mut reporter,
-        &mut outcome,
-        |path, text, reporter, outcome| {
-            let (_, diags) = driver::check_source(text);
-            outcome.errors |= diags.iter().any(Diagnostic::is_error);
-            reporter.file(
-                &SourceFile {
-                    name: &path.display().to_string(),
-                    text,
-                },
-                diags,
-            );
-        },
-    );
-    reporter.finish();
-    outcome.exit()
+    run(files, driver::MAX_SOURCE_BYTES, format, |_, text| {
+        (driver::check_source(text).1, false)
+    })
 }
 
 fn compile(
@@ -241,77 +239,48 @@ fn compile(
     options: &crate::lower::Options,
     format: Format,
 ) -> ExitCode {
-    let mut reporter = Reporter::new(format);
-    let mut outcome = Outcome::default();
-    each_file(
-        files,
-        driver::MAX_SOURCE_BYTES,
-        &mut reporter,
-        &mut outcome,
-        |path, text, reporter, outcome| {
-            let name = path.display().to_string();
-            let source_name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| name.clone());
-            let compiled = driver::compile_source(text, &source_name, options);
-            outcome.errors |= compiled.diagnostics.iter().any(Diagnostic::is_error);
-            if let (Some(asl), Some(lineage)) = (&compiled.asl, &compiled.lineage) {
-                let stem = path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "pipeline".into());
-                let dir = out_dir
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
-                let targets = [
-                    (dir.join(format!("{stem}.asl.json")), asl),
-                    (dir.join(format!("{stem}.lineage.json")), lineage),
-                ];
-                match output::write_all_atomically(&targets) {
-                    Ok(()) => {
-                        if format == Format::Human {
-                            for (p, _) in &targets {
-                                eprintln!("wrote {}", p.display());
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        eprintln!("error: cannot write the output of {name}: {e}");
-                        outcome.io_error = true;
+    run(files, driver::MAX_SOURCE_BYTES, format, |path, text| {
+        let source_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let compiled = driver::compile_source(text, &source_name, options);
+        let (Some(asl), Some(lineage)) = (&compiled.asl, &compiled.lineage) else {
+            return (compiled.diagnostics, false);
+        };
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "pipeline".into());
+        let dir = out_dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+        let targets = [
+            (dir.join(format!("{stem}.asl.json")), asl),
+            (dir.join(format!("{stem}.lineage.json")), lineage),
+        ];
+        match output::write_all_atomically(&targets) {
+            Ok(()) => {
+                if format == Format::Human {
+                    for (p, _) in &targets {
+                        eprintln!("wrote {}", p.display());
                     }
                 }
+                (compiled.diagnostics, false)
             }
-            reporter.file(&SourceFile { name: &name, text }, compiled.diagnostics);
-        },
-    );
-    reporter.finish();
-    outcome.exit()
+            Err(e) => {
+                eprintln!("error: cannot write the output of {}: {e}", path.display());
+                (compiled.diagnostics, true)
+            }
+        }
+    })
 }
 
 fn validate(files: &[PathBuf], options: &asl::Options, format: Format) -> ExitCode {
-    let mut reporter = Reporter::new(format);
-    let mut outcome = Outcome::default();
     // Larger than any definition AWS accepts, so the size rule reports it instead of a refusal.
-    let limit = 256 << 20;
-    each_file(
-        files,
-        limit,
-        &mut reporter,
-        &mut outcome,
-        |path, text, reporter, outcome| {
-            let diags = asl::validate(text, options);
-            outcome.errors |= diags.iter().any(Diagnostic::is_error);
-            let name = if path.as_os_str() == "-" {
-                "<stdin>".to_string()
-            } else {
-                path.display().to_string()
-            };
-            reporter.file(&SourceFile { name: &name, text }, diags);
-        },
-    );
-    reporter.finish();
-    outcome.exit()
+    run(files, 256 << 20, format, |_, text| {
+        (asl::validate(text, options), false)
+    })
 }
 
 fn explain(code: Option<&str>) -> ExitCode {

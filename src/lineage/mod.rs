@@ -249,29 +249,30 @@ impl Graph {
         if self.wired && crate::lower::records_lineage(s) {
             self.recording.insert(name.to_string());
         }
-        let mut attributes = serde_json::Map::new();
         let id = format!("step:{name}");
-        let state = Some(name.to_string());
-        let kind = s.kind.keyword();
+        let (kind, detail) = match s.body {
+            StepIr::When { .. } => ("condition", None),
+            _ => ("step", Some(s.kind.keyword().to_string())),
+        };
+        if !matches!(s.body, StepIr::Fail { .. } | StepIr::Parallel { .. }) {
+            self.node(Node {
+                id: id.clone(),
+                kind: kind.into(),
+                detail,
+                uri: None,
+                state: Some(name.to_string()),
+                state_path: None,
+                attributes: attributes(&s.body),
+            });
+        }
         match &s.body {
             StepIr::Processing {
-                image,
                 inputs,
                 outputs,
                 property_files,
                 code,
                 ..
             } => {
-                attributes.insert("image".into(), Json::String(uri_of(image)));
-                self.node(Node {
-                    id,
-                    kind: "step".into(),
-                    detail: Some(kind.into()),
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
                 for i in inputs {
                     self.consume(name, &i.value, "dataset");
                 }
@@ -287,22 +288,6 @@ impl Graph {
                 }
             }
             StepIr::Training(t) | StepIr::Tuning { training: t, .. } => {
-                attributes.insert("image".into(), Json::String(uri_of(&t.image)));
-                let hp: serde_json::Map<String, Json> = t
-                    .hyperparameters
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Json::String(uri_of(v))))
-                    .collect();
-                attributes.insert("hyperparameters".into(), Json::Object(hp));
-                self.node(Node {
-                    id,
-                    kind: "step".into(),
-                    detail: Some(kind.into()),
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
                 for c in &t.channels {
                     self.consume(name, &c.value, "dataset");
                 }
@@ -323,125 +308,40 @@ impl Graph {
                 output,
                 ..
             } => {
-                self.node(Node {
-                    id,
-                    kind: "step".into(),
-                    detail: Some(kind.into()),
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
-                self.edge(
-                    &format!("model:{model}"),
-                    &format!("step:{name}"),
-                    "ContributedTo",
-                    name,
-                );
+                self.edge(&format!("model:{model}"), &id, "ContributedTo", name);
                 self.consume(name, &input.value, "dataset");
                 self.params(name, &output.value);
                 self.produce(name, &output.name, Some(uri_of(&output.value)), "dataset");
             }
-            StepIr::CreateModel { image, model_data } => {
-                attributes.insert("image".into(), Json::String(uri_of(image)));
-                self.node(Node {
-                    id,
-                    kind: "step".into(),
-                    detail: Some(kind.into()),
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
+            StepIr::CreateModel { model_data, .. } => {
                 self.consume(name, model_data, "model_artifacts");
-                let model = self.node(Node {
-                    id: format!("model:{name}"),
-                    kind: "model".into(),
-                    detail: None,
-                    uri: None,
-                    state: None,
-                    state_path: Some(crate::check::step_path(name, "model_arn")),
-                    attributes: Default::default(),
-                });
-                self.edge(&format!("step:{name}"), &model, "Produced", name);
+                let model = self.entity("model", name, "model_arn");
+                self.edge(&id, &model, "Produced", name);
             }
             StepIr::Register {
-                group,
-                approval,
                 model_data,
                 metrics,
-                image,
                 ..
             } => {
-                attributes.insert("model_package_group".into(), Json::String(uri_of(group)));
-                attributes.insert("approval".into(), Json::String((*approval).into()));
-                attributes.insert("image".into(), Json::String(uri_of(image)));
-                self.node(Node {
-                    id,
-                    kind: "step".into(),
-                    detail: Some(kind.into()),
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
                 self.consume(name, model_data, "model_artifacts");
                 if let Some(m) = metrics {
                     self.consume(name, m, "property_file");
                 }
-                let pkg = self.node(Node {
-                    id: format!("model_package:{name}"),
-                    kind: "model_package".into(),
-                    detail: None,
-                    uri: None,
-                    state: None,
-                    state_path: Some(crate::check::step_path(name, "model_package_arn")),
-                    attributes: Default::default(),
-                });
+                let pkg = self.entity("model_package", name, "model_package_arn");
                 let writer = self.writer(name);
-                self.edge(&format!("step:{name}"), &pkg, "Produced", &writer);
+                self.edge(&id, &pkg, "Produced", &writer);
             }
             StepIr::Lambda {
-                function, payload, ..
-            } => {
-                attributes.insert("function".into(), Json::String(uri_of(function)));
-                self.node(Node {
-                    id,
-                    kind: "step".into(),
-                    detail: Some(kind.into()),
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
-                for p in payload {
-                    self.consume(name, &p.value, "dataset");
-                }
+                payload: values, ..
             }
-            StepIr::Callback { message, .. } => {
-                self.node(Node {
-                    id,
-                    kind: "step".into(),
-                    detail: Some(kind.into()),
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
-                for p in message {
+            | StepIr::Callback {
+                message: values, ..
+            } => {
+                for p in values {
                     self.consume(name, &p.value, "dataset");
                 }
             }
             StepIr::Emr { args, .. } => {
-                self.node(Node {
-                    id,
-                    kind: "step".into(),
-                    detail: Some(kind.into()),
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
                 for a in args {
                     self.consume(name, a, "dataset");
                 }
@@ -453,28 +353,14 @@ impl Graph {
                 then,
                 otherwise,
             } => {
-                self.node(Node {
-                    id: id.clone(),
-                    kind: "condition".into(),
-                    detail: None,
-                    uri: None,
-                    state,
-                    state_path: None,
-                    attributes,
-                });
                 for r in reads {
                     self.read(name, r);
                 }
                 for path in cond_paths(cond) {
                     if let Some(src) = self.by_key.get(&path).cloned() {
                         self.edge(&src, &id, "ContributedTo", name);
-                    } else if path.starts_with("$.params.") {
-                        self.edge(
-                            &format!("param:{}", path.trim_start_matches("$.params.")),
-                            &id,
-                            "ContributedTo",
-                            name,
-                        );
+                    } else if let Some(p) = path.strip_prefix("$.params.") {
+                        self.edge(&format!("param:{p}"), &id, "ContributedTo", name);
                     }
                 }
                 for s in then.iter().chain(otherwise) {
@@ -491,12 +377,61 @@ impl Graph {
         }
     }
 
+    /// A model or model package a step creates, found in the state data under `output`.
+    fn entity(&mut self, kind: &'static str, step: &str, output: &str) -> String {
+        self.node(Node {
+            id: format!("{kind}:{step}"),
+            kind: kind.into(),
+            detail: None,
+            uri: None,
+            state: None,
+            state_path: Some(crate::check::step_path(step, output)),
+            attributes: Default::default(),
+        })
+    }
+
     /// A property file read for a condition.
     fn read(&mut self, when: &str, r: &FileRead) {
         let file = format!("s3:{}.{}", r.step, r.file);
         let state = format!("{when}.Read.{}.{}", r.step, r.file);
         self.edge(&file, &format!("step:{when}"), "ContributedTo", &state);
     }
+}
+
+/// Facts about a step worth keeping with its node: image, hyperparameters, function, group.
+fn attributes(body: &StepIr) -> serde_json::Map<String, Json> {
+    let mut a = serde_json::Map::new();
+    let mut put = |k: &str, v: Json| {
+        a.insert(k.into(), v);
+    };
+    let text = |v: &Val| Json::String(uri_of(v));
+    match body {
+        StepIr::Processing { image, .. } | StepIr::CreateModel { image, .. } => {
+            put("image", text(image))
+        }
+        StepIr::Training(t) | StepIr::Tuning { training: t, .. } => {
+            put("image", text(&t.image));
+            let hp = t
+                .hyperparameters
+                .iter()
+                .map(|(k, v)| (k.clone(), text(v)))
+                .collect();
+            put("hyperparameters", Json::Object(hp));
+        }
+        StepIr::Register {
+            group,
+            approval,
+            image,
+            ..
+        } => {
+            put("model_package_group", text(group));
+            put("approval", Json::String((*approval).into()));
+            put("image", text(image));
+        }
+        StepIr::Lambda { function, .. } => put("function", text(function)),
+        _ => {}
+    }
+    a
 }
 
 fn s3_node(id: String, detail: &str, uri: String, state_path: Option<String>) -> Node {

@@ -109,21 +109,30 @@ impl Lowerer<'_> {
     /// type before any job starts.
     fn init(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {
         let params = &self.c.params;
-        if params.is_empty() {
+        // The state data every later state relies on: parameters, step results, lineage.
+        let merge = |params: Json, next: Option<Transition>| {
             let mut p = Payload::new();
-            p.insert("params".into(), json!({}));
+            p.insert(
+                if params.is_string() {
+                    "params.$"
+                } else {
+                    "params"
+                }
+                .into(),
+                params,
+            );
             p.insert("steps".into(), json!({}));
             if self.lineage {
                 p.insert("lineage".into(), json!({ "failures": {} }));
             }
-            out.insert(
-                MERGE.into(),
-                State::Pass(Pass {
-                    parameters: Some(p),
-                    transition: first.transition(),
-                    ..Pass::default()
-                }),
-            );
+            State::Pass(Pass {
+                parameters: Some(p),
+                transition: next,
+                ..Pass::default()
+            })
+        };
+        if params.is_empty() {
+            out.insert(MERGE.into(), merge(json!({}), first.transition()));
             return MERGE.into();
         }
         let defaults: serde_json::Map<String, Json> = params
@@ -144,22 +153,12 @@ impl Lowerer<'_> {
                 ..Pass::default()
             }),
         );
-        let mut p = Payload::new();
-        p.insert(
-            "params.$".into(),
-            json!("States.JsonMerge($.defaults, $.input, false)"),
-        );
-        p.insert("steps".into(), json!({}));
-        if self.lineage {
-            p.insert("lineage".into(), json!({ "failures": {} }));
-        }
         out.insert(
             MERGE.into(),
-            State::Pass(Pass {
-                parameters: Some(p),
-                transition: Some(Transition::Next(VALIDATE.into())),
-                ..Pass::default()
-            }),
+            merge(
+                json!("States.JsonMerge($.defaults, $.input, false)"),
+                Some(Transition::Next(VALIDATE.into())),
+            ),
         );
         let mut rules = Vec::new();
         let mut fails = Vec::new();
