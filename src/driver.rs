@@ -44,6 +44,8 @@ pub struct Compiled {
     /// The ASL and lineage documents, present only when there is no error.
     pub asl: Option<String>,
     pub lineage: Option<String>,
+    /// The IAM policy the state machine's role needs (written on request).
+    pub iam: Option<String>,
 }
 
 /// Parse and check only.
@@ -82,6 +84,7 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
             diagnostics,
             asl: None,
             lineage: None,
+            iam: None,
         };
     };
     let machine = lower::lower(&checked, options);
@@ -118,12 +121,18 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
             diagnostics,
             asl: None,
             lineage: None,
+            iam: None,
         };
     }
     let lineage_text = lineage::sidecar(&checked, source_name, options.lineage_states).to_json();
+    let iam = crate::iam::policy(&checked, options.lineage_states);
     Compiled {
         diagnostics,
         asl: Some(asl_text),
         lineage: Some(lineage_text),
+        iam: Some(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&iam).unwrap_or_default()
+        )),
     }
 }

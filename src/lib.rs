@@ -11,6 +11,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod driver;
+pub mod iam;
 pub mod lineage;
 pub mod lower;
 pub mod lsp;

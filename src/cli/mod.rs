@@ -44,6 +44,9 @@ enum Command {
         /// sidecar is written either way).
         #[arg(long)]
         no_lineage_states: bool,
+        /// Also write `<stem>.iam.json`: the least-privilege policy for the state machine's role.
+        #[arg(long, value_enum)]
+        emit: Vec<Emit>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
@@ -87,6 +90,12 @@ enum Command {
     Lsp,
 }
 
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Emit {
+    /// `<stem>.iam.json`
+    Iam,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum LineageFormat {
     Tree,
@@ -109,12 +118,13 @@ pub fn main() -> ExitCode {
             files,
             out_dir,
             no_lineage_states,
+            emit,
             format,
         } => {
             let options = crate::lower::Options {
                 lineage_states: !no_lineage_states,
             };
-            compile(&files, out_dir.as_deref(), &options, format)
+            compile(&files, out_dir.as_deref(), &options, &emit, format)
         }
         Command::Check { files, format } => check(&files, format),
         Command::Validate {
@@ -237,6 +247,7 @@ fn compile(
     files: &[PathBuf],
     out_dir: Option<&Path>,
     options: &crate::lower::Options,
+    emit: &[Emit],
     format: Format,
 ) -> ExitCode {
     run(files, driver::MAX_SOURCE_BYTES, format, |path, text| {
@@ -255,10 +266,13 @@ fn compile(
         let dir = out_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
-        let targets = [
+        let mut targets = vec![
             (dir.join(format!("{stem}.asl.json")), asl),
             (dir.join(format!("{stem}.lineage.json")), lineage),
         ];
+        if let (true, Some(iam)) = (emit.contains(&Emit::Iam), &compiled.iam) {
+            targets.push((dir.join(format!("{stem}.iam.json")), iam));
+        }
         match output::write_all_atomically(&targets) {
             Ok(()) => {
                 if format == Format::Human {
