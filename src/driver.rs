@@ -46,6 +46,8 @@ pub struct Compiled {
     pub lineage: Option<String>,
     /// The IAM policy the state machine's role needs (written on request).
     pub iam: Option<String>,
+    /// The CloudFormation template that runs the pipeline on its schedule, when it has one.
+    pub schedule: Option<String>,
 }
 
 /// Parse and check only.
@@ -85,6 +87,7 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
             asl: None,
             lineage: None,
             iam: None,
+            schedule: None,
         };
     };
     let machine = lower::lower(&checked, options);
@@ -122,6 +125,7 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
             asl: None,
             lineage: None,
             iam: None,
+            schedule: None,
         };
     }
     let lineage_text = lineage::sidecar(&checked, source_name, options.lineage_states).to_json();
@@ -130,9 +134,11 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
         diagnostics,
         asl: Some(asl_text),
         lineage: Some(lineage_text),
-        iam: Some(format!(
-            "{}\n",
-            serde_json::to_string_pretty(&iam).unwrap_or_default()
-        )),
+        iam: Some(pretty(&iam)),
+        schedule: crate::schedule::template(&checked, source_name).map(|t| pretty(&t)),
     }
+}
+
+fn pretty(v: &serde_json::Value) -> String {
+    format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())
 }

@@ -15,4 +15,5 @@ pub mod iam;
 pub mod lineage;
 pub mod lower;
 pub mod lsp;
+pub mod schedule;
 pub mod syntax;

@@ -148,10 +148,6 @@ const COVERED_ELSEWHERE: &[(Code, &str)] = &[
         Code::E900,
         "internal errors cannot be triggered by user input; src/driver.rs reports them",
     ),
-    (
-        Code::W002,
-        "fixtures/nightly_fraud_retrain.sfn and fixtures/invalid/E044_unknown_function.sfn",
-    ),
 ];
 
 #[test]

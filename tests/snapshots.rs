@@ -44,10 +44,30 @@ snapshot!(step_emr, "fixtures/steps/emr.sfn");
 snapshot!(step_fail, "fixtures/steps/fail.sfn");
 snapshot!(step_when, "fixtures/steps/when.sfn");
 snapshot!(step_parallel, "fixtures/steps/parallel.sfn");
+snapshot!(step_schedule, "fixtures/steps/schedule.sfn");
 
 #[test]
 fn output_is_deterministic() {
     let a = compile("fixtures/nightly_fraud_retrain.sfn");
     let b = compile("fixtures/nightly_fraud_retrain.sfn");
     assert_eq!(a, b);
+}
+
+#[test]
+fn schedules() {
+    for (name, rel) in [
+        (
+            "schedule_nightly_fraud_retrain",
+            "fixtures/nightly_fraud_retrain.sfn",
+        ),
+        ("schedule_rate_today", "fixtures/steps/schedule.sfn"),
+    ] {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel);
+        let out = driver::compile_source(
+            &std::fs::read_to_string(&path).expect("read"),
+            "x.sfn",
+            &Default::default(),
+        );
+        insta::assert_snapshot!(name, out.schedule.expect("a schedule"));
+    }
 }

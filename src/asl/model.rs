@@ -47,7 +47,12 @@ pub enum Transition {
 #[serde(rename_all = "PascalCase")]
 pub struct Pass {
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// JSONata states only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<Json>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Payload>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -7,6 +7,7 @@ mod cond;
 pub mod model;
 mod props;
 mod refs;
+mod schedule;
 mod steps;
 
 use crate::diagnostics::{Code, Diagnostic, Span};
@@ -59,6 +60,7 @@ pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {
             .collect(),
         steps,
         used_outputs: c.used_outputs.clone(),
+        schedule: c.schedule.clone(),
     };
     (if has_errors { None } else { Some(checked) }, c.diags)
 }
@@ -107,6 +109,7 @@ struct Checker {
     used_outputs: IndexMap<String, Vec<String>>,
     /// Facts later steps need about earlier ones.
     images: HashMap<String, Val>,
+    schedule: Option<ScheduleDef>,
     files: HashMap<(String, String), PropertyFile>,
 }
 
@@ -375,6 +378,32 @@ impl Checker {
     }
 
     fn schedule(&mut self, s: &ast::Schedule) {
+        let mut def = ScheduleDef {
+            expression: String::new(),
+            computed: Vec::new(),
+            input: Default::default(),
+        };
+        match s.expr.as_plain() {
+            Some(text) => {
+                if let Err((range, msg)) = schedule::check(&text) {
+                    // Inside the quotes; schedule expressions have no escapes to shift offsets.
+                    let start = s.expr.span.start as usize + 1;
+                    self.err(
+                        Code::E047,
+                        Span::new(start + range.start, start + range.end),
+                        msg,
+                    );
+                }
+                def.expression = text;
+            }
+            None => {
+                self.err(
+                    Code::E018,
+                    s.expr.span,
+                    "a schedule expression cannot be interpolated",
+                );
+            }
+        }
         for b in &s.bindings {
             let Some(param) = self.params.get(&b.key.name) else {
                 let names: Vec<&str> = self.params.keys().map(String::as_str).collect();
@@ -394,49 +423,61 @@ impl Checker {
                 continue;
             };
             let ty = param.def.ty;
+            self.used_params.insert(b.key.name.clone());
             match &b.value.kind {
                 ExprKind::Call { name, args } => {
-                    if !matches!(name.name.as_str(), "yesterday" | "today") || !args.is_empty() {
-                        let guess =
-                            crate::diagnostics::did_you_mean(&name.name, ["yesterday", "today"]);
-                        let d = self.err(
-                            Code::E044,
-                            name.span,
-                            format!("unknown function `{}`", name.name),
-                        );
-                        if let Some(g) = guess {
-                            d.help = Some(format!("did you mean `{g}()`?"));
+                    let days = match name.name.as_str() {
+                        "yesterday" => Some(1),
+                        "today" => Some(0),
+                        _ => None,
+                    };
+                    match days {
+                        Some(days) if args.is_empty() => {
+                            if ty != Ty::String && ty != Ty::Error {
+                                self.err(
+                                    Code::E017,
+                                    b.value.span,
+                                    format!(
+                                        "`{}()` is a date string, but `{}` is {}",
+                                        name.name,
+                                        b.key.name,
+                                        ty.name()
+                                    ),
+                                );
+                            }
+                            def.computed.push((b.key.name.clone(), days));
                         }
-                    } else if ty != Ty::String && ty != Ty::Error {
-                        self.err(
-                            Code::E017,
-                            b.value.span,
-                            format!(
-                                "`{}()` is a date string, but `{}` is {}",
-                                name.name,
-                                b.key.name,
-                                ty.name()
-                            ),
-                        );
+                        _ => {
+                            let guess = crate::diagnostics::did_you_mean(
+                                &name.name,
+                                ["yesterday", "today"],
+                            );
+                            let d = self.err(
+                                Code::E044,
+                                name.span,
+                                format!("unknown function `{}`", name.name),
+                            );
+                            if let Some(g) = guess {
+                                d.help = Some(format!("did you mean `{g}()`?"));
+                            }
+                        }
                     }
                 }
-                _ => {
-                    if literal_json(&b.value, ty).is_none() {
+                _ => match literal_json(&b.value, ty) {
+                    Some(v) => {
+                        def.input.insert(b.key.name.clone(), v);
+                    }
+                    None => {
                         self.err(
                             Code::E016,
                             b.value.span,
                             format!("`{}` is declared as {}", b.key.name, ty.name()),
                         );
                     }
-                }
+                },
             }
         }
-        self.err(
-            Code::W002,
-            s.expr.span,
-            "the schedule is checked but not emitted yet",
-        )
-        .set_help("start executions with an EventBridge rule of your own for now");
+        self.schedule = Some(def);
     }
 
     /// Register every step before the walk, so references can tell "unknown" from "later".

@@ -118,6 +118,18 @@ pub struct Checked {
     pub steps: Vec<StepDef>,
     /// Which outputs of which steps later steps read: the ResultSelector keeps only these.
     pub used_outputs: IndexMap<String, Vec<String>>,
+    pub schedule: Option<ScheduleDef>,
+}
+
+/// `schedule "cron(...)" { DataDate = yesterday(), Env = "prod" }`.
+#[derive(Clone, Debug)]
+pub struct ScheduleDef {
+    pub expression: String,
+    /// Parameters the state machine computes from the execution's start time when the input
+    /// lacks them: (name, days before the start date).
+    pub computed: Vec<(String, u32)>,
+    /// Parameters the schedule passes as literal input.
+    pub input: serde_json::Map<String, Json>,
 }
 
 #[derive(Clone, Debug)]

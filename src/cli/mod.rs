@@ -273,6 +273,9 @@ fn compile(
         if let (true, Some(iam)) = (emit.contains(&Emit::Iam), &compiled.iam) {
             targets.push((dir.join(format!("{stem}.iam.json")), iam));
         }
+        if let Some(schedule) = &compiled.schedule {
+            targets.push((dir.join(format!("{stem}.schedule.json")), schedule));
+        }
         match output::write_all_atomically(&targets) {
             Ok(()) => {
                 if format == Format::Human {

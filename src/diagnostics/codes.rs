@@ -413,13 +413,21 @@ Example:
 Fix:
     approval pending_manual";
 
+    E047 => "invalid schedule expression",
+"A schedule is an EventBridge Scheduler expression: `cron(minutes hours day-of-month month
+day-of-week year)` (exactly one of day-of-month and day-of-week is `?`), `rate(N unit)` (unit
+singular for 1: `rate(1 day)`, plural otherwise: `rate(12 hours)`) or `at(yyyy-mm-ddThh:mm:ss)`.
+The span points at the field that is wrong.
+
+Example:
+    schedule \"cron(0 2 * * *)\"
+Fix:
+    schedule \"cron(0 2 * * ? *)\"";
+
+    // W002 (schedule not emitted) is retired: schedules are emitted since 0.1. Codes are never reused.
     W001 => "step caching is not lowered yet",
 "`cache <duration>` is parsed and checked, but this version of aslc does not yet emit the
 caching states, so the step always runs. The pipeline is otherwise compiled normally.";
-
-    W002 => "schedule is not emitted yet",
-"`schedule` is parsed and checked, but this version of aslc does not yet write the
-EventBridge rule; start executions yourself with the parameters the schedule names.";
 
     W003 => "unused parameter",
 "The parameter is never referenced. It is still accepted in the execution input.

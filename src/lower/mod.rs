@@ -101,6 +101,7 @@ struct Lowerer<'a> {
 }
 
 const MERGE: &str = "Parameters.Merge";
+const SCHEDULED: &str = "Parameters.Scheduled";
 const DEFAULTS: &str = "Parameters.Defaults";
 const VALIDATE: &str = "Parameters.Validate";
 
@@ -108,6 +109,46 @@ impl Lowerer<'_> {
     /// Merge the execution input over the defaults and check every parameter's presence and
     /// type before any job starts.
     fn init(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {
+        let computed = self
+            .c
+            .schedule
+            .as_ref()
+            .map(|s| s.computed.as_slice())
+            .unwrap_or_default();
+        if computed.is_empty() {
+            return self.init_parameters(first, out);
+        }
+        // JSONPath intrinsics cannot do date arithmetic: a JSONata state fills in the dates a
+        // schedule computes (`yesterday()`), unless the execution input gives them.
+        let fields: Vec<String> = computed
+            .iter()
+            .map(|(name, days)| {
+                let start = "$toMillis($states.context.Execution.StartTime)";
+                let at = match days {
+                    0 => start.to_string(),
+                    n => format!("{start} - {}", u64::from(*n) * 86_400_000),
+                };
+                format!("'{name}': $fromMillis({at}, '[Y0001]-[M01]-[D01]')")
+            })
+            .collect();
+        let output = format!("{{% $merge([{{{}}}, $states.input]) %}}", fields.join(", "));
+        let mut state = IndexMap::new();
+        let start = self.init_parameters(first, &mut state);
+        out.insert(
+            SCHEDULED.into(),
+            State::Pass(Pass {
+                comment: Some("Dates the schedule computes from the execution's start time, unless the input gives them".into()),
+                query_language: Some("JSONata"),
+                output: Some(Json::String(output)),
+                transition: Some(Transition::Next(start)),
+                ..Pass::default()
+            }),
+        );
+        out.extend(state);
+        SCHEDULED.into()
+    }
+
+    fn init_parameters(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {
         let params = &self.c.params;
         // The state data every later state relies on: parameters, step results, lineage.
         let merge = |params: Json, next: Option<Transition>| {

@@ -10,6 +10,7 @@ mod paths;
 mod rules;
 mod schema;
 
+pub use rules::is_timestamp;
 pub use schema::SCHEMA_TEXT;
 
 use super::Options;
