@@ -32,6 +32,7 @@ pub enum State {
     Choice(Choice),
     Parallel(Parallel),
     Map(Map),
+    Wait(Wait),
     Succeed(Succeed),
     Fail(Fail),
 }
@@ -163,9 +164,21 @@ pub struct Succeed {
 pub struct Fail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
-    pub error: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause_path: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Wait {
+    pub seconds_path: String,
+    pub next: String,
 }
 
 impl StateMachine {

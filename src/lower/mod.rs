@@ -5,13 +5,14 @@
 //! ARNs), so the state stays far below the 256 KiB limit whatever the jobs return.
 
 mod choice;
+mod job_retry;
 mod lineage;
 mod requests;
 mod retry;
 mod values;
 
 use crate::asl::model::*;
-use crate::check::{param_path, Checked, ParamDef, StepDef, StepIr, Ty};
+use crate::check::{param_path, Checked, ParamDef, Policy, StepDef, StepIr, Ty};
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
@@ -40,11 +41,13 @@ impl Default for Options {
 
 /// Lower a checked pipeline to a state machine.
 pub fn lower(c: &Checked, options: &Options) -> StateMachine {
-    let l = Lowerer {
+    let mut l = Lowerer {
         c,
         role: c.role.clone().unwrap_or_default(),
         lineage: options.lineage_states && lineage::any(&c.steps),
+        retry_counters: Default::default(),
     };
+    l.collect_counters(&c.steps);
     let mut states = IndexMap::new();
     let first = match c.steps.first() {
         Some(s) => Cont::Next(entry(s)),
@@ -98,6 +101,37 @@ struct Lowerer<'a> {
     c: &'a Checked,
     role: String,
     lineage: bool,
+    /// `$.retry`: attempt counters of the steps with job-level retries.
+    retry_counters: serde_json::Map<String, Json>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn policies(&self, s: &StepDef) -> Vec<&'a Policy> {
+        s.retry
+            .iter()
+            .filter_map(|n| self.c.policies.get(n))
+            .collect()
+    }
+
+    fn collect_counters(&mut self, steps: &[StepDef]) {
+        for s in steps {
+            if let Some(plan) = job_retry::plan(s, &self.policies(s)) {
+                self.retry_counters.insert(s.name.clone(), plan.counters());
+            }
+            match &s.body {
+                StepIr::When {
+                    then, otherwise, ..
+                } => {
+                    self.collect_counters(then);
+                    self.collect_counters(otherwise);
+                }
+                StepIr::Parallel { branches } => {
+                    branches.iter().for_each(|b| self.collect_counters(b))
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 const MERGE: &str = "Parameters.Merge";
@@ -165,6 +199,9 @@ impl Lowerer<'_> {
             p.insert("steps".into(), json!({}));
             if self.lineage {
                 p.insert("lineage".into(), json!({ "failures": {} }));
+            }
+            if !self.retry_counters.is_empty() {
+                p.insert("retry".into(), Json::Object(self.retry_counters.clone()));
             }
             State::Pass(Pass {
                 parameters: Some(p),
@@ -255,8 +292,10 @@ impl Lowerer<'_> {
                     s.name.clone(),
                     State::Fail(Fail {
                         comment: None,
-                        error: error.clone(),
+                        error: Some(error.clone()),
                         cause: cause.clone(),
+                        error_path: None,
+                        cause_path: None,
                     }),
                 );
             }
@@ -341,6 +380,9 @@ impl Lowerer<'_> {
                     // Lineage ARNs and failures of the first branch; see README (limits).
                     sel.insert("lineage.$".into(), json!("$[0].lineage"));
                 }
+                if !self.retry_counters.is_empty() {
+                    sel.insert("retry.$".into(), json!("$[0].retry"));
+                }
                 out.insert(
                     s.name.clone(),
                     State::Parallel(Parallel {
@@ -380,7 +422,8 @@ impl Lowerer<'_> {
                         .collect();
                     (Some(sel), Json::String(format!("$.steps.{}", s.name)))
                 };
-                let policies = s.retry.iter().filter_map(|n| self.c.policies.get(n));
+                let policies = self.policies(s);
+                let job_retry = job_retry::plan(s, &policies);
                 out.insert(
                     s.name.clone(),
                     State::Task(Task {
@@ -391,14 +434,17 @@ impl Lowerer<'_> {
                         result_path,
                         timeout_seconds: req.timeout,
                         heartbeat_seconds: req.heartbeat,
-                        retry: retry::retriers(policies, req.integration),
-                        catch: Vec::new(),
+                        retry: retry::retriers(policies.iter().copied(), req.integration),
+                        catch: job_retry.iter().map(|p| p.catcher()).collect(),
                         transition: match &lineage_entry {
                             Some(e) => Some(Transition::Next(e.clone())),
                             None => next.transition(),
                         },
                     }),
                 );
+                if let Some(plan) = &job_retry {
+                    plan.states(out);
+                }
                 if records_lineage {
                     lineage::after_step(s, next, out);
                 }
@@ -428,8 +474,10 @@ fn invalid_param(p: &ParamDef) -> Fail {
     };
     Fail {
         comment: None,
-        error: "aslc.InvalidParameter".into(),
+        error: Some("aslc.InvalidParameter".into()),
         cause: Some(cause),
+        error_path: None,
+        cause_path: None,
     }
 }
 

@@ -23,9 +23,8 @@ pub fn errors(class: RetryClass, integration: Integration) -> &'static [&'static
         (SageMaker, ServiceFault) => &["SageMaker.AmazonSageMakerException"],
         (SageMaker, Throttling) => &["SageMaker.AmazonSageMakerException", "ThrottlingException"],
         (SageMaker | SageMakerSdk, ResourceLimit) => &["SageMaker.ResourceLimitExceededException"],
-        // A `.sync` job that ran and ended Failed surfaces as States.TaskFailed whatever its
-        // FailureReason; classifying the reason is not done yet, so both classes retry on it.
-        (SageMaker, JobInternalError | CapacityError) => &["States.TaskFailed"],
+        // A job that ran and failed is classified by its FailureReason (job_retry.rs), not retried
+        // natively: a native retrier cannot tell capacity shortages from bugs.
         (SageMakerSdk, ServiceFault) => &["SageMaker.SageMakerException"],
         (SageMakerSdk, Throttling) => &["SageMaker.ThrottlingException"],
         (Lambda, ServiceFault) => &[
@@ -75,7 +74,7 @@ pub fn retriers<'a>(
 
 /// `expire_after` has no ASL field: retry as many times as the backoff schedule fits in the
 /// budget (at least once).
-fn max_attempts(p: &Policy) -> u64 {
+pub fn max_attempts(p: &Policy) -> u64 {
     if let Some(n) = p.max_attempts {
         return n as u64;
     }

@@ -1,0 +1,257 @@
+//! Job-level retries (`sagemaker.capacity_error`, `sagemaker.job_internal_error`): a `.sync` job
+//! that started and failed surfaces as `States.TaskFailed` whatever its `FailureReason`, so a
+//! native Retry cannot tell a capacity shortage from a bug in the training script. Instead:
+//!
+//! `<Step>` —Catch States.TaskFailed→ `<Step>.Retry.Classify` (match the Cause text per policy,
+//! attempts left?) → `<Step>.Retry.<policy>` (count, pick the wait) → `<Step>.RetryWait.<policy>`
+//! → `<Step>` again, which starts a new job under a fresh name. Anything else →
+//! `<Step>.Retry.GiveUp`, failing with the original error and cause.
+
+use super::retry::max_attempts;
+use crate::asl::model::*;
+use crate::check::{Policy, RetryClass, StepDef, StepIr};
+use indexmap::IndexMap;
+use serde_json::{json, Value as Json};
+
+/// The text a job's `FailureReason` (inside the Cause) starts with, per class.
+fn pattern(class: RetryClass) -> Option<&'static str> {
+    match class {
+        RetryClass::CapacityError => Some("*CapacityError*"),
+        RetryClass::JobInternalError => Some("*InternalServerError*"),
+        _ => None,
+    }
+}
+
+pub struct Plan<'a> {
+    step: &'a str,
+    /// (policy, Cause patterns, attempts, waits in seconds per attempt).
+    policies: Vec<(&'a Policy, Vec<&'static str>, u64, Vec<u64>)>,
+}
+
+/// The job-level retry plan of a step, when it has one.
+pub fn plan<'a>(s: &'a StepDef, policies: &[&'a Policy]) -> Option<Plan<'a>> {
+    let is_job = matches!(
+        s.body,
+        StepIr::Processing { .. }
+            | StepIr::Training(_)
+            | StepIr::Tuning { .. }
+            | StepIr::Transform { .. }
+    );
+    if !is_job {
+        return None;
+    }
+    let mut out = Vec::new();
+    for p in policies {
+        let patterns: Vec<&'static str> = p
+            .classes
+            .iter()
+            // Tuning jobs are not retried on internal errors (as in SageMaker Pipelines).
+            .filter(|c| {
+                !(matches!(s.body, StepIr::Tuning { .. }) && **c == RetryClass::JobInternalError)
+            })
+            .filter_map(|c| pattern(*c))
+            .collect();
+        if patterns.is_empty() {
+            continue;
+        }
+        let attempts = max_attempts(p);
+        let waits = (0..attempts)
+            .map(|k| {
+                ((p.interval_seconds as f64) * p.backoff.powi(k as i32))
+                    .ceil()
+                    .min(99_999_999.0) as u64
+            })
+            .collect();
+        out.push((*p, patterns, attempts, waits));
+    }
+    (!out.is_empty()).then_some(Plan {
+        step: &s.name,
+        policies: out,
+    })
+}
+
+impl Plan<'_> {
+    /// The counters this plan keeps in `$.retry.<Step>`, set up before the first step.
+    pub fn counters(&self) -> Json {
+        let m: serde_json::Map<String, Json> = self
+            .policies
+            .iter()
+            .map(|(p, ..)| (p.name.clone(), json!({ "attempt": 0, "wait": 0 })))
+            .collect();
+        Json::Object(m)
+    }
+
+    pub fn catcher(&self) -> Catcher {
+        Catcher {
+            error_equals: vec!["States.TaskFailed".into()],
+            result_path: json!(format!("$.retry.{}.error", self.step)),
+            next: format!("{}.Retry.Classify", self.step),
+        }
+    }
+
+    pub fn states(&self, out: &mut IndexMap<String, State>) {
+        let s = self.step;
+        let cause = format!("$.retry.{s}.error.Cause");
+        let give_up = format!("{s}.Retry.GiveUp");
+        let mut rules = Vec::new();
+        for (p, patterns, attempts, _) in &self.policies {
+            let matches: Vec<Json> = patterns
+                .iter()
+                .map(|pat| json!({ "Variable": cause, "StringMatches": pat }))
+                .collect();
+            let matched = if matches.len() == 1 {
+                matches[0].clone()
+            } else {
+                json!({ "Or": matches })
+            };
+            rules.push(json!({
+                "And": [matched, { "Variable": format!("$.retry.{s}.{}.attempt", p.name), "NumericLessThan": attempts }],
+                "Next": format!("{s}.Retry.{}", p.name),
+            }));
+        }
+        out.insert(
+            format!("{s}.Retry.Classify"),
+            State::Choice(Choice {
+                comment: Some(format!("Is this failure of {s} worth another job?")),
+                choices: rules,
+                default: Some(give_up.clone()),
+            }),
+        );
+        for (p, _, _, waits) in &self.policies {
+            let counter = format!("$.retry.{s}.{}", p.name);
+            let schedule = waits
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut params = Payload::new();
+            params.insert(
+                "attempt.$".into(),
+                json!(format!("States.MathAdd({counter}.attempt, 1)")),
+            );
+            params.insert(
+                "wait.$".into(),
+                json!(format!(
+                    "States.ArrayGetItem(States.Array({schedule}), {counter}.attempt)"
+                )),
+            );
+            let wait = format!("{s}.RetryWait.{}", p.name);
+            out.insert(
+                format!("{s}.Retry.{}", p.name),
+                State::Pass(Pass {
+                    parameters: Some(params),
+                    result_path: Some(json!(counter)),
+                    transition: Some(Transition::Next(wait.clone())),
+                    ..Pass::default()
+                }),
+            );
+            out.insert(
+                wait,
+                State::Wait(Wait {
+                    seconds_path: format!("{counter}.wait"),
+                    next: s.to_string(),
+                }),
+            );
+        }
+        out.insert(
+            give_up,
+            State::Fail(Fail {
+                comment: None,
+                error: None,
+                cause: None,
+                error_path: Some(format!("$.retry.{s}.error.Error")),
+                cause_path: Some(cause),
+            }),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Instance, Named, Training, Val};
+    use crate::syntax::ast::StepKind;
+
+    fn policy(classes: Vec<RetryClass>, max_attempts: Option<u32>, expire: Option<u64>) -> Policy {
+        Policy {
+            name: "transient".into(),
+            classes,
+            interval_seconds: 60,
+            backoff: 2.0,
+            max_attempts,
+            expire_after_seconds: expire,
+        }
+    }
+
+    fn step(tuning: bool) -> StepDef {
+        let training = Training {
+            image: Val::str("img"),
+            instance: Instance {
+                ty: "ml.m5.xlarge".into(),
+                count: 1,
+            },
+            volume_gb: 30,
+            max_runtime: 3600,
+            input_mode: "File",
+            channels: vec![],
+            output: Named {
+                name: "model".into(),
+                value: Val::str("s3://b/m/"),
+            },
+            hyperparameters: vec![],
+            environment: vec![],
+        };
+        let body = if tuning {
+            StepIr::Tuning {
+                training,
+                objective_type: "Maximize",
+                objective_metric: "auc".into(),
+                strategy: "Bayesian",
+                max_jobs: 1,
+                max_parallel: 1,
+                ranges: vec![],
+            }
+        } else {
+            StepIr::Training(training)
+        };
+        StepDef {
+            name: "Train".into(),
+            span: Default::default(),
+            kind: StepKind::Training,
+            retry: vec![],
+            body,
+        }
+    }
+
+    #[test]
+    fn waits_follow_the_backoff_and_attempts_the_limit() {
+        let p = policy(vec![RetryClass::CapacityError], Some(3), None);
+        let s = step(false);
+        let plan = plan(&s, &[&p]).expect("plan");
+        assert_eq!(plan.policies[0].2, 3);
+        assert_eq!(plan.policies[0].3, vec![60, 120, 240]);
+        // A time budget of 10 minutes fits 60 + 120 + 240 seconds of waiting.
+        let p = policy(vec![RetryClass::CapacityError], None, Some(600));
+        assert_eq!(plan_of(&s, &p).policies[0].2, 3);
+    }
+
+    fn plan_of<'a>(s: &'a StepDef, p: &'a Policy) -> Plan<'a> {
+        plan(s, &[p]).expect("plan")
+    }
+
+    #[test]
+    fn api_classes_and_tuning_internal_errors_get_no_loop() {
+        let api = policy(
+            vec![RetryClass::Throttling, RetryClass::ServiceFault],
+            Some(5),
+            None,
+        );
+        assert!(plan(&step(false), &[&api]).is_none());
+        let internal = policy(vec![RetryClass::JobInternalError], Some(3), None);
+        assert!(
+            plan(&step(true), &[&internal]).is_none(),
+            "tuning jobs are not retried on internal errors"
+        );
+        assert!(plan(&step(false), &[&internal]).is_some());
+    }
+}
