@@ -44,7 +44,7 @@ fn compile_writes_both_artefacts_and_exits_0() {
     assert!(asl.contains("\"StartAt\""));
     assert!(lineage.contains("\"edges\""));
     // Warnings are shown but do not fail the build.
-    assert!(String::from_utf8_lossy(&out.stderr).contains("W001"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("W005"));
 }
 
 #[test]

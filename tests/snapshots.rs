@@ -45,6 +45,7 @@ snapshot!(step_fail, "fixtures/steps/fail.sfn");
 snapshot!(step_when, "fixtures/steps/when.sfn");
 snapshot!(step_parallel, "fixtures/steps/parallel.sfn");
 snapshot!(step_schedule, "fixtures/steps/schedule.sfn");
+snapshot!(step_cache, "fixtures/steps/cache.sfn");
 
 #[test]
 fn output_is_deterministic() {

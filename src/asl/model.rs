@@ -55,6 +55,8 @@ pub struct Pass {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<Json>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub input_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Payload>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_path: Option<Json>,

@@ -22,7 +22,10 @@ pub use steps::job_prefix as steps_prefix;
 
 /// Check a parsed pipeline. The model is `None` when there are errors.
 pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {
-    let mut c = Checker::default();
+    let mut c = Checker {
+        pipeline_name: pipeline.name.as_plain().unwrap_or_default(),
+        ..Checker::default()
+    };
     c.declarations(pipeline);
     c.collect_steps(pipeline);
     let top: Vec<&ast::Step> = pipeline
@@ -61,6 +64,7 @@ pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {
         steps,
         used_outputs: c.used_outputs.clone(),
         schedule: c.schedule.clone(),
+        cache_table: c.cache_table.clone(),
     };
     (if has_errors { None } else { Some(checked) }, c.diags)
 }
@@ -110,6 +114,8 @@ struct Checker {
     /// Facts later steps need about earlier ones.
     images: HashMap<String, Val>,
     schedule: Option<ScheduleDef>,
+    pipeline_name: String,
+    cache_table: Option<String>,
     files: HashMap<(String, String), PropertyFile>,
 }
 
@@ -140,7 +146,10 @@ impl Checker {
         let Some(text) = self.literal_string(e) else {
             return;
         };
-        // `cache_table` names the DynamoDB table that step caching will use; nothing reads it yet.
+        if s.key.name == "cache_table" {
+            self.cache_table = Some(text);
+            return;
+        }
         if s.key.name == "role" {
             if self.role.is_some() {
                 self.err(Code::E032, s.key.span, "`role` is set twice");

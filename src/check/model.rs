@@ -119,6 +119,8 @@ pub struct Checked {
     /// Which outputs of which steps later steps read: the ResultSelector keeps only these.
     pub used_outputs: IndexMap<String, Vec<String>>,
     pub schedule: Option<ScheduleDef>,
+    /// The DynamoDB table of step caching, when a step is cached.
+    pub cache_table: Option<String>,
 }
 
 /// `schedule "cron(...)" { DataDate = yesterday(), Env = "prod" }`.
@@ -174,6 +176,8 @@ pub struct StepDef {
     pub span: Span,
     pub kind: StepKind,
     pub retry: Vec<String>,
+    /// `cache <duration>`, in seconds.
+    pub cache: Option<u64>,
     pub body: StepIr,
 }
 

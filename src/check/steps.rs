@@ -87,7 +87,7 @@ impl Checker {
             }
         }
         let at = s.name.span;
-        let (body, retry) = match &s.body {
+        let (body, retry, cache) = match &s.body {
             StepBody::Props(ps) => {
                 let what = format!("{} step", s.kind.keyword());
                 let tables: &[props::Table] = match s.kind {
@@ -105,16 +105,7 @@ impl Checker {
                 };
                 let set = PropSet::new(self, &what, ps, tables);
                 let retry = self.retry_refs(&set);
-                if let Some(c) = set.one("cache") {
-                    if self.prop_duration(c).is_some() {
-                        self.err(
-                            Code::W001,
-                            c.span,
-                            "step caching is checked but not lowered yet: the step always runs",
-                        )
-                        .set_help("see `aslc explain W001`");
-                    }
-                }
+                let cache = set.one("cache").and_then(|c| self.cache(c));
                 let body = match s.kind {
                     StepKind::Processing => self.processing(name, &set, at),
                     StepKind::Training => {
@@ -130,18 +121,42 @@ impl Checker {
                     StepKind::Fail => self.fail_step(&set, at),
                     StepKind::When | StepKind::Parallel => None,
                 };
-                (body, retry)
+                (body, retry, cache)
             }
-            StepBody::When(w) => (self.when(s, w, enclosing), Vec::new()),
-            StepBody::Parallel(branches) => (self.parallel(s, branches, enclosing), Vec::new()),
+            StepBody::When(w) => (self.when(s, w, enclosing), Vec::new(), None),
+            StepBody::Parallel(branches) => {
+                (self.parallel(s, branches, enclosing), Vec::new(), None)
+            }
         };
         Some(StepDef {
             name: name.clone(),
             span: at,
             kind: s.kind,
             retry,
+            cache,
             body: body?,
         })
+    }
+
+    /// `cache 30d`: how long a result may be reused. Without `cache_table`, the pipeline's default
+    /// table is used, which is said once.
+    fn cache(&mut self, p: &ast::Prop) -> Option<u64> {
+        let d = self.prop_duration(p)?;
+        if d == 0 {
+            self.err(
+                Code::E043,
+                p.value.span(p.span),
+                "`cache` needs a duration of at least 1s",
+            );
+            return None;
+        }
+        if self.cache_table.is_none() {
+            let table = default_cache_table(&self.pipeline_name);
+            self.err(Code::W005, p.key.span, format!("no `cache_table`: cached results are kept in the DynamoDB table `{table}`"))
+                .set_help("name the table with `cache_table \"<name>\"`; its partition key is the string `key`");
+            self.cache_table = Some(table);
+        }
+        Some(d)
     }
 
     fn retry_refs(&mut self, set: &PropSet) -> Vec<String> {
@@ -1031,4 +1046,22 @@ impl Checker {
         self.ran = all;
         Some(StepIr::Parallel { branches: out })
     }
+}
+
+/// The table caching uses when the pipeline names none.
+pub fn default_cache_table(pipeline: &str) -> String {
+    let slug: String = pipeline
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!(
+        "{}-step-cache",
+        if slug.is_empty() { "aslc" } else { &slug }
+    )
 }

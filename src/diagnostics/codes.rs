@@ -425,14 +425,20 @@ Fix:
     schedule \"cron(0 2 * * ? *)\"";
 
     // W002 (schedule not emitted) is retired: schedules are emitted since 0.1. Codes are never reused.
-    W001 => "step caching is not lowered yet",
-"`cache <duration>` is parsed and checked, but this version of aslc does not yet emit the
-caching states, so the step always runs. The pipeline is otherwise compiled normally.";
-
+    // W001 (caching not lowered) is retired: caching is lowered since 0.1.
     W003 => "unused parameter",
 "The parameter is never referenced. It is still accepted in the execution input.
 
 Fix: remove it, or reference it.";
+
+    W005 => "default cache table",
+"A step is cached (`cache 30d`) but the pipeline names no DynamoDB table with `cache_table`, so
+the results are kept in `<pipeline>-step-cache`. Create that table (partition key `key`, type
+string) or name your own. When the table is missing, lookups and stores fail, are caught, and the
+step simply runs: caching is off, nothing breaks.
+
+Fix:
+    cache_table \"ml-step-cache\"";
 
     W004 => "unused retry policy",
 "The retry policy is declared but no step uses it.

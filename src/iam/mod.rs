@@ -134,6 +134,14 @@ pub fn policy(c: &Checked, lineage: bool) -> Value {
             "Resource": format!("arn:aws:events:*:{}:rule/StepFunctionsGetEventsForEMRAddJobFlowStepsRule", p.account),
         }));
     }
+    if let Some(table) = c.cache_table.as_ref().filter(|_| p.caching) {
+        statements.push(json!({
+            "Sid": "StepCache",
+            "Effect": "Allow",
+            "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+            "Resource": format!("arn:aws:dynamodb:*:{}:table/{table}", p.account),
+        }));
+    }
     if lineage && p.records_lineage {
         let resources: Vec<String> = ["context", "action", "artifact"]
             .iter()
@@ -163,6 +171,7 @@ struct Policy {
     queues: BTreeSet<String>,
     clusters: BTreeSet<String>,
     records_lineage: bool,
+    caching: bool,
 }
 
 /// A value as an ARN pattern: literal text stays, run-time parts become `*`.
@@ -190,6 +199,7 @@ impl Policy {
 
     fn step(&mut self, s: &StepDef) {
         self.records_lineage |= crate::lower::records_lineage(s);
+        self.caching |= crate::lower::is_cached(s);
         let prefix = steps_prefix(&s.name);
         let mut job = |kind: &str| {
             self.jobs.insert((kind.to_string(), prefix.clone()));

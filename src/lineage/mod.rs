@@ -264,6 +264,18 @@ impl Graph {
                 state_path: None,
                 attributes: attributes(&s.body),
             });
+            if let Some(seconds) = s.cache.filter(|_| crate::lower::is_cached(s)) {
+                // A reused result keeps the job ARN of the run that produced it.
+                let node = self
+                    .nodes
+                    .iter_mut()
+                    .find(|n| n.id == id)
+                    .expect("just added");
+                node.attributes.insert(
+                    "cache".into(),
+                    Json::from(crate::lower::fmt_duration(seconds)),
+                );
+            }
         }
         match &s.body {
             StepIr::Processing {

@@ -219,6 +219,7 @@ mod tests {
             span: Default::default(),
             kind: StepKind::Training,
             retry: vec![],
+            cache: None,
             body,
         }
     }

@@ -4,6 +4,7 @@
 //! `$.steps.<Step>` what each step's ResultSelector kept (only what later steps read, plus job
 //! ARNs), so the state stays far below the 256 KiB limit whatever the jobs return.
 
+mod cache;
 mod choice;
 mod job_retry;
 mod lineage;
@@ -18,6 +19,11 @@ use serde_json::{json, Value as Json};
 
 /// The key under which a property file's parsed content is kept, next to the step's outputs.
 pub const FILE_CONTENT: &str = "json";
+
+/// Whether a step's result may be reused from the cache.
+pub fn is_cached(s: &StepDef) -> bool {
+    cache::applies(s)
+}
 
 /// Whether a step's lineage is recorded by wiring states (when they are on).
 pub fn records_lineage(s: &StepDef) -> bool {
@@ -46,6 +52,7 @@ pub fn lower(c: &Checked, options: &Options) -> StateMachine {
         role: c.role.clone().unwrap_or_default(),
         lineage: options.lineage_states && lineage::any(&c.steps),
         retry_counters: Default::default(),
+        caching: false,
     };
     l.collect_counters(&c.steps);
     let mut states = IndexMap::new();
@@ -85,6 +92,9 @@ impl Cont {
 
 /// The first state a step lowers to.
 fn entry(s: &StepDef) -> String {
+    if let Some(e) = cache::entry(s) {
+        return e;
+    }
     match &s.body {
         StepIr::When { reads, .. } if !reads.is_empty() => {
             read_state(&s.name, &reads[0].step, &reads[0].file)
@@ -103,6 +113,8 @@ struct Lowerer<'a> {
     lineage: bool,
     /// `$.retry`: attempt counters of the steps with job-level retries.
     retry_counters: serde_json::Map<String, Json>,
+    /// Some step is cached: `$.cache` holds its key while it runs.
+    caching: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -115,6 +127,7 @@ impl<'a> Lowerer<'a> {
 
     fn collect_counters(&mut self, steps: &[StepDef]) {
         for s in steps {
+            self.caching |= cache::applies(s);
             if let Some(plan) = job_retry::plan(s, &self.policies(s)) {
                 self.retry_counters.insert(s.name.clone(), plan.counters());
             }
@@ -202,6 +215,9 @@ impl Lowerer<'_> {
             }
             if !self.retry_counters.is_empty() {
                 p.insert("retry".into(), Json::Object(self.retry_counters.clone()));
+            }
+            if self.caching {
+                p.insert("cache".into(), json!({}));
             }
             State::Pass(Pass {
                 parameters: Some(p),
@@ -383,6 +399,9 @@ impl Lowerer<'_> {
                 if !self.retry_counters.is_empty() {
                     sel.insert("retry.$".into(), json!("$[0].retry"));
                 }
+                if self.caching {
+                    sel.insert("cache.$".into(), json!("$[0].cache"));
+                }
                 out.insert(
                     s.name.clone(),
                     State::Parallel(Parallel {
@@ -424,6 +443,16 @@ impl Lowerer<'_> {
                 };
                 let policies = self.policies(s);
                 let job_retry = job_retry::plan(s, &policies);
+                // Where the step continues once its result is in: lineage states, or the next step.
+                let then = match &lineage_entry {
+                    Some(e) => Cont::Next(e.clone()),
+                    None => next.clone(),
+                };
+                let cached = cache::applies(s);
+                let table = self.c.cache_table.clone().unwrap_or_default();
+                if cached {
+                    cache::before(s, &table, &req.parameters, &then, out);
+                }
                 out.insert(
                     s.name.clone(),
                     State::Task(Task {
@@ -436,12 +465,16 @@ impl Lowerer<'_> {
                         heartbeat_seconds: req.heartbeat,
                         retry: retry::retriers(policies.iter().copied(), req.integration),
                         catch: job_retry.iter().map(|p| p.catcher()).collect(),
-                        transition: match &lineage_entry {
-                            Some(e) => Some(Transition::Next(e.clone())),
-                            None => next.transition(),
+                        transition: if cached {
+                            Some(Transition::Next(format!("{}.Cache.Expiry", s.name)))
+                        } else {
+                            then.transition()
                         },
                     }),
                 );
+                if cached {
+                    cache::after(s, &table, &then, out);
+                }
                 if let Some(plan) = &job_retry {
                     plan.states(out);
                 }
