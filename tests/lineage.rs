@@ -150,3 +150,15 @@ fn unknown_nodes_are_usage_errors_with_a_suggestion() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `TrainXGB`?"), "{err}");
 }
+
+#[test]
+fn an_inconsistent_sidecar_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("broken.lineage.json");
+    std::fs::write(&path, r#"{"version":1,"pipeline":"p","source":"p.sfn","nodes":[{"id":"step:A","kind":"step"}],"edges":[{"from":"step:Gone","to":"step:A","type":"Produced","state":"A"}]}"#).expect("write");
+    let (code, _, err) = lineage(&[&path.to_string_lossy(), "--upstream", "A"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("inconsistent"), "{err}");
+    std::fs::write(&path, "not json").expect("write");
+    assert_eq!(lineage(&[&path.to_string_lossy()]).0, 2);
+}

@@ -33,6 +33,19 @@ pub struct Query<'a> {
 
 /// Answer a query. The error is a message for the user (an unknown node).
 pub fn query(q: &Query, format: QueryFormat) -> Result<String, String> {
+    // A sidecar is a file a person may edit: refuse one whose edges name missing nodes.
+    let ids: HashSet<&str> = q.sidecar.nodes.iter().map(|n| n.id.as_str()).collect();
+    if let Some(e) = q
+        .sidecar
+        .edges
+        .iter()
+        .find(|e| !ids.contains(e.from.as_str()) || !ids.contains(e.to.as_str()))
+    {
+        return Err(format!(
+            "the lineage graph is inconsistent: edge {} -> {} names a node it does not define",
+            e.from, e.to
+        ));
+    }
     let graph = Graph::new(q.sidecar);
     let start = match q.start {
         Some(s) => Some(graph.find(s)?),
