@@ -4,6 +4,7 @@
 //! everything, so one typo is reported once.
 
 mod cond;
+mod jobs;
 pub mod model;
 mod props;
 mod refs;
@@ -663,6 +664,3 @@ fn literal_kind(e: &ast::Expr) -> &'static str {
         _ => "an expression",
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -274,6 +274,3 @@ fn nested_scopes<'v>(state: &'v Value, pointer: &str) -> Vec<(&'v Map<String, Va
     }
     out
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,0 +1,581 @@
+//! SageMaker job steps: processing, training, tuning and transform, and what they share
+//! (instances, runtimes, volumes, named inputs and outputs, property files).
+
+use super::props::PropSet;
+use super::{
+    Checker, Instance, Named, ParamRange, PropertyFile, RangeKind, StepIr, TPart, Training, Val,
+};
+use crate::diagnostics::{Code, Span};
+use crate::syntax::ast::{self, Expr, ExprKind, PropValue, StepKind};
+use std::collections::HashSet;
+
+impl Checker {
+    pub(super) fn instance(&mut self, set: &PropSet, at: Span, what: &str) -> Option<Instance> {
+        let p = set.required(self, "instance", what, at)?;
+        let PropValue::Instance(spec) = &p.value else {
+            return None;
+        };
+        let ty = &spec.ty.name;
+        let parts: Vec<&str> = ty.split('.').collect();
+        let shape_ok = parts.len() == 3
+            && parts[0] == "ml"
+            && parts[1..].iter().all(|s| {
+                !s.is_empty()
+                    && s.chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            });
+        if !shape_ok {
+            let d = self.err(
+                Code::E027,
+                spec.ty.span,
+                format!("`{ty}` is not a SageMaker instance type"),
+            );
+            d.help = Some("instance types look like `ml.m5.xlarge`".into());
+            if parts.len() == 2 && parts[0] != "ml" {
+                d.fix = Some(crate::diagnostics::Fix {
+                    message: "add the `ml.` prefix".into(),
+                    span: spec.ty.span,
+                    replacement: format!("ml.{ty}"),
+                });
+            }
+        }
+        let count = match spec.count {
+            Some((n, span)) if !(1..=100).contains(&n) => {
+                self.err(
+                    Code::E027,
+                    span,
+                    format!("instance count {n} is outside 1..100"),
+                );
+                1
+            }
+            Some((n, _)) => n,
+            None => 1,
+        };
+        shape_ok.then(|| Instance {
+            ty: ty.clone(),
+            count,
+        })
+    }
+
+    pub(super) fn runtime(&mut self, set: &PropSet, max: u64, default: u64) -> Option<u64> {
+        let Some(p) = set.one("max_runtime") else {
+            return Some(default);
+        };
+        let d = self.prop_duration(p)?;
+        if d == 0 || d > max {
+            self.err(
+                Code::E043,
+                p.value.span(p.span),
+                format!(
+                    "`max_runtime` must be between 1s and {}",
+                    crate::lower::fmt_duration(max)
+                ),
+            );
+            return None;
+        }
+        Some(d)
+    }
+
+    pub(super) fn volume(&mut self, set: &PropSet) -> i64 {
+        let Some(p) = set.one("volume_gb") else {
+            return 30;
+        };
+        match self.prop_int(p) {
+            Some(v) if (1..=16_384).contains(&v) => v,
+            Some(v) => {
+                self.err(
+                    Code::E043,
+                    p.value.span(p.span),
+                    format!("`volume_gb` is {v}, but must be between 1 and 16384"),
+                );
+                30
+            }
+            None => 30,
+        }
+    }
+
+    /// `key name = value` properties, with unique names.
+    pub(super) fn labeled(
+        &mut self,
+        set: &PropSet,
+        key: &str,
+        seen: &mut HashSet<String>,
+        s3: bool,
+    ) -> Vec<Named> {
+        let mut out = Vec::new();
+        for p in set.many(key) {
+            let (Some(label), PropValue::Expr(e)) = (&p.label, &p.value) else {
+                continue;
+            };
+            if !seen.insert(label.name.clone()) {
+                self.err(
+                    Code::E039,
+                    label.span,
+                    format!(
+                        "`{}` is already used as an input or output name in this step",
+                        label.name
+                    ),
+                );
+                continue;
+            }
+            let v = if s3 {
+                self.s3_val(e)
+            } else {
+                self.string_val(e)
+            };
+            if let Some(value) = v {
+                out.push(Named {
+                    name: label.name.clone(),
+                    value,
+                });
+            }
+        }
+        out
+    }
+
+    pub(super) fn image(&mut self, set: &PropSet, what: &str, at: Span) -> Option<Val> {
+        let p = set.required(self, "image", what, at)?;
+        self.prop_string(p)
+    }
+
+    pub(super) fn processing(&mut self, name: &str, set: &PropSet, at: Span) -> Option<StepIr> {
+        let what = "processing step";
+        let image = self.image(set, what, at);
+        let instance = self.instance(set, at, what);
+        let code = set
+            .one("code")
+            .and_then(|p| self.prop_expr(p, "an S3 URI").cloned())
+            .and_then(|e| self.s3_val(&e));
+        let mut seen_in = HashSet::new();
+        if code.is_some() {
+            seen_in.insert("code".to_string());
+        }
+        let inputs = self.labeled(set, "input", &mut seen_in, true);
+        let mut seen_out = HashSet::new();
+        let outputs = self.labeled(set, "output", &mut seen_out, true);
+        let mut property_files = Vec::new();
+        for p in set.many("property_file") {
+            let (Some(label), PropValue::Expr(e)) = (&p.label, &p.value) else {
+                continue;
+            };
+            if !seen_out.insert(label.name.clone()) {
+                self.err(
+                    Code::E039,
+                    label.span,
+                    format!(
+                        "`{}` is already used as an output name in this step",
+                        label.name
+                    ),
+                );
+                continue;
+            }
+            if let Some(f) = self.property_file(name, &label.name, e, &outputs) {
+                self.files
+                    .insert((name.to_string(), label.name.clone()), f.clone());
+                property_files.push(f);
+            }
+        }
+        let entrypoint = match set.one("entrypoint") {
+            Some(p) => self.prop_strings(p)?,
+            None => match code.as_ref().and_then(Val::as_str) {
+                Some(uri) => {
+                    let file = uri.rsplit('/').next().unwrap_or("script.py");
+                    let runner = if file.ends_with(".py") {
+                        "python3"
+                    } else {
+                        "sh"
+                    };
+                    vec![
+                        runner.to_string(),
+                        format!("/opt/ml/processing/input/code/{file}"),
+                    ]
+                }
+                None => Vec::new(),
+            },
+        };
+        let arguments = match set.one("arguments") {
+            Some(p) => self.val_list(p)?,
+            None => Vec::new(),
+        };
+        let environment = self.map_vals(set, "environment");
+        let max_runtime = self.runtime(set, 777_600, 86_400);
+        let volume_gb = self.volume(set);
+        Some(StepIr::Processing {
+            image: image?,
+            instance: instance?,
+            volume_gb,
+            max_runtime: max_runtime?,
+            code,
+            entrypoint,
+            arguments,
+            inputs,
+            outputs,
+            property_files,
+            environment,
+        })
+    }
+
+    pub(super) fn val_list(&mut self, p: &ast::Prop) -> Option<Vec<Val>> {
+        let e = self.prop_expr(p, "a list")?;
+        let ExprKind::List(items) = &e.kind else {
+            self.err(
+                Code::E033,
+                e.span,
+                "expected a list such as `[\"--flag\", \"{Param}\"]`",
+            );
+            return None;
+        };
+        items.iter().map(|i| self.string_val(i)).collect()
+    }
+
+    /// `property_file metrics = report / "evaluation.json"`.
+    pub(super) fn property_file(
+        &mut self,
+        step: &str,
+        name: &str,
+        e: &Expr,
+        outputs: &[Named],
+    ) -> Option<PropertyFile> {
+        let ExprKind::Join(base, key) = &e.kind else {
+            self.err(
+                Code::E033,
+                e.span,
+                "expected `<output> / \"<file>\"`, such as `report / \"evaluation.json\"`",
+            );
+            return None;
+        };
+        let ExprKind::Ref(parts) = &base.kind else {
+            self.err(
+                Code::E033,
+                base.span,
+                "expected the name of an output of this step",
+            );
+            return None;
+        };
+        let Some(file) = key.as_plain() else {
+            self.err(
+                Code::E018,
+                key.span,
+                "the file name of a property file cannot be interpolated",
+            );
+            return None;
+        };
+        let out_name = &parts[0].name;
+        let Some(output) = outputs.iter().find(|o| &o.name == out_name) else {
+            let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+            let guess = crate::diagnostics::did_you_mean(out_name, names).map(str::to_string);
+            let d = self.err(
+                Code::E013,
+                parts[0].span,
+                format!("`{out_name}` is not an output of this step"),
+            );
+            d.help = guess.map(|g| format!("did you mean `{g}`?"));
+            return None;
+        };
+        let uri = output.value.join(&file);
+        let text_head = match &uri {
+            Val::Lit(serde_json::Value::String(s)) => Some(s.clone()),
+            Val::Template(parts) => match parts.first() {
+                Some(TPart::Text(t)) => Some(t.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let bucket = text_head
+            .as_deref()
+            .and_then(|t| t.strip_prefix("s3://"))
+            .and_then(|rest| rest.find('/').map(|n| rest[..n].to_string()));
+        let Some(bucket) = bucket else {
+            self.err(Code::E041, base.span, format!("the bucket of output `{out_name}` must be written literally to read `{name}` at run time"))
+                .set_help("write the output as \"s3://<bucket>/<key with {Params}>\"");
+            return None;
+        };
+        let key_val = match &uri {
+            Val::Lit(serde_json::Value::String(s)) => Val::str(&s[5 + bucket.len() + 1..]),
+            Val::Template(parts) => {
+                let mut parts = parts.clone();
+                if let Some(TPart::Text(t)) = parts.first_mut() {
+                    *t = t[5 + bucket.len() + 1..].to_string();
+                }
+                Val::Template(parts)
+            }
+            other => other.clone(),
+        };
+        let _ = step;
+        Some(PropertyFile {
+            name: name.to_string(),
+            output: out_name.clone(),
+            bucket,
+            key: key_val,
+            uri,
+        })
+    }
+
+    pub(super) fn training(
+        &mut self,
+        _name: &str,
+        set: &PropSet,
+        at: Span,
+        what: &str,
+    ) -> Option<Training> {
+        let image = self.image(set, what, at);
+        let instance = self.instance(set, at, what);
+        let mut seen = HashSet::new();
+        let channels = self.labeled(set, "channel", &mut seen, true);
+        let mut seen_out = HashSet::new();
+        let mut outputs = self.labeled(set, "output", &mut seen_out, true);
+        if outputs.len() > 1 {
+            let extra = set.many("output")[1].key.span;
+            self.err(
+                Code::E032,
+                extra,
+                format!("a {what} has one `output`: the S3 prefix its model is written under"),
+            );
+        }
+        if set.one("output").is_none() {
+            self.err(
+                Code::E031,
+                at,
+                format!("{what} needs `output <name> = \"s3://...\"`"),
+            )
+            .set_label("`output` missing")
+            .set_help("the output is the S3 prefix SageMaker writes model.tar.gz under");
+        }
+        let key = if set.one("static_hyperparameters").is_some() {
+            "static_hyperparameters"
+        } else {
+            "hyperparameters"
+        };
+        let hyperparameters = self
+            .map_vals(set, key)
+            .into_iter()
+            .map(|n| {
+                // SageMaker takes hyperparameters as strings.
+                let v = match n.value {
+                    Val::Lit(serde_json::Value::String(s)) => Val::str(s),
+                    Val::Lit(other) => Val::str(other.to_string()),
+                    Val::Path(p) => Val::Template(vec![TPart::Path(p)]),
+                    t @ Val::Template(_) => t,
+                };
+                (n.name, v)
+            })
+            .collect();
+        let input_mode = match set.one("input_mode") {
+            Some(p) => self.prop_word(
+                p,
+                &[("File", "File"), ("Pipe", "Pipe"), ("FastFile", "FastFile")],
+            )?,
+            None => "File",
+        };
+        let environment = self.map_vals(set, "environment");
+        let max_runtime = self.runtime(set, 2_419_200, 86_400);
+        let volume_gb = self.volume(set);
+        if outputs.is_empty() {
+            return None;
+        }
+        Some(Training {
+            image: image?,
+            instance: instance?,
+            volume_gb,
+            max_runtime: max_runtime?,
+            input_mode,
+            channels,
+            output: outputs.swap_remove(0),
+            hyperparameters,
+            environment,
+        })
+        .inspect(|t| {
+            self.images.insert(_name.to_string(), t.image.clone());
+        })
+    }
+
+    pub(super) fn tuning(&mut self, name: &str, set: &PropSet, at: Span) -> Option<StepIr> {
+        let what = "tuning step";
+        let training = self.training(name, set, at, what);
+        let (objective_type, metric) = match (set.one("maximize"), set.one("minimize")) {
+            (Some(p), None) => ("Maximize", p),
+            (None, Some(p)) => ("Minimize", p),
+            (Some(_), Some(p)) => {
+                self.err(
+                    Code::E032,
+                    p.key.span,
+                    "a tuning step has one objective: `maximize` or `minimize`",
+                );
+                return None;
+            }
+            (None, None) => {
+                self.err(
+                    Code::E031,
+                    at,
+                    format!("{what} needs `maximize \"<metric>\"` or `minimize \"<metric>\"`"),
+                );
+                return None;
+            }
+        };
+        let objective_metric = self
+            .prop_expr(metric, "a metric name")
+            .cloned()
+            .and_then(|e| self.literal_string(&e))?;
+        let strategy = match set.one("strategy") {
+            Some(p) => self.prop_word(
+                p,
+                &[
+                    ("bayesian", "Bayesian"),
+                    ("random", "Random"),
+                    ("hyperband", "Hyperband"),
+                    ("grid", "Grid"),
+                ],
+            )?,
+            None => "Bayesian",
+        };
+        let count = |c: &mut Checker, key: &str, default: i64| -> Option<i64> {
+            let Some(p) = set.one(key) else {
+                return Some(default);
+            };
+            let v = c.prop_int(p)?;
+            if !(1..=500).contains(&v) {
+                c.err(
+                    Code::E043,
+                    p.value.span(p.span),
+                    format!("`{key}` must be between 1 and 500"),
+                );
+                return None;
+            }
+            Some(v)
+        };
+        let max_jobs = count(self, "max_jobs", 10)?;
+        let max_parallel = count(self, "max_parallel", 2)?;
+        let ranges = self.ranges(set)?;
+        if let Some(t) = &training {
+            self.images.insert(name.to_string(), t.image.clone());
+        }
+        Some(StepIr::Tuning {
+            training: training?,
+            objective_type,
+            objective_metric,
+            strategy,
+            max_jobs,
+            max_parallel,
+            ranges,
+        })
+    }
+
+    /// `ranges { eta = continuous(0.1, 0.5), max_depth = integer(3, 10), booster = categorical("gbtree", "dart") }`.
+    pub(super) fn ranges(&mut self, set: &PropSet) -> Option<Vec<ParamRange>> {
+        let Some(p) = set.one("ranges") else {
+            return Some(Vec::new());
+        };
+        let PropValue::Map(bindings) = &p.value else {
+            return None;
+        };
+        let mut out = Vec::new();
+        for b in bindings {
+            let ExprKind::Call { name, args } = &b.value.kind else {
+                self.err(Code::E033, b.value.span, "expected `continuous(min, max)`, `integer(min, max)` or `categorical(\"a\", ...)`");
+                continue;
+            };
+            let num = |e: &Expr| match e.kind {
+                ExprKind::Int(i) => Some(i.to_string()),
+                ExprKind::Float(f) => Some(f.to_string()),
+                _ => None,
+            };
+            let kind = match (name.name.as_str(), args.as_slice()) {
+                ("continuous", [a, b2]) => num(a)
+                    .zip(num(b2))
+                    .map(|(a, b)| RangeKind::Continuous(a, b)),
+                ("integer", [a, b2])
+                    if matches!((&a.kind, &b2.kind), (ExprKind::Int(_), ExprKind::Int(_))) =>
+                {
+                    num(a).zip(num(b2)).map(|(a, b)| RangeKind::Integer(a, b))
+                }
+                ("categorical", items) if !items.is_empty() => items
+                    .iter()
+                    .map(|i| match &i.kind {
+                        ExprKind::Str(s) => s.as_plain(),
+                        _ => num(i),
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .map(RangeKind::Categorical),
+                _ => None,
+            };
+            match kind {
+                Some(kind) => out.push(ParamRange {
+                    name: b.key.name.clone(),
+                    kind,
+                }),
+                None => {
+                    self.err(Code::E033, b.value.span, "expected `continuous(min, max)`, `integer(min, max)` or `categorical(\"a\", ...)`");
+                }
+            }
+        }
+        Some(out)
+    }
+
+    pub(super) fn transform(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
+        let what = "transform step";
+        let model = set
+            .required(self, "model", what, at)
+            .and_then(|p| self.prop_expr(p, "a step name").cloned());
+        let model =
+            model.and_then(|e| self.step_ref(&e, &[StepKind::CreateModel], "a create_model step"));
+        if let Some(m) = &model {
+            self.use_output(m, "model_name");
+        }
+        let instance = self.instance(set, at, what);
+        let mut seen = HashSet::new();
+        let mut inputs = self.labeled(set, "input", &mut seen, true);
+        let mut outputs = self.labeled(set, "output", &mut seen, true);
+        for (key, list) in [("input", &inputs), ("output", &outputs)] {
+            if set.many(key).is_empty() {
+                self.err(
+                    Code::E031,
+                    at,
+                    format!("{what} needs one `{key} <name> = \"s3://...\"`"),
+                );
+            } else if set.many(key).len() > 1 {
+                self.err(
+                    Code::E032,
+                    set.many(key)[1].key.span,
+                    format!("a {what} takes one `{key}`"),
+                );
+            }
+            let _ = list;
+        }
+        let content_type = match set.one("content_type") {
+            Some(p) => Some(
+                self.prop_expr(p, "a string")
+                    .cloned()
+                    .and_then(|e| self.literal_string(&e))?,
+            ),
+            None => None,
+        };
+        let split_type = match set.one("split") {
+            Some(p) => Some(self.prop_word(
+                p,
+                &[
+                    ("line", "Line"),
+                    ("recordio", "RecordIO"),
+                    ("tfrecord", "TFRecord"),
+                    ("none", "None"),
+                ],
+            )?),
+            None => None,
+        };
+        let max_runtime = match set.one("max_runtime") {
+            Some(_) => Some(self.runtime(set, 2_419_200, 86_400)?),
+            None => None,
+        };
+        if inputs.len() != 1 || outputs.len() != 1 {
+            return None;
+        }
+        Some(StepIr::Transform {
+            model: model?,
+            instance: instance?,
+            input: inputs.swap_remove(0),
+            output: outputs.swap_remove(0),
+            content_type,
+            split_type,
+            max_runtime,
+        })
+    }
+}
