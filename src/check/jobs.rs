@@ -169,7 +169,7 @@ impl Checker {
                 );
                 continue;
             }
-            if let Some(f) = self.property_file(name, &label.name, e, &outputs) {
+            if let Some(f) = self.property_file(&label.name, e, &outputs) {
                 self.files
                     .insert((name.to_string(), label.name.clone()), f.clone());
                 property_files.push(f);
@@ -231,7 +231,6 @@ impl Checker {
     /// `property_file metrics = report / "evaluation.json"`.
     pub(super) fn property_file(
         &mut self,
-        step: &str,
         name: &str,
         e: &Expr,
         outputs: &[Named],
@@ -301,7 +300,7 @@ impl Checker {
             }
             other => other.clone(),
         };
-        let _ = step;
+
         Some(PropertyFile {
             name: name.to_string(),
             output: out_name.clone(),
@@ -525,7 +524,7 @@ impl Checker {
         let mut seen = HashSet::new();
         let mut inputs = self.labeled(set, "input", &mut seen, true);
         let mut outputs = self.labeled(set, "output", &mut seen, true);
-        for (key, list) in [("input", &inputs), ("output", &outputs)] {
+        for key in ["input", "output"] {
             if set.many(key).is_empty() {
                 self.err(
                     Code::E031,
@@ -539,7 +538,6 @@ impl Checker {
                     format!("a {what} takes one `{key}`"),
                 );
             }
-            let _ = list;
         }
         let content_type = match set.one("content_type") {
             Some(p) => Some(

@@ -374,10 +374,7 @@ impl Checker {
                         span: ids[0].span.to(ids[ids.len() - 1].span),
                     };
                     match self.resolve(&e) {
-                        Some((Val::Path(p), ty, decl))
-                            if ty.is_string_like() || ty == Ty::Error =>
-                        {
-                            let _ = (span, decl);
+                        Some((Val::Path(p), ty, _)) if ty.is_string_like() || ty == Ty::Error => {
                             parts.push(super::TPart::Path(p));
                         }
                         Some((_, ty, decl)) => {
