@@ -242,6 +242,38 @@ fn hover_definition_completion_and_symbols() {
 }
 
 #[test]
+fn asl_documents_have_state_symbols_and_transition_definitions() {
+    let mut c = Client::start();
+    let uri = "file:///work/flow.asl.json";
+    let text = "{\n  \"StartAt\": \"Fork\",\n  \"States\": {\n    \"Fork\": { \"Type\": \"Parallel\", \"Next\": \"Done\",\n      \"Branches\": [ { \"StartAt\": \"Inner\", \"States\": { \"Inner\": { \"Type\": \"Succeed\" } } } ] },\n    \"Done\": { \"Type\": \"Succeed\" }\n  }\n}\n";
+    assert!(c.open(uri, "json", text).is_empty());
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    let top = symbols["result"].as_array().expect("symbols");
+    assert_eq!(
+        top.iter()
+            .map(|s| s["name"].as_str().unwrap_or_default())
+            .collect::<Vec<_>>(),
+        ["Fork", "Done"]
+    );
+    assert_eq!(top[0]["detail"], "Parallel");
+    assert_eq!(top[0]["children"][0]["name"], "Inner");
+    let (line, col) = utf16_col(text, "\"Done\": {");
+    let (nl, nc) = utf16_col(text, "Done\",\n");
+    let def = c.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": nl, "character": nc + 1 } }),
+    );
+    assert_eq!(
+        def["result"]["range"]["start"],
+        json!({ "line": line, "character": col }),
+        "{def}"
+    );
+}
+
+#[test]
 fn asl_documents_get_validator_diagnostics() {
     let mut c = Client::start();
     let uri = "file:///work/machine.asl.json";

@@ -4,6 +4,7 @@
 //! payload must be answered with a JSON-RPC parse error while the server keeps running
 //! (lsp-server's own stdio reader ends the connection on one).
 
+mod asl;
 mod convert;
 mod index;
 mod server;

@@ -192,6 +192,19 @@ impl Server {
 
     fn definition(&mut self, p: GotoDefinitionParams) -> Option<Value> {
         let pos = &p.text_document_position_params;
+        if let Some(d) = self
+            .docs
+            .get(&pos.text_document.uri)
+            .filter(|d| d.kind == Kind::Asl)
+        {
+            let lines = LineIndex::new(&d.text);
+            let (_, def) = super::asl::definition(&d.text, offset(&lines, pos.position))?;
+            let loc = Location {
+                uri: pos.text_document.uri.clone(),
+                range: range(&lines, def),
+            };
+            return serde_json::to_value(GotoDefinitionResponse::Scalar(loc)).ok();
+        }
         let (doc, index, off) = self.pipeline_at(pos)?;
         let (_, def) = index.at(off)?;
         let loc = Location {
@@ -252,10 +265,15 @@ impl Server {
     }
 
     fn symbols(&mut self, p: DocumentSymbolParams) -> Option<Value> {
-        let d = self
-            .docs
-            .get(&p.text_document.uri)
-            .filter(|d| d.kind == Kind::Pipeline)?;
+        let d = self.docs.get(&p.text_document.uri)?;
+        if d.kind == Kind::Asl {
+            let lines = LineIndex::new(&d.text);
+            let symbols: Vec<DocumentSymbol> = super::asl::symbols(&d.text)
+                .iter()
+                .map(|s| state_symbol(&lines, s))
+                .collect();
+            return serde_json::to_value(DocumentSymbolResponse::Nested(symbols)).ok();
+        }
         let (ast, _) = syntax::parse(&d.text);
         let index = Index::build(&ast);
         let lines = LineIndex::new(&d.text);
@@ -347,6 +365,21 @@ fn item(label: &str, kind: CompletionItemKind, detail: &str) -> CompletionItem {
             value: detail.to_string(),
         })),
         ..Default::default()
+    }
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of DocumentSymbol in lsp-types.
+fn state_symbol(lines: &LineIndex, s: &super::asl::StateSymbol) -> DocumentSymbol {
+    DocumentSymbol {
+        name: s.name.clone(),
+        detail: Some(s.ty.clone()),
+        kind: SymbolKind::FUNCTION,
+        tags: None,
+        deprecated: None,
+        range: range(lines, s.span),
+        selection_range: range(lines, s.name_span),
+        children: (!s.children.is_empty())
+            .then(|| s.children.iter().map(|c| state_symbol(lines, c)).collect()),
     }
 }
 

@@ -152,7 +152,7 @@ pub fn range(v: &ast::Value) -> Span {
     Span::new(r.start, r.end)
 }
 
-fn name_range(p: &ast::ObjectProp) -> Span {
+pub fn name_range(p: &ast::ObjectProp) -> Span {
     let r = match &p.name {
         ast::ObjectPropName::String(s) => s.range,
         ast::ObjectPropName::Word(w) => w.range,
