@@ -42,6 +42,19 @@ fn compile_writes_both_artefacts_and_exits_0() {
     let lineage = std::fs::read_to_string(dir.path().join("nightly_fraud_retrain.lineage.json"))
         .expect("lineage written");
     assert!(asl.contains("\"StartAt\""));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("nightly_fraud_retrain.asl.json"))
+            .expect("meta")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o044,
+            0o044,
+            "artefacts are readable by others, not private temp files"
+        );
+    }
     assert!(lineage.contains("\"edges\""));
     // Warnings are shown but do not fail the build.
     assert!(String::from_utf8_lossy(&out.stderr).contains("W005"));

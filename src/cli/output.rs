@@ -61,7 +61,7 @@ pub fn write_all_atomically(targets: &[(PathBuf, &String)]) -> std::io::Result<(
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
+        let mut tmp = staging_file(&dir)?;
         tmp.write_all(contents.as_bytes())?;
         tmp.as_file().sync_all()?;
         staged.push((tmp, path));
@@ -70,4 +70,17 @@ pub fn write_all_atomically(targets: &[(PathBuf, &String)]) -> std::io::Result<(
         tmp.persist(path).map_err(|e| e.error)?;
     }
     Ok(())
+}
+
+/// A temporary file next to the target. Temporary files are private (0600); artefacts are read
+/// by other tools and users, so they get the usual 0644.
+fn staging_file(dir: &std::path::Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".aslc-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    builder.tempfile_in(dir)
 }
