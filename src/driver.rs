@@ -78,17 +78,24 @@ pub fn check_source(text: &str) -> (Option<check::Checked>, Vec<Diagnostic>) {
     (checked.filter(|_| ok), diags)
 }
 
-/// Compile a source: check, lower, validate our own output, derive the lineage sidecar.
-pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -> Compiled {
-    let (checked, mut diagnostics) = check_source(text);
-    let Some(checked) = checked else {
-        return Compiled {
+impl Compiled {
+    /// Diagnostics only: a file with errors gets no artefact at all.
+    fn nothing(diagnostics: Vec<Diagnostic>) -> Compiled {
+        Compiled {
             diagnostics,
             asl: None,
             lineage: None,
             iam: None,
             schedule: None,
-        };
+        }
+    }
+}
+
+/// Compile a source: check, lower, validate our own output, derive the lineage sidecar.
+pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -> Compiled {
+    let (checked, mut diagnostics) = check_source(text);
+    let Some(checked) = checked else {
+        return Compiled::nothing(diagnostics);
     };
     let machine = lower::lower(&checked, options);
     let asl_text = machine.to_json();
@@ -120,13 +127,7 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
                 details.join("\n")
             )),
         );
-        return Compiled {
-            diagnostics,
-            asl: None,
-            lineage: None,
-            iam: None,
-            schedule: None,
-        };
+        return Compiled::nothing(diagnostics);
     }
     let lineage_text = lineage::sidecar(&checked, source_name, options.lineage_states).to_json();
     let iam = crate::iam::policy(&checked, options.lineage_states);
