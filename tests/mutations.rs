@@ -5,6 +5,14 @@
 
 use std::path::PathBuf;
 
+/// `ASLC_MUTATION_ROUNDS=20` runs twenty times the usual rounds, for a longer local search.
+fn rounds(base: usize) -> usize {
+    base * std::env::var("ASLC_MUTATION_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+}
+
 struct Rng(u64);
 
 impl Rng {
@@ -43,6 +51,8 @@ const INTERESTING: &[&[u8]] = &[
     b"when X: Y {",
     b"States.Format(",
     b"x 0",
+    b"\n  fail Z { error \"e\" }\n",
+    b"\n  parallel P { branch { lambda Q { function \"q\" } } }\n",
 ];
 
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
@@ -96,7 +106,7 @@ fn mutated_pipelines_never_panic() {
         ))
         .expect("seed"),
     );
-    for _ in 0..400 {
+    for _ in 0..rounds(400) {
         for src in &sources {
             let bytes = mutate(&mut rng, src);
             if let Ok(text) = aslc::driver::decode(&bytes, 1 << 20) {
@@ -122,7 +132,7 @@ fn mutated_asl_never_panics() {
     let mut docs = files("../shared/asl-corpus/valid", ".json");
     docs.truncate(40);
     docs.extend(files("fixtures/asl/invalid", ".json"));
-    for _ in 0..100 {
+    for _ in 0..rounds(100) {
         for doc in &docs {
             let bytes = mutate(&mut rng, doc);
             if let Ok(text) = std::str::from_utf8(&bytes) {

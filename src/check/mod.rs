@@ -557,7 +557,21 @@ impl Checker {
     /// Check a sequence of steps in execution order.
     fn block(&mut self, steps: &[&ast::Step], enclosing: &[Enclosing]) -> Vec<StepDef> {
         let mut out = Vec::new();
+        // The step that ends every path through this block, once one does.
+        let mut ended: Option<(Span, String)> = None;
         for s in steps {
+            if let Some((span, name)) = ended.take() {
+                self.err(
+                    Code::E048,
+                    s.name.span,
+                    format!(
+                        "step `{}` never runs: every path before it ends at `{name}`",
+                        s.name.name
+                    ),
+                )
+                .add_secondary(span, "the execution ends here")
+                .set_help("move the step before the failure, or into the other branch");
+            }
             let order = self
                 .steps
                 .get(&s.name.name)
@@ -567,6 +581,9 @@ impl Checker {
                 .current
                 .replace((s.name.name.clone(), order, enclosing.to_vec()));
             if let Some(def) = self.step(s, enclosing) {
+                if always_fails(&def) {
+                    ended = Some((s.name.span, s.name.name.clone()));
+                }
                 out.push(def);
             }
             self.current = saved;
@@ -634,6 +651,17 @@ impl Checker {
                 None
             }
         }
+    }
+}
+
+/// A step after which nothing runs: a `fail`, or a `when` whose branches both end in one.
+fn always_fails(s: &StepDef) -> bool {
+    match &s.body {
+        StepIr::Fail { .. } => true,
+        StepIr::When {
+            then, otherwise, ..
+        } => then.last().is_some_and(always_fails) && otherwise.last().is_some_and(always_fails),
+        _ => false,
     }
 }
 

@@ -424,6 +424,16 @@ Example:
 Fix:
     schedule \"cron(0 2 * * ? *)\"";
 
+    E048 => "step never runs",
+"Every path to this step has already ended in a `fail` step (directly before it, or in both
+branches of a `when`), so the step can never run. Step Functions also rejects the unreachable
+state it would become.
+
+Example:
+    fail Stop { error \"TooLow\" }
+    lambda Notify { function \"notify\" }
+Fix: move `Notify` before `Stop`, or put the failure inside a `when`.";
+
     // W002 (schedule not emitted) is retired: schedules are emitted since 0.1. Codes are never reused.
     // W001 (caching not lowered) is retired: caching is lowered since 0.1.
     W003 => "unused parameter",
