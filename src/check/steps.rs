@@ -126,14 +126,54 @@ impl Checker {
                 (self.parallel(s, branches, enclosing), Vec::new(), None)
             }
         };
-        Some(StepDef {
+        let def = StepDef {
             name: name.clone(),
             span: at,
             kind: s.kind,
             retry,
             cache,
             body: body?,
-        })
+        };
+        self.derived_names(&def);
+        Some(def)
+    }
+
+    /// The states aslc derives from a step (`<Step>.Lineage.InContext`,
+    /// `<Step>.RetryWait.<policy>`, `<When>.Read.<Step>.<file>`, …) must fit in 80 characters too.
+    fn derived_names(&mut self, def: &StepDef) {
+        let name = &def.name;
+        let mut derived: Vec<String> = Vec::new();
+        if def.kind.starts_job() || def.kind == StepKind::Register {
+            derived.push(format!("{name}.Lineage.InContext"));
+        }
+        if def.cache.is_some() {
+            derived.push(format!("{name}.Cache.Restore"));
+        }
+        for p in def.retry.iter().filter_map(|p| self.policies.get(p)) {
+            if p.policy.classes.iter().any(|c| {
+                matches!(
+                    c,
+                    super::RetryClass::CapacityError | super::RetryClass::JobInternalError
+                )
+            }) {
+                derived.push(format!("{name}.RetryWait.{}", p.policy.name));
+            }
+        }
+        if let StepIr::When { reads, .. } = &def.body {
+            derived.extend(
+                reads
+                    .iter()
+                    .map(|r| format!("{name}.Read.{}.{}", r.step, r.file)),
+            );
+        }
+        if let Some(longest) = derived
+            .into_iter()
+            .max_by_key(|n| n.chars().count())
+            .filter(|n| n.chars().count() > 80)
+        {
+            self.err(Code::E028, def.span, format!("the state `{longest}` that aslc derives from this step would be {} characters long; state names are at most 80", longest.chars().count()))
+                .set_help("shorten the step name (or the retry policy or property file it names)");
+        }
     }
 
     /// `cache 30d`: how long a result may be reused. Without `cache_table`, the pipeline's default

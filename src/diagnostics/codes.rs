@@ -269,7 +269,9 @@ Fix:
     instance ml.m5.xlarge x 1";
 
     E028 => "step name too long",
-"Step names become Step Functions state names, which are limited to 80 characters.
+"Step names become Step Functions state names, which are limited to 80 characters, and aslc
+derives more states from a step's name (`<Step>.Lineage.InContext`, `<Step>.RetryWait.<policy>`,
+`<When>.Read.<Step>.<file>`, …), which must fit too, whatever the compile options.
 
 Fix: shorten the name.";
 
