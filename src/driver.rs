@@ -103,6 +103,15 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
         .into_iter()
         .filter(Diagnostic::is_error)
         .collect();
+    if !problems.is_empty() && problems.iter().all(|d| d.code == Code::E103) {
+        // Too big for Step Functions: a limit the user can act on, not a compiler bug.
+        let chars = asl_text.chars().count();
+        diagnostics.push(
+            Diagnostic::new(Code::E103, Span::new(0, 0), format!("the compiled state machine is {chars} characters; Step Functions accepts at most {}", asl::MAX_DEFINITION_CHARS))
+                .with_help("split the pipeline, or compile with --no-lineage-states to leave out the lineage states"),
+        );
+        return Compiled::nothing(diagnostics);
+    }
     if !problems.is_empty() {
         // Our own output failed our own validator: a compiler bug, not the user's mistake.
         let details: Vec<String> = problems

@@ -101,3 +101,18 @@ fn duplicate_keys_are_reported_with_both_places() {
     assert_eq!(d[0].secondary.len(), 1);
     assert_eq!(d[0].pointer.as_deref(), Some("/StartAt"));
 }
+
+#[test]
+fn a_pipeline_too_large_for_step_functions_is_the_users_limit_not_a_compiler_bug() {
+    let mut src = String::from(
+        "pipeline \"p\" {\n  role \"arn:aws:iam::123456789012:role/r\"\n  cache_table \"t\"\n",
+    );
+    for i in 0..160 {
+        src.push_str(&format!("  processing P{i} {{\n    image \"i\" instance ml.m5.xlarge\n    output o = \"s3://b/out/{i}/\"\n    cache 1d\n  }}\n"));
+    }
+    src.push_str("}\n");
+    let out = driver::compile_source(&src, "big.sfn", &Default::default());
+    let codes: Vec<Code> = out.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::E103], "{:?}", out.diagnostics);
+    assert!(out.asl.is_none());
+}

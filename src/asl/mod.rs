@@ -3,7 +3,7 @@
 pub mod jsonata;
 pub mod model;
 mod validate;
-pub use validate::{is_timestamp, json, SCHEMA_TEXT};
+pub use validate::{is_timestamp, json, MAX_DEFINITION_CHARS, SCHEMA_TEXT};
 
 use crate::diagnostics::Diagnostic;
 
