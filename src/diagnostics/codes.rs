@@ -631,6 +631,15 @@ R4.1-R4.4).";
 `Iterator`; at most one of `Error`/`ErrorPath`, `Cause`/`CausePath`, `MaxConcurrency`/
 `MaxConcurrencyPath`, `ItemSelector`/`Parameters`.";
 
+    E134 => "variable already assigned in an enclosing scope",
+"A Parallel branch or a Map iteration is its own variable scope: it can read the variables of the
+scopes around it, but must not assign a name they assign (rule R9.7).
+
+Example:
+    outer state:  \"Assign\": { \"total\": 0 }
+    inside a Map: \"Assign\": { \"total\": 1 }
+Fix: give the inner variable its own name.";
+
     W101 => "loop with no way out",
 "The states of this cycle never reach a terminal state, so an execution that enters it runs
 until its timeout. AWS accepts this; polling loops normally leave through a Choice (rule

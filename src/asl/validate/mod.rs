@@ -209,7 +209,7 @@ impl Walker<'_> {
     fn machine(&mut self, root: &Map<String, Value>) {
         let ql = QueryLanguage::of(field(root, "QueryLanguage"), QueryLanguage::JsonPath);
         self.collect_names(root, "");
-        self.scope(root, "", ql);
+        self.scope(root, "", ql, &[]);
     }
 
     /// Record every state name; a name used twice anywhere is an error (R2.2, E115).
@@ -237,11 +237,32 @@ impl Walker<'_> {
         }
     }
 
-    fn scope(&mut self, scope: &Map<String, Value>, pointer: &str, ql: QueryLanguage) {
+    fn scope(
+        &mut self,
+        scope: &Map<String, Value>,
+        pointer: &str,
+        ql: QueryLanguage,
+        outer: &[String],
+    ) {
         let ql = QueryLanguage::of(field(scope, "QueryLanguage"), ql);
         let Some(states) = field(scope, "States").and_then(Value::as_object) else {
             return;
         };
+        // R9.7: a branch or iteration may read the variables of the scopes around it, but must
+        // not assign one of their names.
+        let mut visible: Vec<String> = outer.to_vec();
+        for (name, state) in states {
+            let p = format!("{pointer}/States/{}", json::escape(name));
+            for (var, at) in assigned(state, &p) {
+                if outer.contains(&var) {
+                    let mut f = Finding::new(Code::E134, &at, format!("`{var}` is assigned in an enclosing scope; a Parallel branch or Map iteration cannot assign it"));
+                    f.on_key = true;
+                    f.help = Some("use another name for the branch's own variable".into());
+                    self.out.push(f);
+                }
+                visible.push(var);
+            }
+        }
         for (name, state) in states {
             let p = format!("{pointer}/States/{}", json::escape(name));
             let Some(obj) = state.as_object() else {
@@ -250,11 +271,36 @@ impl Walker<'_> {
             let state_ql = QueryLanguage::of(obj.get("QueryLanguage"), ql);
             self.state(name, obj, &p, state_ql);
             for (inner, ip) in nested_scopes(state, &p) {
-                self.scope(inner, &ip, state_ql);
+                self.scope(inner, &ip, state_ql, &visible);
             }
         }
         self.graph(scope, states, pointer);
     }
+}
+
+/// The variables a state assigns (in its own `Assign`, its catchers' and its Choice rules'),
+/// with the pointer of each assignment.
+fn assigned(state: &Value, pointer: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut take = |assign: Option<&Value>, at: String| {
+        if let Some(Value::Object(m)) = assign {
+            for k in m.keys() {
+                out.push((
+                    k.strip_suffix(".$").unwrap_or(k).to_string(),
+                    format!("{at}/Assign/{}", json::escape(k)),
+                ));
+            }
+        }
+    };
+    take(member(state, "Assign"), pointer.to_string());
+    for list in ["Catch", "Choices"] {
+        if let Some(items) = member(state, list).and_then(Value::as_array) {
+            for (i, item) in items.iter().enumerate() {
+                take(member(item, "Assign"), format!("{pointer}/{list}/{i}"));
+            }
+        }
+    }
+    out
 }
 
 /// The scopes nested in a state: Parallel branches and the Map processor (R0.4).
