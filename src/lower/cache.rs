@@ -59,7 +59,7 @@ pub fn before(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let mut p = Payload::new();
-    p.insert("request".into(), Json::Object(key_material));
+    p.insert("request".into(), Json::Object(key_material.clone()));
     out.insert(
         n("Key"),
         State::Pass(Pass {
@@ -69,12 +69,25 @@ pub fn before(
             ..Pass::default()
         }),
     );
+    // `States.Hash` takes at most 10,000 characters: hash each part of the request (SageMaker's
+    // own limits keep each part far smaller), then the digests together.
+    let parts: Vec<String> = key_material
+        .keys()
+        .map(|k| {
+            format!(
+                "States.Hash(States.JsonToString({slot}.request.{}), 'SHA-256')",
+                k.trim_end_matches(".$")
+            )
+        })
+        .collect();
+    let holes = vec!["{}"; parts.len()].join("|");
     let mut p = Payload::new();
     p.insert(
         "key.$".into(),
         json!(format!(
-            "States.Format('{}:{{}}', States.Hash(States.JsonToString({slot}.request), 'SHA-256'))",
-            s.name
+            "States.Format('{}:{{}}', States.Hash(States.Format('{holes}', {}), 'SHA-256'))",
+            s.name,
+            parts.join(", ")
         )),
     );
     out.insert(
