@@ -252,6 +252,10 @@ impl Walker<'_> {
         // not assign one of their names.
         let mut visible: Vec<String> = outer.to_vec();
         for (name, state) in states {
+            // Most states assign nothing: build their pointer only for those that do.
+            if !has_assignments(state) {
+                continue;
+            }
             let p = format!("{pointer}/States/{}", json::escape(name));
             for (var, at) in assigned(state, &p) {
                 if outer.contains(&var) {
@@ -276,6 +280,15 @@ impl Walker<'_> {
         }
         self.graph(scope, states, pointer);
     }
+}
+
+fn has_assignments(state: &Value) -> bool {
+    member(state, "Assign").is_some()
+        || ["Catch", "Choices"].iter().any(|l| {
+            member(state, l)
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|i| member(i, "Assign").is_some()))
+        })
 }
 
 /// The variables a state assigns (in its own `Assign`, its catchers' and its Choice rules'),
