@@ -18,6 +18,14 @@ fn fixture(rel: &str) -> String {
         .into_owned()
 }
 
+/// `aslc compile SOURCE -o DIR [extra...]`.
+fn compile_into(dir: &tempfile::TempDir, source: &str, extra: &[&str]) -> Output {
+    let out_dir = dir.path().to_string_lossy().into_owned();
+    let mut args = vec!["compile", source, "-o", &out_dir];
+    args.extend_from_slice(extra);
+    aslc(&args)
+}
+
 fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
@@ -25,12 +33,7 @@ fn tempdir() -> tempfile::TempDir {
 #[test]
 fn compile_writes_both_artefacts_and_exits_0() {
     let dir = tempdir();
-    let out = aslc(&[
-        "compile",
-        &fixture("fixtures/nightly_fraud_retrain.sfn"),
-        "-o",
-        &dir.path().to_string_lossy(),
-    ]);
+    let out = compile_into(&dir, &fixture("fixtures/nightly_fraud_retrain.sfn"), &[]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -63,12 +66,11 @@ fn compile_writes_both_artefacts_and_exits_0() {
 #[test]
 fn compile_with_errors_exits_1_and_writes_nothing() {
     let dir = tempdir();
-    let out = aslc(&[
-        "compile",
+    let out = compile_into(
+        &dir,
         &fixture("fixtures/invalid/E012_unknown_name.sfn"),
-        "-o",
-        &dir.path().to_string_lossy(),
-    ]);
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         std::fs::read_dir(dir.path()).expect("dir").count(),
@@ -168,12 +170,7 @@ fn validate_reads_stdin_and_locates_errors() {
 #[test]
 fn validate_accepts_the_compilers_own_output() {
     let dir = tempdir();
-    let out = aslc(&[
-        "compile",
-        &fixture("fixtures/nightly_fraud_retrain.sfn"),
-        "-o",
-        &dir.path().to_string_lossy(),
-    ]);
+    let out = compile_into(&dir, &fixture("fixtures/nightly_fraud_retrain.sfn"), &[]);
     assert_eq!(out.status.code(), Some(0));
     let asl = dir.path().join("nightly_fraud_retrain.asl.json");
     let out = aslc(&["validate", &asl.to_string_lossy()]);
@@ -201,12 +198,7 @@ fn binary_input_is_a_diagnostic_not_a_crash() {
     let dir = tempdir();
     let path = dir.path().join("garbage.sfn");
     std::fs::write(&path, [0u8, 159, 146, 150, 255, 1, 2, 3]).expect("write");
-    let out = aslc(&[
-        "compile",
-        &path.to_string_lossy(),
-        "-o",
-        &dir.path().to_string_lossy(),
-    ]);
+    let out = compile_into(&dir, &path.to_string_lossy(), &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("E004"));
     assert!(!Path::new(&dir.path().join("garbage.asl.json")).exists());
@@ -216,7 +208,7 @@ fn binary_input_is_a_diagnostic_not_a_crash() {
 fn lineage_states_are_on_by_default_and_can_be_turned_off() {
     let dir = tempdir();
     let src = fixture("fixtures/nightly_fraud_retrain.sfn");
-    let out = aslc(&["compile", &src, "-o", &dir.path().to_string_lossy()]);
+    let out = compile_into(&dir, &src, &[]);
     assert_eq!(out.status.code(), Some(0));
     let wired =
         std::fs::read_to_string(dir.path().join("nightly_fraud_retrain.asl.json")).expect("asl");
@@ -245,13 +237,7 @@ fn lineage_states_are_on_by_default_and_can_be_turned_off() {
     }
 
     let plain = tempdir();
-    let out = aslc(&[
-        "compile",
-        &src,
-        "--no-lineage-states",
-        "-o",
-        &plain.path().to_string_lossy(),
-    ]);
+    let out = compile_into(&plain, &src, &["--no-lineage-states"]);
     assert_eq!(out.status.code(), Some(0));
     let asl =
         std::fs::read_to_string(plain.path().join("nightly_fraud_retrain.asl.json")).expect("asl");

@@ -103,21 +103,7 @@ impl Checker {
         s3: bool,
     ) -> Vec<Named> {
         let mut out = Vec::new();
-        for p in set.many(key) {
-            let (Some(label), PropValue::Expr(e)) = (&p.label, &p.value) else {
-                continue;
-            };
-            if !seen.insert(label.name.clone()) {
-                self.err(
-                    Code::E039,
-                    label.span,
-                    format!(
-                        "`{}` is already used as an input or output name in this step",
-                        label.name
-                    ),
-                );
-                continue;
-            }
+        for (label, e) in self.unique_labels(set, key, seen) {
             let v = if s3 {
                 self.s3_val(e)
             } else {
@@ -128,6 +114,35 @@ impl Checker {
                     name: label.name.clone(),
                     value,
                 });
+            }
+        }
+        out
+    }
+
+    /// The `key name = value` properties whose name is not taken yet in this step (E039 for the
+    /// others): names become SageMaker input, output and channel names.
+    fn unique_labels<'p>(
+        &mut self,
+        set: &PropSet<'p>,
+        key: &str,
+        seen: &mut HashSet<String>,
+    ) -> Vec<(&'p ast::Ident, &'p Expr)> {
+        let mut out = Vec::new();
+        for p in set.many(key) {
+            let (Some(label), PropValue::Expr(e)) = (&p.label, &p.value) else {
+                continue;
+            };
+            if seen.insert(label.name.clone()) {
+                out.push((label, e));
+            } else {
+                self.err(
+                    Code::E039,
+                    label.span,
+                    format!(
+                        "`{}` is already used by another input or output of this step",
+                        label.name
+                    ),
+                );
             }
         }
         out
@@ -154,21 +169,7 @@ impl Checker {
         let mut seen_out = HashSet::new();
         let outputs = self.labeled(set, "output", &mut seen_out, true);
         let mut property_files = Vec::new();
-        for p in set.many("property_file") {
-            let (Some(label), PropValue::Expr(e)) = (&p.label, &p.value) else {
-                continue;
-            };
-            if !seen_out.insert(label.name.clone()) {
-                self.err(
-                    Code::E039,
-                    label.span,
-                    format!(
-                        "`{}` is already used as an output name in this step",
-                        label.name
-                    ),
-                );
-                continue;
-            }
+        for (label, e) in self.unique_labels(set, "property_file", &mut seen_out) {
             if let Some(f) = self.property_file(&label.name, e, &outputs) {
                 self.files
                     .insert((name.to_string(), label.name.clone()), f.clone());
