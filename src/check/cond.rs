@@ -369,7 +369,7 @@ impl Checker {
                 if !reads.contains(&read) {
                     reads.push(read);
                 }
-                Some(format!("{path}.{}", crate::lower::FILE_CONTENT))
+                Some(format!("{path}.{}", super::FILE_CONTENT))
             }
             Ty::Error => None,
             other => {

@@ -68,7 +68,7 @@ impl Checker {
                 p.value.span(p.span),
                 format!(
                     "`max_runtime` must be between 1s and {}",
-                    crate::lower::fmt_duration(max)
+                    super::fmt_duration(max)
                 ),
             );
             return None;

@@ -16,7 +16,7 @@ use crate::syntax::ast::{self, ExprKind, Item, PropValue};
 use indexmap::IndexMap;
 pub use model::*;
 use props::PropSet;
-pub use refs::{param_path, step_path};
+pub use refs::{param_path, step_path, FILE_CONTENT};
 use std::collections::{HashMap, HashSet};
 pub use steps::declared_outputs;
 pub use steps::job_prefix as steps_prefix;

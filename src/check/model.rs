@@ -350,3 +350,13 @@ pub enum Cond {
     Exists(String),
     Matches(String, String),
 }
+
+/// `7200` → `2h`, for messages.
+pub fn fmt_duration(seconds: u64) -> String {
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
+        if seconds % size == 0 && seconds >= size {
+            return format!("{}{unit}", seconds / size);
+        }
+    }
+    format!("{seconds}s")
+}

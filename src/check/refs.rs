@@ -5,6 +5,9 @@ use super::{Checker, Ty, Val};
 use crate::diagnostics::{did_you_mean, Code, Span};
 use crate::syntax::ast::{Expr, ExprKind, StepKind};
 
+/// The key under which a property file's parsed content is kept, next to the step's outputs.
+pub const FILE_CONTENT: &str = "json";
+
 /// Where step results live in the state data.
 pub fn step_path(step: &str, output: &str) -> String {
     format!("$.steps.{step}.{output}")

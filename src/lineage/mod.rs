@@ -273,7 +273,7 @@ impl Graph {
                     .expect("just added");
                 node.attributes.insert(
                     "cache".into(),
-                    Json::from(crate::lower::fmt_duration(seconds)),
+                    Json::from(crate::check::fmt_duration(seconds)),
                 );
             }
         }
@@ -480,7 +480,7 @@ fn cond_paths(c: &Cond) -> Vec<String> {
         Cond::Compare { lhs, rhs, .. } => [lhs, rhs]
             .into_iter()
             .filter_map(|o| match o {
-                Operand::Path(p) if !p.contains(&format!(".{}.", crate::lower::FILE_CONTENT)) => {
+                Operand::Path(p) if !p.contains(&format!(".{}.", crate::check::FILE_CONTENT)) => {
                     Some(p.clone())
                 }
                 _ => None,

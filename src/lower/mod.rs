@@ -13,12 +13,9 @@ mod retry;
 mod values;
 
 use crate::asl::model::*;
-use crate::check::{param_path, Checked, ParamDef, Policy, StepDef, StepIr, Ty};
+use crate::check::{param_path, Checked, ParamDef, Policy, StepDef, StepIr, Ty, FILE_CONTENT};
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
-
-/// The key under which a property file's parsed content is kept, next to the step's outputs.
-pub const FILE_CONTENT: &str = "json";
 
 /// Whether a step's result may be reused from the cache.
 pub fn is_cached(s: &StepDef) -> bool {
@@ -512,14 +509,4 @@ fn invalid_param(p: &ParamDef) -> Fail {
         error_path: None,
         cause_path: None,
     }
-}
-
-/// `7200` → `2h`, for messages.
-pub fn fmt_duration(seconds: u64) -> String {
-    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if seconds % size == 0 && seconds >= size {
-            return format!("{}{unit}", seconds / size);
-        }
-    }
-    format!("{seconds}s")
 }
