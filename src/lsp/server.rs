@@ -218,23 +218,10 @@ impl Server {
     fn completion(&mut self, p: CompletionParams) -> Option<Value> {
         let (doc, index, off) = self.pipeline_at(&p.text_document_position)?;
         let before = &doc.text[..off.min(doc.text.len())];
-        let typed: String = before
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect::<String>()
-            .chars()
-            .rev()
-            .collect();
-        let rest = &before[..before.len() - typed.len()];
-        let items: Vec<CompletionItem> = if let Some(step) = rest.strip_suffix('.').map(|r| {
-            let n: String = r
-                .chars()
-                .rev()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect();
-            n.chars().rev().collect::<String>()
-        }) {
+        let rest = &before[..before.len() - trailing_word(before).len()];
+        let items: Vec<CompletionItem> = if let Some(step) =
+            rest.strip_suffix('.').map(trailing_word)
+        {
             let prefix = format!("{step}.");
             index
                 .defs
@@ -312,6 +299,14 @@ impl Server {
             .collect();
         serde_json::to_value(actions).ok()
     }
+}
+
+/// The identifier that ends `s` (possibly empty).
+fn trailing_word(s: &str) -> &str {
+    let start = s
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    &s[start..]
 }
 
 /// A notification's params; malformed ones are dropped, as notifications get no reply.
