@@ -304,8 +304,10 @@ impl Server {
 /// The identifier that ends `s` (possibly empty).
 fn trailing_word(s: &str) -> &str {
     let start = s
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     &s[start..]
 }
 
@@ -417,4 +419,16 @@ fn log(typ: MessageType, message: String) -> Message {
         notification::LogMessage::METHOD.to_string(),
         LogMessageParams { typ, message },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn trailing_word_respects_multibyte_characters() {
+        assert_eq!(super::trailing_word("payload { A = Featur"), "Featur");
+        assert_eq!(super::trailing_word("\"🚀€\" Step"), "Step");
+        assert_eq!(super::trailing_word("€Step"), "Step");
+        assert_eq!(super::trailing_word("🚀"), "");
+        assert_eq!(super::trailing_word(""), "");
+    }
 }
