@@ -97,8 +97,8 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
     let Some(checked) = checked else {
         return Compiled::nothing(diagnostics);
     };
-    let machine = lower::lower(&checked, options);
-    let asl_text = machine.to_json();
+    let lowered = lower::lower(&checked, options);
+    let asl_text = lowered.machine.to_json();
     let problems: Vec<Diagnostic> = asl::validate(&asl_text, &asl::Options::default())
         .into_iter()
         .filter(Diagnostic::is_error)
@@ -138,8 +138,8 @@ pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -
         );
         return Compiled::nothing(diagnostics);
     }
-    let lineage_text = lineage::sidecar(&checked, source_name, options.lineage_states).to_json();
-    let iam = crate::iam::policy(&checked, options.lineage_states);
+    let lineage_text = lineage::sidecar(&checked, &lowered.plan, source_name).to_json();
+    let iam = crate::iam::policy(&lowered.plan);
     Compiled {
         diagnostics,
         asl: Some(asl_text),

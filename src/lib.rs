@@ -3,8 +3,10 @@
 //!
 //! The phases are modules with one entry function each, and data flows one way:
 //! text → [`syntax::parse`] → AST → [`check::check`] → checked pipeline → [`lower::lower`] →
-//! ASL model → JSON, which [`asl::validate`] checks before it is written; [`lineage::sidecar`]
-//! derives the static lineage graph. Every phase reports [`diagnostics::Diagnostic`]s.
+//! ASL model and [`lower::Plan`] → JSON, which [`asl::validate`] checks before it is written.
+//! The plan is what later consumers read: [`lineage::sidecar`] (the static lineage graph),
+//! [`iam::policy`], the language server. [`steps`] holds one module per step kind. Every phase
+//! reports [`diagnostics::Diagnostic`]s.
 
 pub mod asl;
 pub mod check;
@@ -16,4 +18,5 @@ pub mod lineage;
 pub mod lower;
 pub mod lsp;
 pub mod schedule;
+pub mod steps;
 pub mod syntax;

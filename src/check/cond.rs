@@ -1,7 +1,6 @@
 //! Typing `when` conditions and turning them into Choice-ready comparisons.
 
-use super::refs::step_path;
-use super::{Checker, CmpTy, Cond, FileRead, Operand, Ty};
+use super::{Checker, CmpTy, Cond, FileRead, Key, Operand, Ref, Ty};
 use crate::diagnostics::{Code, Fix, Label, Span};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, StrLit};
 use serde_json::Value as Json;
@@ -14,7 +13,7 @@ struct Typed {
     /// Where the type was declared (a parameter's type, a `json(...) as T`).
     decl: Option<Span>,
     /// Values read from JSON are type-tested before they are compared.
-    guard: Option<String>,
+    guard: Option<Ref>,
     /// A `json(...)` without `as T`: the end of the call, where the fix inserts the type.
     untyped_json: Option<Span>,
 }
@@ -55,7 +54,7 @@ impl Checker {
             ExprKind::Exists(inner) => {
                 let t = self.operand(inner, reads)?;
                 match t.operand {
-                    Operand::Path(p) => Some(Cond::Exists(p)),
+                    Operand::Ref(r) => Some(Cond::Exists(r)),
                     Operand::Lit(_) => {
                         self.err(
                             Code::E045,
@@ -262,7 +261,7 @@ impl Checker {
             return None;
         }
         match t.operand {
-            Operand::Path(path) => Some(Cond::Matches(path, p)),
+            Operand::Ref(r) => Some(Cond::Matches(r, p)),
             Operand::Lit(_) => {
                 self.err(Code::E045, value.span, "matching a literal is a constant");
                 None
@@ -292,7 +291,7 @@ impl Checker {
             },
             ExprKind::Ref(_) => {
                 let (v, ty, decl) = self.resolve(e)?;
-                let super::Val::Path(path) = v else {
+                let super::Val::Ref(r) = v else {
                     return None;
                 };
                 if ty == Ty::Json || ty == Ty::PropertyFile {
@@ -300,7 +299,7 @@ impl Checker {
                     return None;
                 }
                 Typed {
-                    operand: Operand::Path(path),
+                    operand: Operand::Ref(r),
                     ty,
                     span: e.span,
                     decl,
@@ -309,9 +308,13 @@ impl Checker {
                 }
             }
             ExprKind::Json { file, path, ty } => {
-                let base = self.json_source(file, reads)?;
-                let suffix = self.json_path(path)?;
-                let full = format!("{base}{suffix}");
+                let base = self.json_source(file, reads);
+                let keys = self.json_path(path);
+                let full = match (base?, keys?) {
+                    (Ref::File { step, file, .. }, keys) => Ref::File { step, file, keys },
+                    (Ref::Json { step, output, .. }, keys) => Ref::Json { step, output, keys },
+                    _ => return None,
+                };
                 let (ty_, decl, untyped) = match ty {
                     Some(t) => match super::Ty::from_name(&t.name) {
                         Some(ty_) => (ty_, Some(t.span), None),
@@ -324,7 +327,7 @@ impl Checker {
                     None => (Ty::Error, None, Some(e.span)),
                 };
                 Typed {
-                    operand: Operand::Path(full.clone()),
+                    operand: Operand::Ref(full.clone()),
                     ty: ty_,
                     span: e.span,
                     decl,
@@ -344,32 +347,38 @@ impl Checker {
         })
     }
 
-    /// The state path a `json(...)` reads from; property files are read from S3 first.
-    fn json_source(&mut self, file: &Expr, reads: &mut Vec<FileRead>) -> Option<String> {
+    /// The JSON a `json(...)` reads (with no keys yet); property files are read from S3 first.
+    fn json_source(&mut self, file: &Expr, reads: &mut Vec<FileRead>) -> Option<Ref> {
         let (v, ty, _) = self.resolve(file)?;
-        let super::Val::Path(path) = v else {
+        let super::Val::Ref(Ref::Output { step, output }) = v else {
             return None;
         };
         match ty {
-            Ty::Json => Some(path),
+            Ty::Json => Some(Ref::Json {
+                step,
+                output,
+                keys: vec![],
+            }),
             Ty::PropertyFile => {
                 let ExprKind::Ref(parts) = &file.kind else {
                     return None;
                 };
                 let (step, name) = (parts[0].name.clone(), parts[1].name.clone());
                 let f = self.files.get(&(step.clone(), name.clone()))?.clone();
-                let path = step_path(&step, &name);
                 let read = FileRead {
-                    step,
-                    file: name,
+                    step: step.clone(),
+                    file: name.clone(),
                     bucket: f.bucket,
                     key: f.key,
-                    path: path.clone(),
                 };
                 if !reads.contains(&read) {
                     reads.push(read);
                 }
-                Some(format!("{path}.{}", super::FILE_CONTENT))
+                Some(Ref::File {
+                    step,
+                    file: name,
+                    keys: vec![],
+                })
             }
             Ty::Error => None,
             other => {
@@ -380,8 +389,8 @@ impl Checker {
         }
     }
 
-    /// `a.b[0].c` → `.a.b[0].c`; keys that are not identifiers use bracket notation.
-    fn json_path(&mut self, path: &StrLit) -> Option<String> {
+    /// `a.b[0].c` → keys; the lowering writes them in JSONPath notation.
+    fn json_path(&mut self, path: &StrLit) -> Option<Vec<Key>> {
         let bad = |c: &mut Checker, why: &str| {
             c.err(Code::E038, path.span, format!("invalid JSON path: {why}"))
                 .set_help("write keys separated by dots, with optional [index]: `classification_metrics.auc.value`");
@@ -393,7 +402,7 @@ impl Checker {
         if text.is_empty() {
             return bad(self, "it is empty");
         }
-        let mut out = String::new();
+        let mut out = Vec::new();
         for seg in text.split('.') {
             let (key, rest) = match seg.find('[') {
                 Some(n) => (&seg[..n], &seg[n..]),
@@ -404,17 +413,9 @@ impl Checker {
             }
             if key
                 .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            {
-                out.push('.');
-                out.push_str(key);
-            } else if key
-                .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ' ' | ':'))
             {
-                out.push_str(&format!("['{key}']"));
+                out.push(Key::Field(key.to_string()));
             } else {
                 return bad(
                     self,
@@ -427,10 +428,13 @@ impl Checker {
                     return bad(self, "`[` is not closed");
                 };
                 let idx = &rest[1..close];
-                if idx.is_empty() || !idx.chars().all(|c| c.is_ascii_digit()) {
+                let Ok(index) = idx.parse::<u32>() else {
+                    return bad(self, &format!("`[{idx}]` is not an array index"));
+                };
+                if !idx.chars().all(|c| c.is_ascii_digit()) {
                     return bad(self, &format!("`[{idx}]` is not an array index"));
                 }
-                out.push_str(&rest[..=close]);
+                out.push(Key::Index(index));
                 rest = &rest[close + 1..];
                 if !rest.is_empty() && !rest.starts_with('[') {
                     return bad(self, "expected `.` or `[` after `]`");
@@ -441,7 +445,7 @@ impl Checker {
     }
 }
 
-fn compare(op: BinOp, ty: CmpTy, lhs: Operand, rhs: Operand, guard: Option<String>) -> Cond {
+fn compare(op: BinOp, ty: CmpTy, lhs: Operand, rhs: Operand, guard: Option<Ref>) -> Cond {
     Cond::Compare {
         op,
         ty,

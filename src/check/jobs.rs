@@ -3,7 +3,8 @@
 
 use super::props::PropSet;
 use super::{
-    Checker, Instance, Named, ParamRange, PropertyFile, RangeKind, StepIr, TPart, Training, Val,
+    Checker, Instance, Named, ParamRange, Processing, PropertyFile, RangeKind, StepIr, TPart,
+    Training, Transform, Tuning, Val,
 };
 use crate::diagnostics::{Code, Span};
 use crate::syntax::ast::{self, Expr, ExprKind, PropValue, StepKind};
@@ -201,7 +202,7 @@ impl Checker {
         let environment = self.map_vals(set, "environment");
         let max_runtime = self.runtime(set, 777_600, 86_400);
         let volume_gb = self.volume(set);
-        Some(StepIr::Processing {
+        Some(StepIr::Processing(Processing {
             image: image?,
             instance: instance?,
             volume_gb,
@@ -213,7 +214,7 @@ impl Checker {
             outputs,
             property_files,
             environment,
-        })
+        }))
     }
 
     pub(super) fn val_list(&mut self, p: &ast::Prop) -> Option<Vec<Val>> {
@@ -354,7 +355,7 @@ impl Checker {
                 let v = match n.value {
                     Val::Lit(serde_json::Value::String(s)) => Val::str(s),
                     Val::Lit(other) => Val::str(other.to_string()),
-                    Val::Path(p) => Val::Template(vec![TPart::Path(p)]),
+                    Val::Ref(r) => Val::Template(vec![TPart::Ref(r)]),
                     t @ Val::Template(_) => t,
                 };
                 (n.name, v)
@@ -449,7 +450,7 @@ impl Checker {
         if let Some(t) = &training {
             self.images.insert(name.to_string(), t.image.clone());
         }
-        Some(StepIr::Tuning {
+        Some(StepIr::Tuning(Tuning {
             training: training?,
             objective_type,
             objective_metric,
@@ -457,7 +458,7 @@ impl Checker {
             max_jobs,
             max_parallel,
             ranges,
-        })
+        }))
     }
 
     /// `ranges { eta = continuous(0.1, 0.5), max_depth = integer(3, 10), booster = categorical("gbtree", "dart") }`.
@@ -567,7 +568,7 @@ impl Checker {
         if inputs.len() != 1 || outputs.len() != 1 {
             return None;
         }
-        Some(StepIr::Transform {
+        Some(StepIr::Transform(Transform {
             model: model?,
             instance: instance?,
             input: inputs.swap_remove(0),
@@ -575,6 +576,6 @@ impl Checker {
             content_type,
             split_type,
             max_runtime,
-        })
+        }))
     }
 }

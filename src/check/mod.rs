@@ -16,10 +16,8 @@ use crate::syntax::ast::{self, ExprKind, Item, PropValue};
 use indexmap::IndexMap;
 pub use model::*;
 use props::PropSet;
-pub use refs::{param_path, step_path, FILE_CONTENT};
 use std::collections::{HashMap, HashSet};
 pub use steps::declared_outputs;
-pub use steps::job_prefix as steps_prefix;
 
 /// Check a parsed pipeline. The model is `None` when there are errors.
 pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {

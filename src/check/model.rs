@@ -56,12 +56,99 @@ impl Ty {
     }
 }
 
+/// A value known only at run time, named by what it is. Where it lives in the state data is
+/// the lowering's decision (`lower::paths`), made in one place.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ref {
+    /// A pipeline parameter, after the execution input is merged over the defaults.
+    Param(String),
+    /// An output of an earlier step.
+    Output { step: String, output: String },
+    /// A value inside a property file, read from S3 before the condition that uses it.
+    File {
+        step: String,
+        file: String,
+        keys: Vec<Key>,
+    },
+    /// A value inside a step's JSON result (a Lambda payload, a callback's output).
+    Json {
+        step: String,
+        output: String,
+        keys: Vec<Key>,
+    },
+}
+
+/// One step of a path inside JSON: `.field` or `[index]`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    Field(String),
+    Index(u32),
+}
+
+impl Ref {
+    pub fn output(step: &str, output: &str) -> Ref {
+        Ref::Output {
+            step: step.to_string(),
+            output: output.to_string(),
+        }
+    }
+
+    /// The step whose result this reads, if any.
+    pub fn step(&self) -> Option<&str> {
+        match self {
+            Ref::Param(_) => None,
+            Ref::Output { step, .. } | Ref::File { step, .. } | Ref::Json { step, .. } => {
+                Some(step)
+            }
+        }
+    }
+
+    /// `{DataDate}`, `{Featurise.train}`: how URI templates in the sidecar and in messages
+    /// show the value.
+    pub fn placeholder(&self) -> String {
+        match self {
+            Ref::Param(p) => format!("{{{p}}}"),
+            Ref::Output { step, output } => format!("{{{step}.{output}}}"),
+            Ref::File {
+                step,
+                file: output,
+                keys,
+            }
+            | Ref::Json { step, output, keys } => {
+                format!("{{{step}.{output}{}}}", render_keys(keys))
+            }
+        }
+    }
+}
+
+/// `.a.b[0]['odd key']`: keys in JSONPath notation.
+pub fn render_keys(keys: &[Key]) -> String {
+    let mut out = String::new();
+    for k in keys {
+        match k {
+            Key::Field(f) if is_identifier(f) => {
+                out.push('.');
+                out.push_str(f);
+            }
+            Key::Field(f) => out.push_str(&format!("['{f}']")),
+            Key::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+fn is_identifier(s: &str) -> bool {
+    s.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 /// A value in a request: known now, or read from the state at run time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
     Lit(Json),
-    /// A JSONPath into the state data (`$.params.DataDate`, `$.steps.Featurise.train`).
-    Path(String),
+    Ref(Ref),
     /// An interpolated string.
     Template(Vec<TPart>),
 }
@@ -69,7 +156,7 @@ pub enum Val {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TPart {
     Text(String),
-    Path(String),
+    Ref(Ref),
 }
 
 impl Val {
@@ -90,7 +177,7 @@ impl Val {
         let mut parts = match self {
             Val::Lit(Json::String(s)) => return Val::str(join_key(s, suffix)),
             Val::Lit(other) => vec![TPart::Text(other.to_string())],
-            Val::Path(p) => vec![TPart::Path(p.clone())],
+            Val::Ref(r) => vec![TPart::Ref(r.clone())],
             Val::Template(t) => t.clone(),
         };
         let ends_with_slash = matches!(parts.last(), Some(TPart::Text(t)) if t.ends_with('/'));
@@ -98,6 +185,37 @@ impl Val {
         let glue = if ends_with_slash { "" } else { "/" };
         parts.push(TPart::Text(format!("{glue}{suffix}")));
         Val::Template(parts)
+    }
+
+    /// The run-time references the value is made of.
+    pub fn refs(&self) -> Vec<&Ref> {
+        match self {
+            Val::Lit(_) => vec![],
+            Val::Ref(r) => vec![r],
+            Val::Template(parts) => parts
+                .iter()
+                .filter_map(|p| match p {
+                    TPart::Ref(r) => Some(r),
+                    TPart::Text(_) => None,
+                })
+                .collect(),
+        }
+    }
+
+    /// The value as a URI template: `s3://b/{DataDate}/`.
+    pub fn template_text(&self) -> String {
+        match self {
+            Val::Lit(Json::String(s)) => s.clone(),
+            Val::Lit(other) => other.to_string(),
+            Val::Ref(r) => r.placeholder(),
+            Val::Template(parts) => parts
+                .iter()
+                .map(|p| match p {
+                    TPart::Text(t) => t.clone(),
+                    TPart::Ref(r) => r.placeholder(),
+                })
+                .collect(),
+        }
     }
 }
 
@@ -203,71 +321,19 @@ pub struct PropertyFile {
     pub uri: Val,
 }
 
+/// What a step does. Each job kind's body is a struct of its own, owned by `src/steps/<kind>.rs`
+/// for everything after checking (request, outputs, IAM, lineage).
 #[derive(Clone, Debug)]
 pub enum StepIr {
-    Processing {
-        image: Val,
-        instance: Instance,
-        volume_gb: i64,
-        max_runtime: u64,
-        code: Option<Val>,
-        entrypoint: Vec<String>,
-        arguments: Vec<Val>,
-        inputs: Vec<Named>,
-        outputs: Vec<Named>,
-        property_files: Vec<PropertyFile>,
-        environment: Vec<Named>,
-    },
+    Processing(Processing),
     Training(Training),
-    Tuning {
-        training: Training,
-        objective_type: &'static str,
-        objective_metric: String,
-        strategy: &'static str,
-        max_jobs: i64,
-        max_parallel: i64,
-        ranges: Vec<ParamRange>,
-    },
-    Transform {
-        model: String,
-        instance: Instance,
-        input: Named,
-        output: Named,
-        content_type: Option<String>,
-        split_type: Option<&'static str>,
-        max_runtime: Option<u64>,
-    },
-    CreateModel {
-        image: Val,
-        model_data: Val,
-    },
-    Register {
-        group: Val,
-        approval: &'static str,
-        image: Val,
-        model_data: Val,
-        content_types: Vec<String>,
-        response_types: Vec<String>,
-        metrics: Option<Val>,
-        description: Option<Val>,
-    },
-    Lambda {
-        function: Val,
-        payload: Vec<Named>,
-        timeout: Option<u64>,
-    },
-    Callback {
-        queue: Val,
-        message: Vec<Named>,
-        timeout: Option<u64>,
-        heartbeat: Option<u64>,
-    },
-    Emr {
-        cluster: Val,
-        jar: String,
-        args: Vec<Val>,
-        action_on_failure: &'static str,
-    },
+    Tuning(Tuning),
+    Transform(Transform),
+    CreateModel(CreateModel),
+    Register(Register),
+    Lambda(Lambda),
+    Callback(Callback),
+    Emr(Emr),
     Fail {
         error: String,
         cause: Option<String>,
@@ -282,6 +348,85 @@ pub enum StepIr {
     Parallel {
         branches: Vec<Vec<StepDef>>,
     },
+}
+
+#[derive(Clone, Debug)]
+pub struct Processing {
+    pub image: Val,
+    pub instance: Instance,
+    pub volume_gb: i64,
+    pub max_runtime: u64,
+    pub code: Option<Val>,
+    pub entrypoint: Vec<String>,
+    pub arguments: Vec<Val>,
+    pub inputs: Vec<Named>,
+    pub outputs: Vec<Named>,
+    pub property_files: Vec<PropertyFile>,
+    pub environment: Vec<Named>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Tuning {
+    pub training: Training,
+    pub objective_type: &'static str,
+    pub objective_metric: String,
+    pub strategy: &'static str,
+    pub max_jobs: i64,
+    pub max_parallel: i64,
+    pub ranges: Vec<ParamRange>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Transform {
+    /// The create_model step whose model runs the job.
+    pub model: String,
+    pub instance: Instance,
+    pub input: Named,
+    pub output: Named,
+    pub content_type: Option<String>,
+    pub split_type: Option<&'static str>,
+    pub max_runtime: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct CreateModel {
+    pub image: Val,
+    pub model_data: Val,
+}
+
+#[derive(Clone, Debug)]
+pub struct Register {
+    pub group: Val,
+    pub approval: &'static str,
+    pub image: Val,
+    pub model_data: Val,
+    pub content_types: Vec<String>,
+    pub response_types: Vec<String>,
+    pub metrics: Option<Val>,
+    pub description: Option<Val>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Lambda {
+    pub function: Val,
+    pub payload: Vec<Named>,
+    pub timeout: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Callback {
+    pub queue: Val,
+    pub message: Vec<Named>,
+    pub timeout: Option<u64>,
+    pub heartbeat: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Emr {
+    pub cluster: Val,
+    pub jar: String,
+    pub args: Vec<Val>,
+    pub action_on_failure: &'static str,
 }
 
 #[derive(Clone, Debug)]
@@ -317,8 +462,6 @@ pub struct FileRead {
     pub file: String,
     pub bucket: String,
     pub key: Val,
-    /// Where the parsed JSON is kept in the state data.
-    pub path: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -330,7 +473,7 @@ pub enum CmpTy {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Operand {
-    Path(String),
+    Ref(Ref),
     Lit(Json),
 }
 
@@ -345,10 +488,28 @@ pub enum Cond {
         lhs: Operand,
         rhs: Operand,
         /// A type guard for values read from JSON (`IsNumeric`, `IsString`, `IsBoolean`).
-        guards: Vec<(String, CmpTy)>,
+        guards: Vec<(Ref, CmpTy)>,
     },
-    Exists(String),
-    Matches(String, String),
+    Exists(Ref),
+    Matches(Ref, String),
+}
+
+impl Cond {
+    /// The run-time values the condition reads.
+    pub fn refs(&self) -> Vec<&Ref> {
+        match self {
+            Cond::And(v) | Cond::Or(v) => v.iter().flat_map(Cond::refs).collect(),
+            Cond::Not(x) => x.refs(),
+            Cond::Exists(r) | Cond::Matches(r, _) => vec![r],
+            Cond::Compare { lhs, rhs, .. } => [lhs, rhs]
+                .into_iter()
+                .filter_map(|o| match o {
+                    Operand::Ref(r) => Some(r),
+                    Operand::Lit(_) => None,
+                })
+                .collect(),
+        }
+    }
 }
 
 /// `7200` → `2h`, for messages.

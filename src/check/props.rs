@@ -374,8 +374,8 @@ impl Checker {
                         span: ids[0].span.to(ids[ids.len() - 1].span),
                     };
                     match self.resolve(&e) {
-                        Some((Val::Path(p), ty, _)) if ty.is_string_like() || ty == Ty::Error => {
-                            parts.push(super::TPart::Path(p));
+                        Some((Val::Ref(r), ty, _)) if ty.is_string_like() || ty == Ty::Error => {
+                            parts.push(super::TPart::Ref(r));
                         }
                         Some((_, ty, decl)) => {
                             ok = false;
@@ -403,7 +403,7 @@ impl Checker {
         }
         // `"{Name}"` alone is the value itself, not a formatted string.
         Some(match parts.as_slice() {
-            [super::TPart::Path(p)] => Val::Path(p.clone()),
+            [super::TPart::Ref(r)] => Val::Ref(r.clone()),
             _ => Val::Template(parts),
         })
     }

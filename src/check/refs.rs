@@ -1,24 +1,12 @@
 //! Resolving references: parameters, and step outputs that have certainly been produced by the
 //! time the referencing step runs.
 
-use super::{Checker, Ty, Val};
+use super::{Checker, Ref, Ty, Val};
 use crate::diagnostics::{did_you_mean, Code, Span};
 use crate::syntax::ast::{Expr, ExprKind, StepKind};
 
-/// The key under which a property file's parsed content is kept, next to the step's outputs.
-pub const FILE_CONTENT: &str = "json";
-
-/// Where step results live in the state data.
-pub fn step_path(step: &str, output: &str) -> String {
-    format!("$.steps.{step}.{output}")
-}
-
-pub fn param_path(name: &str) -> String {
-    format!("$.params.{name}")
-}
-
 impl Checker {
-    /// Resolve `Name` or `Step.output`. Returns the run-time path, the type, and the span that
+    /// Resolve `Name` or `Step.output`. Returns the typed reference, the type, and the span that
     /// declared the type (for "declared as ... here" labels).
     pub fn resolve(&mut self, e: &Expr) -> Option<(Val, Ty, Option<Span>)> {
         let ExprKind::Ref(parts) = &e.kind else {
@@ -36,7 +24,7 @@ impl Checker {
                 );
                 return None;
             }
-            return Some((Val::Path(param_path(&head.name)), ty, Some(decl)));
+            return Some((Val::Ref(Ref::Param(head.name.clone())), ty, Some(decl)));
         }
         let Some(info) = self.steps.get(&head.name) else {
             let mut names: Vec<&str> = self.params.keys().map(String::as_str).collect();
@@ -126,7 +114,7 @@ impl Checker {
         if !list.contains(&out.name) {
             list.push(out.name.clone());
         }
-        Some((Val::Path(step_path(&head.name, &out.name)), ty, Some(decl)))
+        Some((Val::Ref(Ref::output(&head.name, &out.name)), ty, Some(decl)))
     }
 
     /// Resolve a bare step name (`model TrainXGB`) to a step of one of the given kinds.
@@ -180,7 +168,7 @@ impl Checker {
         if !list.iter().any(|o| o == output) {
             list.push(output.to_string());
         }
-        Val::Path(step_path(step, output))
+        Val::Ref(Ref::output(step, output))
     }
 
     /// Has `step` certainly run before the current step? Reports E014/E015 when not.

@@ -2,7 +2,10 @@
 //! steps share (retry, cache), and the non-job kinds. SageMaker job kinds are in `jobs.rs`.
 
 use super::props::{self, PropSet};
-use super::{Checker, Enclosing, Named, StepDef, StepIr, Ty, Val};
+use super::{
+    Callback, Checker, CreateModel, Emr, Enclosing, Lambda, Named, Register, StepDef, StepIr, Ty,
+    Val,
+};
 use crate::diagnostics::{Code, Span};
 use crate::syntax::ast::{self, ExprKind, PropValue, StepBody, StepKind};
 use indexmap::IndexMap;
@@ -52,10 +55,7 @@ pub fn declared_outputs(s: &ast::Step) -> IndexMap<String, (Ty, Span)> {
     out
 }
 
-/// The job-name prefix of a step: lower case, `_` → `-`.
-pub fn job_prefix(name: &str) -> String {
-    name.to_ascii_lowercase().replace('_', "-")
-}
+use crate::steps::job_prefix;
 
 impl Checker {
     pub(super) fn step(&mut self, s: &ast::Step, enclosing: &[Enclosing]) -> Option<StepDef> {
@@ -289,10 +289,10 @@ impl Checker {
             None => source.as_ref().and_then(|s| s.2.clone()),
         };
         let (_, model_data, _) = source?;
-        Some(StepIr::CreateModel {
+        Some(StepIr::CreateModel(CreateModel {
             image: image?,
             model_data,
-        })
+        }))
     }
 
     fn register(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
@@ -331,7 +331,7 @@ impl Checker {
             None => None,
         };
         let (_, model_data, _) = source?;
-        Some(StepIr::Register {
+        Some(StepIr::Register(Register {
             group: group?,
             approval,
             image: image?,
@@ -340,7 +340,7 @@ impl Checker {
             response_types,
             metrics,
             description,
-        })
+        }))
     }
 
     /// `metrics Evaluate.metrics`: the S3 URI of a property file.
@@ -368,11 +368,11 @@ impl Checker {
             Some(p) => Some(self.prop_duration(p)?),
             None => None,
         };
-        Some(StepIr::Lambda {
+        Some(StepIr::Lambda(Lambda {
             function: function?,
             payload,
             timeout,
-        })
+        }))
     }
 
     fn callback(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
@@ -398,12 +398,12 @@ impl Checker {
                 return None;
             }
         }
-        Some(StepIr::Callback {
+        Some(StepIr::Callback(Callback {
             queue: queue?,
             message,
             timeout,
             heartbeat,
-        })
+        }))
     }
 
     fn emr(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
@@ -432,12 +432,12 @@ impl Checker {
             )?,
             None => "CONTINUE",
         };
-        Some(StepIr::Emr {
+        Some(StepIr::Emr(Emr {
             cluster: cluster?,
             jar,
             args,
             action_on_failure,
-        })
+        }))
     }
 
     fn fail_step(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {

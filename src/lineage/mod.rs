@@ -4,7 +4,10 @@
 //! state that realises it, so a provenance question ("which dataset produced this model?") can
 //! be answered offline. Schema: `schemas/lineage.schema.json`; documented in README.md.
 
-use crate::check::{Checked, Cond, FileRead, Operand, StepDef, StepIr, TPart, Val};
+use crate::check::{fmt_duration, Checked, Ref, Val};
+use crate::lower::{paths, Plan, StepPlan};
+use crate::steps::{ArtifactKind, Role};
+use crate::syntax::ast::StepKind;
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use std::collections::HashMap;
@@ -62,14 +65,11 @@ impl Sidecar {
     }
 }
 
-/// Build the sidecar for a checked pipeline.
-/// `wired`: the ASL records lineage at run time (`--no-lineage-states` not given), so an edge
-/// SageMaker records is written by the step's `<Step>.Lineage.Artifacts` state.
-pub fn sidecar(c: &Checked, source: &str, wired: bool) -> Sidecar {
-    let mut g = Graph {
-        wired,
-        ..Graph::default()
-    };
+/// Build the sidecar of a lowered pipeline: parameters from the checked pipeline, everything
+/// about steps (their states, what they read and write, the state that records each edge)
+/// from the lowering's plan, so the sidecar and the recording states cannot disagree.
+pub fn sidecar(c: &Checked, plan: &Plan, source: &str) -> Sidecar {
+    let mut g = Graph::default();
     for p in &c.params {
         let mut attributes = serde_json::Map::new();
         attributes.insert("type".into(), Json::String(p.ty.name().into()));
@@ -82,12 +82,27 @@ pub fn sidecar(c: &Checked, source: &str, wired: bool) -> Sidecar {
             detail: None,
             uri: None,
             state: None,
-            state_path: Some(crate::check::param_path(&p.name)),
+            state_path: Some(paths::param(&p.name)),
             attributes,
         });
     }
-    g.kept = c.used_outputs.clone();
-    g.steps(&c.steps);
+    let gated_by: HashMap<&str, &str> = plan
+        .steps
+        .iter()
+        .flat_map(|w| w.gates.iter().map(move |g| (g.as_str(), w.name.as_str())))
+        .collect();
+    for step in &plan.steps {
+        g.step(step);
+        if let Some(when) = gated_by.get(step.name.as_str()) {
+            // The gate decided that this step ran.
+            g.edge(
+                &format!("step:{when}"),
+                &format!("step:{}", step.name),
+                "AssociatedWith",
+                when,
+            );
+        }
+    }
     Sidecar {
         version: VERSION,
         pipeline: c.name.clone(),
@@ -101,47 +116,18 @@ pub fn sidecar(c: &Checked, source: &str, wired: bool) -> Sidecar {
 struct Graph {
     nodes: Vec<Node>,
     edges: Vec<Edge>,
-    /// State paths and URIs to the node that holds them.
-    by_key: HashMap<String, String>,
-    /// The outputs each step's ResultSelector keeps in the state data.
-    kept: indexmap::IndexMap<String, Vec<String>>,
-    wired: bool,
-    /// Steps whose lineage states record their edges.
-    recording: std::collections::HashSet<String>,
-}
-
-/// `{DataDate}` for a parameter, `{Step.output}` for a step output.
-fn placeholder(path: &str) -> String {
-    let p = path
-        .trim_start_matches("$.params.")
-        .trim_start_matches("$.steps.");
-    format!("{{{p}}}")
-}
-
-fn uri_of(v: &Val) -> String {
-    match v {
-        Val::Lit(Json::String(s)) => s.clone(),
-        Val::Lit(other) => other.to_string(),
-        Val::Path(p) => placeholder(p),
-        Val::Template(parts) => parts
-            .iter()
-            .map(|p| match p {
-                TPart::Text(t) => t.clone(),
-                TPart::Path(p) => placeholder(p),
-            })
-            .collect(),
-    }
+    /// Step outputs to the node that holds them.
+    by_ref: HashMap<Ref, String>,
+    /// S3 URI templates to their node.
+    by_uri: HashMap<String, String>,
 }
 
 impl Graph {
     fn node(&mut self, n: Node) -> String {
         let id = n.id.clone();
         if !self.nodes.iter().any(|m| m.id == id) {
-            if let Some(p) = &n.state_path {
-                self.by_key.insert(p.clone(), id.clone());
-            }
             if let Some(u) = &n.uri {
-                self.by_key.entry(u.clone()).or_insert_with(|| id.clone());
+                self.by_uri.entry(u.clone()).or_insert_with(|| id.clone());
             }
             self.nodes.push(n);
         }
@@ -160,290 +146,145 @@ impl Graph {
         }
     }
 
-    /// The node a consumed value comes from: a known output, a parameter, or a new S3 location.
-    fn source(&mut self, v: &Val, detail: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        if let Val::Path(p) = v {
-            if let Some(id) = self.by_key.get(p) {
-                return vec![id.clone()];
-            }
+    /// The nodes a consumed value comes from: earlier steps' outputs, or an S3 location.
+    fn sources(&mut self, v: &Val, kind: ArtifactKind) -> Vec<String> {
+        let mut out: Vec<String> = v
+            .refs()
+            .into_iter()
+            .filter_map(|r| self.by_ref.get(r).cloned())
+            .collect();
+        if matches!(v, Val::Ref(_)) {
+            return out;
         }
-        if let Val::Template(parts) = v {
-            for p in parts {
-                if let TPart::Path(path) = p {
-                    if path.starts_with("$.steps.") {
-                        if let Some(id) = self.by_key.get(path) {
-                            out.push(id.clone());
-                        }
-                    }
-                }
-            }
-        }
-        let uri = uri_of(v);
+        let uri = v.template_text();
         if uri.starts_with("s3://") {
-            let id = match self.by_key.get(&uri) {
+            let id = match self.by_uri.get(&uri) {
                 Some(id) => id.clone(),
-                None => self.node(s3_node(format!("s3:{uri}"), detail, uri.clone(), None)),
+                None => self.node(s3_node(
+                    format!("s3:{uri}"),
+                    detail(kind),
+                    uri.clone(),
+                    None,
+                )),
             };
             out.push(id);
         }
         out
     }
 
-    /// The state that writes a step's artifact edges: its lineage states when they exist.
-    fn writer(&self, step: &str) -> String {
-        if self.recording.contains(step) {
-            format!("{step}.Lineage.Artifacts")
-        } else {
-            step.to_string()
-        }
-    }
-
-    fn consume(&mut self, step: &str, v: &Val, detail: &str) {
-        let writer = self.writer(step);
-        for id in self.source(v, detail) {
-            self.edge(&id, &format!("step:{step}"), "ContributedTo", &writer);
-        }
-        self.params(step, v);
-    }
-
-    /// Parameters a step's request uses (in an input, an output location, a hyperparameter).
-    fn params(&mut self, step: &str, v: &Val) {
-        for path in param_paths(v) {
-            let id = format!("param:{}", path.trim_start_matches("$.params."));
-            self.edge(&id, &format!("step:{step}"), "ContributedTo", step);
-        }
-    }
-
-    fn produce(&mut self, step: &str, output: &str, uri: Option<String>, detail: &str) {
-        // A property file's state path holds its parsed content, not its location; other
-        // outputs are in the state data only when a later step reads them.
-        let kept = detail != "property_file"
-            && self
-                .kept
-                .get(step)
-                .is_some_and(|o| o.iter().any(|x| x == output));
-        let path = kept.then(|| crate::check::step_path(step, output));
-        let id = self.node(s3_node(
-            format!("s3:{step}.{output}"),
-            detail,
-            uri.unwrap_or_else(|| format!("{{{step}.{output}}}")),
-            path,
-        ));
-        // Consumers name an output by its state path even when the output is not kept.
-        self.by_key
-            .entry(crate::check::step_path(step, output))
-            .or_insert_with(|| id.clone());
-        let writer = self.writer(step);
-        self.edge(&format!("step:{step}"), &id, "Produced", &writer);
-    }
-
-    fn steps(&mut self, steps: &[StepDef]) {
-        for s in steps {
-            self.step(s);
-        }
-    }
-
-    fn step(&mut self, s: &StepDef) {
-        let name = s.name.as_str();
-        if self.wired && crate::lower::records_lineage(s) {
-            self.recording.insert(name.to_string());
-        }
-        let id = format!("step:{name}");
-        let (kind, detail) = match s.body {
-            StepIr::When { .. } => ("condition", None),
-            _ => ("step", Some(s.kind.keyword().to_string())),
+    fn step(&mut self, s: &StepPlan) {
+        let id = format!("step:{}", s.name);
+        let kind = match s.kind {
+            StepKind::Fail | StepKind::Parallel => return,
+            StepKind::When => "condition",
+            _ => "step",
         };
-        if !matches!(s.body, StepIr::Fail { .. } | StepIr::Parallel { .. }) {
-            self.node(Node {
-                id: id.clone(),
-                kind: kind.into(),
-                detail,
-                uri: None,
-                state: Some(name.to_string()),
-                state_path: None,
-                attributes: attributes(&s.body),
-            });
-            if let Some(seconds) = s.cache.filter(|_| crate::lower::is_cached(s)) {
-                // A reused result keeps the job ARN of the run that produced it.
-                let node = self
-                    .nodes
-                    .iter_mut()
-                    .find(|n| n.id == id)
-                    .expect("just added");
-                node.attributes.insert(
-                    "cache".into(),
-                    Json::from(crate::check::fmt_duration(seconds)),
-                );
+        let mut attributes = s.attributes.clone();
+        if let Some(seconds) = s.cached {
+            // A reused result keeps the job ARN of the run that produced it.
+            attributes.insert("cache".into(), Json::from(fmt_duration(seconds)));
+        }
+        self.node(Node {
+            id: id.clone(),
+            kind: kind.into(),
+            detail: (kind == "step").then(|| s.kind.keyword().to_string()),
+            uri: None,
+            state: Some(s.state.clone()),
+            state_path: None,
+            attributes,
+        });
+        for r in &s.reads {
+            let file = format!("s3:{}.{}", r.step, r.file);
+            self.edge(&file, &id, "ContributedTo", &r.state);
+        }
+        for r in &s.compares {
+            let source = match r {
+                Ref::Param(p) => Some(format!("param:{p}")),
+                // Property files are read by the states above.
+                Ref::File { .. } => None,
+                Ref::Output { step, output } | Ref::Json { step, output, .. } => {
+                    self.by_ref.get(&Ref::output(step, output)).cloned()
+                }
+            };
+            if let Some(src) = source {
+                self.edge(&src, &id, "ContributedTo", &s.state);
             }
         }
-        match &s.body {
-            StepIr::Processing {
-                inputs,
-                outputs,
-                property_files,
-                code,
-                ..
-            } => {
-                for i in inputs {
-                    self.consume(name, &i.value, "dataset");
-                }
-                if let Some(c) = code {
-                    self.consume(name, c, "code");
-                }
-                for o in outputs {
-                    self.params(name, &o.value);
-                    self.produce(name, &o.name, Some(uri_of(&o.value)), "dataset");
-                }
-                for f in property_files {
-                    self.produce(name, &f.name, Some(uri_of(&f.uri)), "property_file");
-                }
-            }
-            StepIr::Training(t) | StepIr::Tuning { training: t, .. } => {
-                for c in &t.channels {
-                    self.consume(name, &c.value, "dataset");
-                }
-                for (_, v) in &t.hyperparameters {
-                    self.params(name, v);
-                }
-                self.params(name, &t.output.value);
-                let prefix = uri_of(&t.output.value);
-                let artifacts = format!(
-                    "{}/{{{name}.job_name}}/output/model.tar.gz",
-                    prefix.trim_end_matches('/')
-                );
-                self.produce(name, "model_artifacts", Some(artifacts), "model_artifacts");
-            }
-            StepIr::Transform {
-                model,
-                input,
-                output,
-                ..
-            } => {
-                self.edge(&format!("model:{model}"), &id, "ContributedTo", name);
-                self.consume(name, &input.value, "dataset");
-                self.params(name, &output.value);
-                self.produce(name, &output.name, Some(uri_of(&output.value)), "dataset");
-            }
-            StepIr::CreateModel { model_data, .. } => {
-                self.consume(name, model_data, "model_artifacts");
-                let model = self.entity("model", name, "model_arn");
-                self.edge(&id, &model, "Produced", name);
-            }
-            StepIr::Register {
-                model_data,
-                metrics,
-                ..
-            } => {
-                self.consume(name, model_data, "model_artifacts");
-                if let Some(m) = metrics {
-                    self.consume(name, m, "property_file");
-                }
-                let pkg = self.entity("model_package", name, "model_package_arn");
-                let writer = self.writer(name);
-                self.edge(&id, &pkg, "Produced", &writer);
-            }
-            StepIr::Lambda {
-                payload: values, ..
-            }
-            | StepIr::Callback {
-                message: values, ..
-            } => {
-                for p in values {
-                    self.consume(name, &p.value, "dataset");
-                }
-            }
-            StepIr::Emr { args, .. } => {
-                for a in args {
-                    self.consume(name, a, "dataset");
-                }
-            }
-            StepIr::Fail { .. } => {}
-            StepIr::When {
-                reads,
-                cond,
-                then,
-                otherwise,
-            } => {
-                for r in reads {
-                    self.read(name, r);
-                }
-                for path in cond_paths(cond) {
-                    if let Some(src) = self.by_key.get(&path).cloned() {
-                        self.edge(&src, &id, "ContributedTo", name);
-                    } else if let Some(p) = path.strip_prefix("$.params.") {
-                        self.edge(&format!("param:{p}"), &id, "ContributedTo", name);
+        if let Some(l) = &s.lineage {
+            let writer = l.recorder.clone().unwrap_or_else(|| s.state.clone());
+            for a in &l.artifacts {
+                match a.role {
+                    Role::Input => {
+                        for src in self.sources(&a.value, a.kind) {
+                            self.edge(&src, &id, "ContributedTo", &writer);
+                        }
+                    }
+                    Role::Output => {
+                        let out = self.output(s, a);
+                        self.edge(&id, &out, "Produced", &writer);
                     }
                 }
-                for s in then.iter().chain(otherwise) {
-                    self.step(s);
-                    // The gate decided that these steps ran.
-                    self.edge(&id, &format!("step:{}", s.name), "AssociatedWith", name);
-                }
             }
-            StepIr::Parallel { branches } => {
-                for b in branches {
-                    self.steps(b);
-                }
-            }
+        }
+        for p in &s.params {
+            self.edge(&format!("param:{p}"), &id, "ContributedTo", &s.state);
         }
     }
 
-    /// A model or model package a step creates, found in the state data under `output`.
-    fn entity(&mut self, kind: &'static str, step: &str, output: &str) -> String {
-        self.node(Node {
-            id: format!("{kind}:{step}"),
-            kind: kind.into(),
-            detail: None,
-            uri: None,
-            state: None,
-            state_path: Some(crate::check::step_path(step, output)),
-            attributes: Default::default(),
-        })
-    }
-
-    /// A property file read for a condition.
-    fn read(&mut self, when: &str, r: &FileRead) {
-        let file = format!("s3:{}.{}", r.step, r.file);
-        let state = format!("{when}.Read.{}.{}", r.step, r.file);
-        self.edge(&file, &format!("step:{when}"), "ContributedTo", &state);
+    /// The node of an artifact a step produces.
+    fn output(&mut self, s: &StepPlan, a: &crate::steps::Artifact) -> String {
+        let name = a.output.clone().unwrap_or_default();
+        let kept = s
+            .kept
+            .iter()
+            .find(|(o, _)| *o == name)
+            .map(|(_, p)| p.clone());
+        let node = match a.kind {
+            ArtifactKind::ModelPackage => entity("model_package", &s.name, kept),
+            ArtifactKind::Model if name == "model_arn" => entity("model", &s.name, kept),
+            // A property file's location is not in the state data (its parsed content may be).
+            ArtifactKind::Metrics => s3_node(
+                format!("s3:{}.{name}", s.name),
+                detail(a.kind),
+                a.declared.clone().unwrap_or_default(),
+                None,
+            ),
+            _ => s3_node(
+                format!("s3:{}.{name}", s.name),
+                detail(a.kind),
+                a.declared.clone().unwrap_or_default(),
+                kept,
+            ),
+        };
+        let id = self.node(node);
+        self.by_ref
+            .entry(Ref::output(&s.name, &name))
+            .or_insert_with(|| id.clone());
+        id
     }
 }
 
-/// Facts about a step worth keeping with its node: image, hyperparameters, function, group.
-fn attributes(body: &StepIr) -> serde_json::Map<String, Json> {
-    let mut a = serde_json::Map::new();
-    let mut put = |k: &str, v: Json| {
-        a.insert(k.into(), v);
-    };
-    let text = |v: &Val| Json::String(uri_of(v));
-    match body {
-        StepIr::Processing { image, .. } | StepIr::CreateModel { image, .. } => {
-            put("image", text(image))
-        }
-        StepIr::Training(t) | StepIr::Tuning { training: t, .. } => {
-            put("image", text(&t.image));
-            let hp = t
-                .hyperparameters
-                .iter()
-                .map(|(k, v)| (k.clone(), text(v)))
-                .collect();
-            put("hyperparameters", Json::Object(hp));
-        }
-        StepIr::Register {
-            group,
-            approval,
-            image,
-            ..
-        } => {
-            put("model_package_group", text(group));
-            put("approval", Json::String((*approval).into()));
-            put("image", text(image));
-        }
-        StepIr::Lambda { function, .. } => put("function", text(function)),
-        _ => {}
+/// What the sidecar calls an artifact kind.
+fn detail(kind: ArtifactKind) -> &'static str {
+    match kind {
+        ArtifactKind::DataSet | ArtifactKind::ModelPackage => "dataset",
+        ArtifactKind::Code => "code",
+        ArtifactKind::Model => "model_artifacts",
+        ArtifactKind::Metrics => "property_file",
     }
-    a
+}
+
+/// A model or model package a step creates, found in the state data at `state_path`.
+fn entity(kind: &str, step: &str, state_path: Option<String>) -> Node {
+    Node {
+        id: format!("{kind}:{step}"),
+        kind: kind.into(),
+        detail: None,
+        uri: None,
+        state: None,
+        state_path,
+        attributes: Default::default(),
+    }
 }
 
 fn s3_node(id: String, detail: &str, uri: String, state_path: Option<String>) -> Node {
@@ -455,36 +296,5 @@ fn s3_node(id: String, detail: &str, uri: String, state_path: Option<String>) ->
         state: None,
         state_path,
         attributes: Default::default(),
-    }
-}
-
-fn param_paths(v: &Val) -> Vec<String> {
-    match v {
-        Val::Path(p) if p.starts_with("$.params.") => vec![p.clone()],
-        Val::Template(parts) => parts
-            .iter()
-            .filter_map(|p| match p {
-                TPart::Path(p) if p.starts_with("$.params.") => Some(p.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => vec![],
-    }
-}
-
-fn cond_paths(c: &Cond) -> Vec<String> {
-    match c {
-        Cond::And(v) | Cond::Or(v) => v.iter().flat_map(cond_paths).collect(),
-        Cond::Not(x) => cond_paths(x),
-        Cond::Exists(p) | Cond::Matches(p, _) => vec![p.clone()],
-        Cond::Compare { lhs, rhs, .. } => [lhs, rhs]
-            .into_iter()
-            .filter_map(|o| match o {
-                Operand::Path(p) if !p.contains(&format!(".{}.", crate::check::FILE_CONTENT)) => {
-                    Some(p.clone())
-                }
-                _ => None,
-            })
-            .collect(),
     }
 }

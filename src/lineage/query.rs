@@ -219,10 +219,9 @@ fn resolve(n: &Node, state: Option<&Value>) -> Option<String> {
         return Some(v);
     }
     if n.kind == "step" {
-        if let Some(v) = n
-            .state
-            .as_deref()
-            .and_then(|s| lookup(&format!("$.steps.{s}.job_arn")))
+        if let Some(v) =
+            n.id.strip_prefix("step:")
+                .and_then(|s| lookup(&crate::lower::paths::output(s, "job_arn")))
         {
             return Some(v);
         }
@@ -234,10 +233,9 @@ fn resolve(n: &Node, state: Option<&Value>) -> Option<String> {
         let close = rest[open..].find('}').map(|c| open + c)?;
         out.push_str(&rest[..open]);
         let name = &rest[open + 1..close];
-        let path = if name.contains('.') {
-            format!("$.steps.{name}")
-        } else {
-            format!("$.params.{name}")
+        let path = match name.split_once('.') {
+            Some((step, output)) => crate::lower::paths::output(step, output),
+            None => crate::lower::paths::param(name),
         };
         out.push_str(&lookup(&path).unwrap_or_else(|| format!("{{{name}}}")));
         rest = &rest[close + 1..];

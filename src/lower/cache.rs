@@ -9,22 +9,15 @@
 //! caught: without the table, caching is off and nothing else changes. The stored result keeps the
 //! job ARN of the run that produced it, so lineage links a reused result to that run.
 
-use super::Cont;
+use super::{paths, Cont};
 use crate::asl::model::*;
-use crate::check::{StepDef, StepIr};
+use crate::check::StepDef;
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
 /// Steps whose results can be cached: SageMaker jobs.
 pub fn applies(s: &StepDef) -> bool {
-    s.cache.is_some()
-        && matches!(
-            s.body,
-            StepIr::Processing { .. }
-                | StepIr::Training(_)
-                | StepIr::Tuning { .. }
-                | StepIr::Transform { .. }
-        )
+    s.cache.is_some() && crate::steps::kind(&s.body).is_some_and(|k| k.job().is_some())
 }
 
 pub fn entry(s: &StepDef) -> Option<String> {
@@ -158,7 +151,7 @@ pub fn before(
         State::Pass(Pass {
             comment: Some("The stored result becomes this run's result of the step".into()),
             input_path: Some(format!("{slot}.reused.result")),
-            result_path: Some(json!(format!("$.steps.{}", s.name))),
+            result_path: Some(json!(paths::results(&s.name))),
             transition: Some(Transition::Next(after)),
             ..Pass::default()
         }),
@@ -190,7 +183,7 @@ pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, S
         json!({
             "key": { "S.$": format!("{slot}.key") },
             "step": { "S": name },
-            "result": { "S.$": format!("States.JsonToString($.steps.{name})") },
+            "result": { "S.$": format!("States.JsonToString({})", paths::results(name)) },
             "expires": { "S.$": format!("{slot}.expires") },
             "execution": { "S.$": "$$.Execution.Id" },
         }),

@@ -1,5 +1,6 @@
 //! Conditions → JSONPath Choice rules with typed operators.
 
+use super::paths;
 use crate::check::{CmpTy, Cond, Operand};
 use crate::syntax::ast::BinOp;
 use serde_json::{json, Map, Value as Json};
@@ -10,8 +11,8 @@ pub fn rule(c: &Cond) -> Json {
         Cond::And(items) => json!({"And": items.iter().map(rule).collect::<Vec<_>>()}),
         Cond::Or(items) => json!({"Or": items.iter().map(rule).collect::<Vec<_>>()}),
         Cond::Not(inner) => json!({"Not": rule(inner)}),
-        Cond::Exists(p) => json!({"Variable": p, "IsPresent": true}),
-        Cond::Matches(p, pattern) => json!({"Variable": p, "StringMatches": pattern}),
+        Cond::Exists(r) => json!({"Variable": paths::of(r), "IsPresent": true}),
+        Cond::Matches(r, pattern) => json!({"Variable": paths::of(r), "StringMatches": pattern}),
         Cond::Compare {
             op,
             ty,
@@ -26,7 +27,8 @@ pub fn rule(c: &Cond) -> Json {
             // A value read from JSON may be missing or of another type: test that first, so
             // the comparison is false instead of a run-time error.
             let mut all = Vec::new();
-            for (path, ty) in guards {
+            for (r, ty) in guards {
+                let path = paths::of(r);
                 let test = match ty {
                     CmpTy::Numeric => "IsNumeric",
                     CmpTy::String => "IsString",
@@ -44,10 +46,10 @@ pub fn rule(c: &Cond) -> Json {
 fn compare(op: BinOp, ty: CmpTy, lhs: &Operand, rhs: &Operand) -> Json {
     // The Variable must be a path: put a literal on the right, mirroring the operator.
     let (op, lhs, rhs) = match (lhs, rhs) {
-        (Operand::Lit(_), Operand::Path(_)) => (mirror(op), rhs, lhs),
+        (Operand::Lit(_), Operand::Ref(_)) => (mirror(op), rhs, lhs),
         _ => (op, lhs, rhs),
     };
-    let Operand::Path(var) = lhs else {
+    let Operand::Ref(var) = lhs else {
         return json!({});
     };
     if op == BinOp::Ne {
@@ -67,9 +69,12 @@ fn compare(op: BinOp, ty: CmpTy, lhs: &Operand, rhs: &Operand) -> Json {
         BinOp::And | BinOp::Or => "Equals",
     };
     let mut m = Map::new();
-    m.insert("Variable".into(), Json::String(var.clone()));
+    m.insert("Variable".into(), Json::String(paths::of(var)));
     match rhs {
-        Operand::Path(p) => m.insert(format!("{family}{relation}Path"), Json::String(p.clone())),
+        Operand::Ref(r) => m.insert(
+            format!("{family}{relation}Path"),
+            Json::String(paths::of(r)),
+        ),
         Operand::Lit(v) => m.insert(format!("{family}{relation}"), v.clone()),
     };
     Json::Object(m)
@@ -88,6 +93,7 @@ fn mirror(op: BinOp) -> BinOp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Ref;
 
     #[test]
     fn literal_on_the_left_is_mirrored() {
@@ -95,7 +101,7 @@ mod tests {
             op: BinOp::Lt,
             ty: CmpTy::Numeric,
             lhs: Operand::Lit(json!(0.5)),
-            rhs: Operand::Path("$.params.X".into()),
+            rhs: Operand::Ref(Ref::Param("X".into())),
             guards: vec![],
         };
         assert_eq!(
@@ -109,13 +115,13 @@ mod tests {
         let c = Cond::Compare {
             op: BinOp::Ne,
             ty: CmpTy::String,
-            lhs: Operand::Path("$.a".into()),
-            rhs: Operand::Path("$.b".into()),
+            lhs: Operand::Ref(Ref::Param("a".into())),
+            rhs: Operand::Ref(Ref::Param("b".into())),
             guards: vec![],
         };
         assert_eq!(
             rule(&c),
-            json!({"Not": {"Variable": "$.a", "StringEqualsPath": "$.b"}})
+            json!({"Not": {"Variable": "$.params.a", "StringEqualsPath": "$.params.b"}})
         );
     }
 }

@@ -9,7 +9,7 @@
 
 use super::retry::max_attempts;
 use crate::asl::model::*;
-use crate::check::{Policy, RetryClass, StepDef, StepIr};
+use crate::check::{Policy, RetryClass, StepDef};
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
@@ -30,25 +30,13 @@ pub struct Plan<'a> {
 
 /// The job-level retry plan of a step, when it has one.
 pub fn plan<'a>(s: &'a StepDef, policies: &[&'a Policy]) -> Option<Plan<'a>> {
-    let is_job = matches!(
-        s.body,
-        StepIr::Processing { .. }
-            | StepIr::Training(_)
-            | StepIr::Tuning { .. }
-            | StepIr::Transform { .. }
-    );
-    if !is_job {
-        return None;
-    }
+    let job = crate::steps::kind(&s.body)?.job()?;
     let mut out = Vec::new();
     for p in policies {
         let patterns: Vec<&'static str> = p
             .classes
             .iter()
-            // Tuning jobs are not retried on internal errors (as in SageMaker Pipelines).
-            .filter(|c| {
-                !(matches!(s.body, StepIr::Tuning { .. }) && **c == RetryClass::JobInternalError)
-            })
+            .filter(|c| job.retries_internal_errors || **c != RetryClass::JobInternalError)
             .filter_map(|c| pattern(*c))
             .collect();
         if patterns.is_empty() {
@@ -169,7 +157,7 @@ impl Plan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Instance, Named, Training, Val};
+    use crate::check::{Instance, Named, StepIr, Training, Tuning, Val};
     use crate::syntax::ast::StepKind;
 
     fn policy(classes: Vec<RetryClass>, max_attempts: Option<u32>, expire: Option<u64>) -> Policy {
@@ -202,7 +190,7 @@ mod tests {
             environment: vec![],
         };
         let body = if tuning {
-            StepIr::Tuning {
+            StepIr::Tuning(Tuning {
                 training,
                 objective_type: "Maximize",
                 objective_metric: "auc".into(),
@@ -210,7 +198,7 @@ mod tests {
                 max_jobs: 1,
                 max_parallel: 1,
                 ranges: vec![],
-            }
+            })
         } else {
             StepIr::Training(training)
         };

@@ -14,7 +14,7 @@
 use super::values::put;
 use super::Cont;
 use crate::asl::model::*;
-use crate::check::{step_path, StepDef, StepIr, Val};
+use crate::steps::{Lineage, Role};
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
@@ -119,137 +119,45 @@ pub fn context(pipeline: &str, next: &Cont, out: &mut IndexMap<String, State>) {
     );
 }
 
-/// An S3 location (or model package) a step reads or writes.
-struct Item {
-    uri: Val,
-    kind: &'static str,
-    output: bool,
+/// The first lineage state of a step that records lineage.
+pub fn entry(step: &str) -> String {
+    format!("{step}.Lineage")
 }
 
-/// What a step records: its action type, its source (the job ARN), and its artifacts.
-fn plan(s: &StepDef) -> Option<(&'static str, Val, Vec<Item>)> {
-    let job = |out: &str| Val::Path(step_path(&s.name, out));
-    let input = |uri: &Val, kind| Item {
-        uri: uri.clone(),
-        kind,
-        output: false,
-    };
-    let output = |uri: Val, kind| Item {
-        uri,
-        kind,
-        output: true,
-    };
-    Some(match &s.body {
-        StepIr::Processing {
-            inputs,
-            outputs,
-            property_files,
-            code,
-            ..
-        } => {
-            let mut items: Vec<Item> = inputs.iter().map(|i| input(&i.value, "DataSet")).collect();
-            items.extend(code.iter().map(|c| input(c, "Code")));
-            // The URI the job reports, so the artifact is the one later steps' inputs name.
-            items.extend(outputs.iter().map(|o| output(job(&o.name), "DataSet")));
-            items.extend(
-                property_files
-                    .iter()
-                    .map(|f| output(f.uri.clone(), "Metrics")),
-            );
-            ("ProcessingJob", job("job_arn"), items)
-        }
-        StepIr::Training(t) | StepIr::Tuning { training: t, .. } => {
-            let mut items: Vec<Item> = t
-                .channels
-                .iter()
-                .map(|c| input(&c.value, "DataSet"))
-                .collect();
-            items.push(output(job("model_artifacts"), "Model"));
-            let kind = if matches!(s.body, StepIr::Training(_)) {
-                "TrainingJob"
-            } else {
-                "HyperParameterTuningJob"
-            };
-            (kind, job("job_arn"), items)
-        }
-        StepIr::Transform {
-            input: i,
-            output: o,
-            ..
-        } => (
-            "TransformJob",
-            job("job_arn"),
-            vec![input(&i.value, "DataSet"), output(job(&o.name), "DataSet")],
-        ),
-        StepIr::CreateModel { model_data, .. } => (
-            "ModelCreation",
-            job("model_arn"),
-            vec![input(model_data, "Model")],
-        ),
-        StepIr::Register {
-            model_data,
-            metrics,
-            ..
-        } => {
-            let mut items = vec![input(model_data, "Model")];
-            items.extend(metrics.iter().map(|m| input(m, "Metrics")));
-            items.push(output(job("model_package_arn"), "ModelPackage"));
-            ("ModelRegistration", job("model_package_arn"), items)
-        }
-        _ => return None,
-    })
-}
-
-/// Whether any step, nested ones included, records lineage (else no Context is needed).
-pub fn any(steps: &[StepDef]) -> bool {
-    steps.iter().any(|s| {
-        plan(s).is_some()
-            || match &s.body {
-                StepIr::When {
-                    then, otherwise, ..
-                } => any(then) || any(otherwise),
-                StepIr::Parallel { branches } => branches.iter().any(|b| any(b)),
-                _ => false,
-            }
-    })
-}
-
-/// The first lineage state of a step, when the step records lineage.
-pub fn entry(s: &StepDef) -> Option<String> {
-    plan(s).map(|_| format!("{}.Lineage", s.name))
-}
-
-/// The lineage states that follow a step, continuing with `next`.
-pub fn after_step(s: &StepDef, next: &Cont, out: &mut IndexMap<String, State>) {
-    let Some((action_type, source, items)) = plan(s) else {
-        return;
-    };
+/// The lineage states that follow a step, continuing with `next`; returns the state that
+/// records the step's artifacts.
+pub fn after_step(
+    step: &str,
+    record: &Lineage,
+    next: &Cont,
+    out: &mut IndexMap<String, State>,
+) -> String {
     let (action, existing, in_context, list, map) = (
-        format!("{}.Lineage", s.name),
-        format!("{}.Lineage.Existing", s.name),
-        format!("{}.Lineage.InContext", s.name),
-        format!("{}.Lineage.Plan", s.name),
-        format!("{}.Lineage.Artifacts", s.name),
+        entry(step),
+        format!("{step}.Lineage.Existing"),
+        format!("{step}.Lineage.InContext"),
+        format!("{step}.Lineage.Plan"),
+        format!("{step}.Lineage.Artifacts"),
     );
     let after = match next {
         Cont::Next(n) => n.clone(),
         Cont::End => {
-            let done = format!("{}.Lineage.Done", s.name);
+            let done = format!("{step}.Lineage.Done");
             out.insert(done.clone(), State::Succeed(Succeed::default()));
             done
         }
     };
-    let name = entity_name(&s.name);
+    let name = entity_name(step);
     let mut params = Payload::new();
     params.insert("ActionName.$".into(), name.clone());
-    params.insert("ActionType".into(), json!(action_type));
+    params.insert("ActionType".into(), json!(record.action));
     params.insert("Status".into(), json!("Completed"));
     let mut src = Payload::new();
-    put(&mut src, "SourceUri", &source);
+    put(&mut src, "SourceUri", &record.source);
     params.insert("Source".into(), Json::Object(src));
     params.insert(
         "Properties".into(),
-        json!({ "step": s.name, "execution.$": "$$.Execution.Id" }),
+        json!({ "step": step, "execution.$": "$$.Execution.Id" }),
     );
     let selector = Some(json!({ "arn.$": "$.ActionArn" }));
     out.insert(
@@ -274,7 +182,7 @@ pub fn after_step(s: &StepDef, next: &Cont, out: &mut IndexMap<String, State>) {
             json!({ "ActionName.$": name }),
             selector,
             "$.lineage.action",
-            catch(&s.name, &after),
+            catch(step, &after),
             Transition::Next(in_context.clone()),
         ),
     );
@@ -285,19 +193,23 @@ pub fn after_step(s: &StepDef, next: &Cont, out: &mut IndexMap<String, State>) {
             json!({ "SourceArn.$": "$.lineage.action.arn", "DestinationArn.$": "$.lineage.context.arn", "AssociationType": "AssociatedWith" }),
             None,
             "",
-            catch(&s.name, &after),
+            catch(step, &after),
             Transition::Next(list.clone()),
         ),
     );
-    let artifacts: Vec<Json> = items
+    let artifacts: Vec<Json> = record
+        .artifacts
         .iter()
         .map(|i| {
             let mut m = Payload::new();
-            put(&mut m, "uri", &i.uri);
-            m.insert("type".into(), json!(i.kind));
+            put(&mut m, "uri", &i.value);
+            m.insert("type".into(), json!(i.kind.sagemaker()));
             m.insert(
                 "role".into(),
-                json!(if i.output { "output" } else { "input" }),
+                json!(match i.role {
+                    Role::Output => "output",
+                    Role::Input => "input",
+                }),
             );
             Json::Object(m)
         })
@@ -317,18 +229,19 @@ pub fn after_step(s: &StepDef, next: &Cont, out: &mut IndexMap<String, State>) {
     selector.insert("artifact.$".into(), json!("$$.Map.Item.Value"));
     selector.insert("action.$".into(), json!("$.lineage.action.arn"));
     out.insert(
-        map,
+        map.clone(),
         State::Map(Map {
-            comment: Some(format!("Record the S3 locations {} read and wrote", s.name)),
+            comment: Some(format!("Record the S3 locations {step} read and wrote")),
             items_path: "$.lineage.plan.artifacts".into(),
             item_selector: selector,
             max_concurrency: 4,
-            item_processor: processor(&s.name),
+            item_processor: processor(step),
             result_path: Json::Null,
-            catch: catch(&s.name, &after),
+            catch: catch(step, &after),
             transition: Some(Transition::Next(after)),
         }),
     );
+    map
 }
 
 /// For one artifact: find it by URI or create it, then associate it with the action.

@@ -1,31 +1,26 @@
-//! Phase 3: checked pipeline → ASL model.
+//! Phase 3: checked pipeline → ASL model, and the [`Plan`] that says what became of each step.
 //!
-//! State data layout: `$.params` holds the parameters merged with their defaults, and
-//! `$.steps.<Step>` what each step's ResultSelector kept (only what later steps read, plus job
-//! ARNs), so the state stays far below the 256 KiB limit whatever the jobs return.
+//! The state-data layout is `paths`'; the request of each step kind is its module's in
+//! `src/steps/`; this module orders the states and wraps job steps in caching, job-level
+//! retries and lineage recording.
 
 mod cache;
 mod choice;
 mod job_retry;
 mod lineage;
-mod requests;
-mod retry;
-mod values;
+pub mod paths;
+pub mod plan;
+pub(crate) mod retry;
+pub(crate) mod values;
+
+pub use plan::{Plan, StepLineage, StepPlan};
 
 use crate::asl::model::*;
-use crate::check::{param_path, Checked, ParamDef, Policy, StepDef, StepIr, Ty, FILE_CONTENT};
+use crate::check::{Checked, ParamDef, Policy, StepDef, StepIr, Ty};
+use crate::steps::{self, Artifact, Cx, Grant, Lineage};
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
-
-/// Whether a step's result may be reused from the cache.
-pub fn is_cached(s: &StepDef) -> bool {
-    cache::applies(s)
-}
-
-/// Whether a step's lineage is recorded by wiring states (when they are on).
-pub fn records_lineage(s: &StepDef) -> bool {
-    lineage::entry(s).is_some()
-}
+use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -42,16 +37,36 @@ impl Default for Options {
     }
 }
 
-/// Lower a checked pipeline to a state machine.
-pub fn lower(c: &Checked, options: &Options) -> StateMachine {
+/// A lowered pipeline: the state machine and what the lowering decided.
+pub struct Lowered {
+    pub machine: StateMachine,
+    pub plan: Plan,
+}
+
+/// Lower a checked pipeline to a state machine and its plan.
+pub fn lower(c: &Checked, options: &Options) -> Lowered {
+    let role = c.role.clone().unwrap_or_default();
+    let account = role
+        .split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty())
+        .unwrap_or("*")
+        .to_string();
     let mut l = Lowerer {
         c,
-        role: c.role.clone().unwrap_or_default(),
-        lineage: options.lineage_states && lineage::any(&c.steps),
+        cx: Cx {
+            role: &role,
+            account: &account,
+        },
+        wired: options.lineage_states,
+        lineage: false,
+        records: HashMap::new(),
         retry_counters: Default::default(),
         caching: false,
+        plan: Plan::default(),
     };
-    l.collect_counters(&c.steps);
+    l.collect(&c.steps);
+    l.lineage = l.wired && !l.records.is_empty();
     let mut states = IndexMap::new();
     let first = match c.steps.first() {
         Some(s) => Cont::Next(entry(s)),
@@ -60,15 +75,20 @@ pub fn lower(c: &Checked, options: &Options) -> StateMachine {
     let start_at = if l.lineage {
         let start_at = l.init(Cont::Next(lineage::CONTEXT.into()), &mut states);
         lineage::context(&c.name, &first, &mut states);
+        l.plan.context = Some(lineage::CONTEXT.into());
         start_at
     } else {
         l.init(first, &mut states)
     };
     l.block(&c.steps, &Cont::End, &mut states);
-    StateMachine {
-        comment: Some(format!("Pipeline {} (compiled by aslc)", c.name)),
-        start_at,
-        states,
+    l.finish(&states);
+    Lowered {
+        machine: StateMachine {
+            comment: Some(format!("Pipeline {} (compiled by aslc)", c.name)),
+            start_at,
+            states,
+        },
+        plan: l.plan,
     }
 }
 
@@ -106,12 +126,18 @@ fn read_state(when: &str, step: &str, file: &str) -> String {
 
 struct Lowerer<'a> {
     c: &'a Checked,
-    role: String,
+    cx: Cx<'a>,
+    /// Lineage wiring was asked for.
+    wired: bool,
+    /// Lineage wiring is on and some step records: `$.lineage` exists.
     lineage: bool,
+    /// What each step records, its artifacts filtered to those that exist.
+    records: HashMap<String, Lineage>,
     /// `$.retry`: attempt counters of the steps with job-level retries.
     retry_counters: serde_json::Map<String, Json>,
     /// Some step is cached: `$.cache` holds its key while it runs.
     caching: bool,
+    plan: Plan,
 }
 
 impl<'a> Lowerer<'a> {
@@ -122,24 +148,135 @@ impl<'a> Lowerer<'a> {
             .collect()
     }
 
-    fn collect_counters(&mut self, steps: &[StepDef]) {
+    /// What the whole machine needs to know before its first state: retry counters, caching,
+    /// and which steps record lineage (in source order, so a payload value is known to be an
+    /// artifact when an earlier step produced it).
+    fn collect(&mut self, steps: &[StepDef]) {
         for s in steps {
             self.caching |= cache::applies(s);
             if let Some(plan) = job_retry::plan(s, &self.policies(s)) {
                 self.retry_counters.insert(s.name.clone(), plan.counters());
             }
+            if let Some(k) = steps::kind(&s.body) {
+                let mut record = k.lineage(&s.name);
+                record.artifacts.retain(|a| self.exists(a));
+                if !record.artifacts.is_empty() {
+                    self.records.insert(s.name.clone(), record);
+                }
+            }
             match &s.body {
                 StepIr::When {
                     then, otherwise, ..
                 } => {
-                    self.collect_counters(then);
-                    self.collect_counters(otherwise);
+                    self.collect(then);
+                    self.collect(otherwise);
                 }
-                StepIr::Parallel { branches } => {
-                    branches.iter().for_each(|b| self.collect_counters(b))
-                }
+                StepIr::Parallel { branches } => branches.iter().for_each(|b| self.collect(b)),
                 _ => {}
             }
+        }
+    }
+
+    /// Whether an artifact a step names exists: a value typed as S3 (or a model) does; a
+    /// payload value does when it is an S3 location or another step's recorded artifact.
+    fn exists(&self, a: &Artifact) -> bool {
+        if !a.maybe {
+            return true;
+        }
+        if a.value.template_text().starts_with("s3://") {
+            return true;
+        }
+        matches!(&a.value, crate::check::Val::Ref(crate::check::Ref::Output { step, output })
+            if self.records.get(step).is_some_and(|r| r.artifacts.iter().any(|x| x.output.as_deref() == Some(output))))
+    }
+
+    /// Record a step in the plan, with the states inserted since `before`.
+    fn record(
+        &mut self,
+        s: &StepDef,
+        mut step: StepPlan,
+        out: &IndexMap<String, State>,
+        before: usize,
+    ) {
+        step.states = out.keys().skip(before).cloned().collect();
+        step.cached = s.cache.filter(|_| cache::applies(s));
+        self.plan.steps.push(step);
+    }
+
+    fn new_plan(&self, s: &StepDef) -> StepPlan {
+        StepPlan {
+            name: s.name.clone(),
+            kind: s.kind,
+            span: s.span,
+            state: s.name.clone(),
+            states: vec![],
+            job_prefix: None,
+            kept: vec![],
+            lineage: None,
+            cached: None,
+            reads: vec![],
+            compares: vec![],
+            gates: vec![],
+            attributes: Default::default(),
+            params: vec![],
+        }
+    }
+
+    /// Everything after the states exist: the Task resources and the grants they need that no
+    /// step kind owns (property-file reads, the cache table, lineage).
+    fn finish(&mut self, states: &IndexMap<String, State>) {
+        let mut tasks = Vec::new();
+        collect_tasks(states, &mut tasks);
+        self.plan.tasks = tasks;
+        if let Some(table) = self.c.cache_table.as_ref().filter(|_| self.caching) {
+            self.plan.grant(Grant::new(
+                "StepCache",
+                &["dynamodb:GetItem", "dynamodb:PutItem"],
+                vec![format!(
+                    "arn:aws:dynamodb:*:{}:table/{table}",
+                    self.cx.account
+                )],
+            ));
+        }
+        if self.lineage {
+            let resources = ["context", "action", "artifact"]
+                .iter()
+                .map(|k| format!("arn:aws:sagemaker:*:{}:{k}/*", self.cx.account))
+                .collect();
+            self.plan.grant(Grant::new(
+                "RecordLineage",
+                &[
+                    "sagemaker:CreateContext",
+                    "sagemaker:DescribeContext",
+                    "sagemaker:CreateAction",
+                    "sagemaker:DescribeAction",
+                    "sagemaker:CreateArtifact",
+                    "sagemaker:AddAssociation",
+                ],
+                resources,
+            ));
+            // Artifacts are looked up by source URI; List actions have no resource-level
+            // permissions.
+            self.plan.grant(Grant::new(
+                "FindLineageArtifacts",
+                &["sagemaker:ListArtifacts"],
+                vec!["*".into()],
+            ));
+        }
+    }
+}
+
+/// Every Task state, nested ones included, with its resource.
+fn collect_tasks(states: &IndexMap<String, State>, out: &mut Vec<(String, String)>) {
+    for (name, state) in states {
+        match state {
+            State::Task(t) => out.push((name.clone(), t.resource.clone())),
+            State::Parallel(p) => p
+                .branches
+                .iter()
+                .for_each(|b| collect_tasks(&b.states, out)),
+            State::Map(m) => collect_tasks(&m.item_processor.states, out),
+            _ => {}
         }
     }
 }
@@ -152,7 +289,7 @@ const VALIDATE: &str = "Parameters.Validate";
 impl Lowerer<'_> {
     /// Merge the execution input over the defaults and check every parameter's presence and
     /// type before any job starts.
-    fn init(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {
+    fn init(&mut self, first: Cont, out: &mut IndexMap<String, State>) -> String {
         let computed = self
             .c
             .schedule
@@ -255,7 +392,7 @@ impl Lowerer<'_> {
         let mut fails = Vec::new();
         for param in params {
             let fail = format!("Parameters.Invalid.{}", param.name);
-            let path = param_path(&param.name);
+            let path = paths::param(&param.name);
             if param.default.is_none() {
                 rules.push(json!({"Not": {"Variable": path, "IsPresent": true}, "Next": fail}));
             }
@@ -288,7 +425,7 @@ impl Lowerer<'_> {
         DEFAULTS.into()
     }
 
-    fn block(&self, steps: &[StepDef], cont: &Cont, out: &mut IndexMap<String, State>) {
+    fn block(&mut self, steps: &[StepDef], cont: &Cont, out: &mut IndexMap<String, State>) {
         for (i, s) in steps.iter().enumerate() {
             let next = match steps.get(i + 1) {
                 Some(n) => Cont::Next(entry(n)),
@@ -298,7 +435,9 @@ impl Lowerer<'_> {
         }
     }
 
-    fn step(&self, s: &StepDef, next: &Cont, out: &mut IndexMap<String, State>) {
+    fn step(&mut self, s: &StepDef, next: &Cont, out: &mut IndexMap<String, State>) {
+        let before = out.len();
+        let mut plan = self.new_plan(s);
         match &s.body {
             StepIr::Fail { error, cause } => {
                 out.insert(
@@ -311,6 +450,7 @@ impl Lowerer<'_> {
                         cause_path: None,
                     }),
                 );
+                self.record(s, plan, out, before);
             }
             StepIr::When {
                 reads,
@@ -318,167 +458,254 @@ impl Lowerer<'_> {
                 then,
                 otherwise,
             } => {
-                for (i, r) in reads.iter().enumerate() {
-                    let after = match reads.get(i + 1) {
-                        Some(n) => read_state(&s.name, &n.step, &n.file),
-                        None => s.name.clone(),
-                    };
-                    let mut p = Payload::new();
-                    values::put_str(&mut p, "Bucket", &r.bucket);
-                    values::put(&mut p, "Key", &r.key);
-                    let mut sel = Payload::new();
-                    sel.insert(
-                        format!("{FILE_CONTENT}.$"),
-                        json!("States.StringToJson($.Body)"),
-                    );
-                    out.insert(
-                        read_state(&s.name, &r.step, &r.file),
-                        State::Task(Task {
-                            comment: Some(format!(
-                                "Read property file {}.{} for the condition of {}",
-                                r.step, r.file, s.name
-                            )),
-                            resource: "arn:aws:states:::aws-sdk:s3:getObject".into(),
-                            parameters: p,
-                            result_selector: Some(sel),
-                            result_path: Json::String(r.path.clone()),
-                            transition: Some(Transition::Next(after)),
-                            ..Task::default()
-                        }),
-                    );
-                }
-                let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
-                let (else_target, else_succeed) =
-                    target(otherwise, next, &format!("{}.Else", s.name));
-                let mut rule = choice::rule(cond);
-                if let Json::Object(m) = &mut rule {
-                    m.insert("Next".into(), Json::String(then_target.clone()));
-                }
-                let choice = Choice {
-                    comment: None,
-                    choices: vec![rule],
-                    default: Some(else_target.clone()),
-                };
-                out.insert(s.name.clone(), State::Choice(choice));
-                for (needed, name) in [(then_succeed, then_target), (else_succeed, else_target)] {
-                    if needed && !out.contains_key(&name) {
-                        out.insert(name, State::Succeed(Succeed::default()));
-                    }
-                }
+                self.when(s, reads, cond, next, &mut plan, out);
+                plan.gates = then
+                    .iter()
+                    .chain(otherwise)
+                    .map(|x| x.name.clone())
+                    .collect();
+                self.record(s, plan, out, before);
                 self.block(then, next, out);
                 self.block(otherwise, next, out);
             }
             StepIr::Parallel { branches } => {
-                let scopes: Vec<Scope> = branches
-                    .iter()
-                    .map(|b| {
-                        let mut states = IndexMap::new();
-                        self.block(b, &Cont::End, &mut states);
-                        Scope {
-                            start_at: b.first().map(entry).unwrap_or_default(),
-                            states,
-                        }
-                    })
-                    .collect();
-                // Each branch returns the whole state; fold the branches' step results back
-                // into one `$.steps` so later steps find them where they always are.
-                let mut merged = "$[0].steps".to_string();
-                for i in 1..branches.len() {
-                    merged = format!("States.JsonMerge({merged}, $[{i}].steps, false)");
-                }
-                let mut sel = Payload::new();
-                sel.insert("params.$".into(), json!("$[0].params"));
-                sel.insert("steps.$".into(), Json::String(merged));
-                if self.lineage {
-                    // Lineage ARNs and failures of the first branch; see README (limits).
-                    sel.insert("lineage.$".into(), json!("$[0].lineage"));
-                }
-                if !self.retry_counters.is_empty() {
-                    sel.insert("retry.$".into(), json!("$[0].retry"));
-                }
-                if self.caching {
-                    sel.insert("cache.$".into(), json!("$[0].cache"));
-                }
-                out.insert(
-                    s.name.clone(),
-                    State::Parallel(Parallel {
-                        branches: scopes,
-                        result_selector: sel,
-                        transition: next.transition(),
-                    }),
-                );
+                // The Parallel comes first in the plan; its branches' steps follow it.
+                let at = self.plan.steps.len();
+                let state = self.parallel(branches, next);
+                out.insert(s.name.clone(), state);
+                plan.states = vec![s.name.clone()];
+                self.plan.steps.insert(at, plan);
             }
-            _ => {
-                let Some(req) = requests::request(s, &self.role) else {
-                    return;
-                };
-                let used = self.c.used_outputs.get(&s.name);
-                let lineage_entry = if self.lineage {
-                    lineage::entry(s)
-                } else {
-                    None
-                };
-                let records_lineage = lineage_entry.is_some();
-                let keep: Vec<&(String, String)> = req
-                    .outputs
-                    .iter()
-                    .filter(|(name, _)| {
-                        // The lineage states read every output of a step that records lineage.
-                        records_lineage
-                            || req.always.contains(&name.as_str())
-                            || used.is_some_and(|u| u.contains(name))
-                    })
-                    .collect();
-                let (selector, result_path) = if keep.is_empty() {
-                    (None, Json::Null)
-                } else {
-                    let sel = keep
-                        .iter()
-                        .map(|(n, p)| (format!("{n}.$"), Json::String(p.clone())))
-                        .collect();
-                    (Some(sel), Json::String(format!("$.steps.{}", s.name)))
-                };
-                let policies = self.policies(s);
-                let job_retry = job_retry::plan(s, &policies);
-                // Where the step continues once its result is in: lineage states, or the next step.
-                let then = match &lineage_entry {
-                    Some(e) => Cont::Next(e.clone()),
-                    None => next.clone(),
-                };
-                let cached = cache::applies(s);
-                let table = self.c.cache_table.clone().unwrap_or_default();
-                if cached {
-                    cache::before(s, &table, &req.parameters, &then, out);
-                }
-                out.insert(
-                    s.name.clone(),
-                    State::Task(Task {
-                        comment: None,
-                        resource: req.resource,
-                        parameters: req.parameters,
-                        result_selector: selector,
-                        result_path,
-                        timeout_seconds: req.timeout,
-                        heartbeat_seconds: req.heartbeat,
-                        retry: retry::retriers(policies.iter().copied(), req.integration),
-                        catch: job_retry.iter().map(|p| p.catcher()).collect(),
-                        transition: if cached {
-                            Some(Transition::Next(format!("{}.Cache.Expiry", s.name)))
-                        } else {
-                            then.transition()
-                        },
-                    }),
-                );
-                if cached {
-                    cache::after(s, &table, &then, out);
-                }
-                if let Some(plan) = &job_retry {
-                    plan.states(out);
-                }
-                if records_lineage {
-                    lineage::after_step(s, next, out);
+            body => {
+                if let Some(kind) = steps::kind(body) {
+                    self.task(s, kind, next, &mut plan, out);
+                    self.record(s, plan, out, before);
                 }
             }
+        }
+    }
+
+    /// Property-file reads, then the Choice.
+    fn when(
+        &mut self,
+        s: &StepDef,
+        reads: &[crate::check::FileRead],
+        cond: &crate::check::Cond,
+        next: &Cont,
+        plan: &mut StepPlan,
+        out: &mut IndexMap<String, State>,
+    ) {
+        let StepIr::When {
+            then, otherwise, ..
+        } = &s.body
+        else {
+            return;
+        };
+        for (i, r) in reads.iter().enumerate() {
+            let after = match reads.get(i + 1) {
+                Some(n) => read_state(&s.name, &n.step, &n.file),
+                None => s.name.clone(),
+            };
+            let state = read_state(&s.name, &r.step, &r.file);
+            let mut p = Payload::new();
+            values::put_str(&mut p, "Bucket", &r.bucket);
+            values::put(&mut p, "Key", &r.key);
+            let mut sel = Payload::new();
+            sel.insert(
+                format!("{}.$", paths::FILE_CONTENT),
+                json!("States.StringToJson($.Body)"),
+            );
+            out.insert(
+                state.clone(),
+                State::Task(Task {
+                    comment: Some(format!(
+                        "Read property file {}.{} for the condition of {}",
+                        r.step, r.file, s.name
+                    )),
+                    resource: "arn:aws:states:::aws-sdk:s3:getObject".into(),
+                    parameters: p,
+                    result_selector: Some(sel),
+                    result_path: Json::String(paths::output(&r.step, &r.file)),
+                    transition: Some(Transition::Next(after)),
+                    ..Task::default()
+                }),
+            );
+            self.plan.grant(Grant::new(
+                "ReadPropertyFiles",
+                &["s3:GetObject"],
+                vec![format!(
+                    "arn:aws:s3:::{}/{}",
+                    r.bucket,
+                    crate::steps::pattern(&r.key)
+                )],
+            ));
+            plan.reads.push(plan::FileRead {
+                step: r.step.clone(),
+                file: r.file.clone(),
+                state,
+            });
+        }
+        plan.compares = cond.refs().into_iter().cloned().collect();
+        let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
+        let (else_target, else_succeed) = target(otherwise, next, &format!("{}.Else", s.name));
+        let mut rule = choice::rule(cond);
+        if let Json::Object(m) = &mut rule {
+            m.insert("Next".into(), Json::String(then_target.clone()));
+        }
+        out.insert(
+            s.name.clone(),
+            State::Choice(Choice {
+                comment: None,
+                choices: vec![rule],
+                default: Some(else_target.clone()),
+            }),
+        );
+        for (needed, name) in [(then_succeed, then_target), (else_succeed, else_target)] {
+            if needed && !out.contains_key(&name) {
+                out.insert(name, State::Succeed(Succeed::default()));
+            }
+        }
+    }
+
+    fn parallel(&mut self, branches: &[Vec<StepDef>], next: &Cont) -> State {
+        let mut scopes = Vec::new();
+        for b in branches {
+            let mut states = IndexMap::new();
+            self.block(b, &Cont::End, &mut states);
+            scopes.push(Scope {
+                start_at: b.first().map(entry).unwrap_or_default(),
+                states,
+            });
+        }
+        // Each branch returns the whole state; fold the branches' step results back into one
+        // `$.steps` so later steps find them where they always are.
+        let mut merged = "$[0].steps".to_string();
+        for i in 1..branches.len() {
+            merged = format!("States.JsonMerge({merged}, $[{i}].steps, false)");
+        }
+        let mut sel = Payload::new();
+        sel.insert("params.$".into(), json!("$[0].params"));
+        sel.insert("steps.$".into(), Json::String(merged));
+        if self.lineage {
+            // Lineage ARNs and failures of the first branch; see README (limits).
+            sel.insert("lineage.$".into(), json!("$[0].lineage"));
+        }
+        if !self.retry_counters.is_empty() {
+            sel.insert("retry.$".into(), json!("$[0].retry"));
+        }
+        if self.caching {
+            sel.insert("cache.$".into(), json!("$[0].cache"));
+        }
+        State::Parallel(Parallel {
+            branches: scopes,
+            result_selector: sel,
+            transition: next.transition(),
+        })
+    }
+
+    /// A step that runs a Task: its request, wrapped in caching, retries and lineage.
+    fn task(
+        &mut self,
+        s: &StepDef,
+        kind: &dyn steps::Kind,
+        next: &Cont,
+        plan: &mut StepPlan,
+        out: &mut IndexMap<String, State>,
+    ) {
+        let req = kind.request(&s.name, &self.cx);
+        for g in kind.grants(&s.name, &self.cx) {
+            self.plan.grant(g);
+        }
+        let record = self.records.get(&s.name).cloned();
+        let recording = self.lineage && record.is_some();
+        let used = self.c.used_outputs.get(&s.name);
+        // The lineage states read the step's own outputs that its record names.
+        let recorded: Vec<&str> = match (&record, recording) {
+            (Some(r), true) => r
+                .artifacts
+                .iter()
+                .map(|a| &a.value)
+                .chain([&r.source])
+                .flat_map(|v| v.refs())
+                .filter_map(|r| match r {
+                    crate::check::Ref::Output { step, output } if *step == s.name => {
+                        Some(output.as_str())
+                    }
+                    _ => None,
+                })
+                .collect(),
+            _ => vec![],
+        };
+        let keep: Vec<&(String, String)> = req
+            .outputs
+            .iter()
+            .filter(|(name, _)| {
+                recorded.contains(&name.as_str())
+                    || req.always.contains(&name.as_str())
+                    || used.is_some_and(|u| u.contains(name))
+            })
+            .collect();
+        plan.kept = keep
+            .iter()
+            .map(|(n, _)| (n.clone(), paths::output(&s.name, n)))
+            .collect();
+        plan.job_prefix = kind.job().map(|_| steps::job_prefix(&s.name));
+        plan.attributes = kind.attributes();
+        plan.params = kind.params();
+        let (selector, result_path) = if keep.is_empty() {
+            (None, Json::Null)
+        } else {
+            let sel = keep
+                .iter()
+                .map(|(n, p)| (format!("{n}.$"), Json::String(p.clone())))
+                .collect();
+            (Some(sel), Json::String(paths::results(&s.name)))
+        };
+        let policies = self.policies(s);
+        let job_retry = job_retry::plan(s, &policies);
+        let lineage_entry = recording.then(|| lineage::entry(&s.name));
+        // Where the step continues once its result is in: lineage states, or the next step.
+        let then = match &lineage_entry {
+            Some(e) => Cont::Next(e.clone()),
+            None => next.clone(),
+        };
+        let cached = cache::applies(s);
+        let table = self.c.cache_table.clone().unwrap_or_default();
+        if cached {
+            cache::before(s, &table, &req.parameters, &then, out);
+        }
+        out.insert(
+            s.name.clone(),
+            State::Task(Task {
+                comment: None,
+                resource: req.resource,
+                parameters: req.parameters,
+                result_selector: selector,
+                result_path,
+                timeout_seconds: req.timeout,
+                heartbeat_seconds: req.heartbeat,
+                retry: retry::retriers(policies.iter().copied(), req.integration),
+                catch: job_retry.iter().map(|p| p.catcher()).collect(),
+                transition: if cached {
+                    Some(Transition::Next(format!("{}.Cache.Expiry", s.name)))
+                } else {
+                    then.transition()
+                },
+            }),
+        );
+        if cached {
+            cache::after(s, &table, &then, out);
+        }
+        if let Some(p) = &job_retry {
+            p.states(out);
+        }
+        if let Some(record) = record {
+            let recorder = recording.then(|| lineage::after_step(&s.name, &record, next, out));
+            plan.lineage = Some(StepLineage {
+                action: record.action,
+                artifacts: record.artifacts,
+                recorder,
+            });
         }
     }
 }

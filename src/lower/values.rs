@@ -1,6 +1,7 @@
 //! Values in payload templates: literals stay literal, run-time values become `.$` keys with a
 //! path or a `States.Format` call.
 
+use super::paths;
 use crate::asl::model::Payload;
 use crate::check::{TPart, Val};
 use serde_json::Value as Json;
@@ -11,8 +12,8 @@ pub fn put(map: &mut Payload, key: &str, v: &Val) {
         Val::Lit(j) => {
             map.insert(key.to_string(), j.clone());
         }
-        Val::Path(p) => {
-            map.insert(format!("{key}.$"), Json::String(p.clone()));
+        Val::Ref(r) => {
+            map.insert(format!("{key}.$"), Json::String(paths::of(r)));
         }
         Val::Template(parts) => {
             map.insert(format!("{key}.$"), Json::String(format_call(parts)));
@@ -29,7 +30,7 @@ pub fn arg(v: &Val) -> String {
     match v {
         Val::Lit(Json::String(s)) => quote(s),
         Val::Lit(other) => other.to_string(),
-        Val::Path(p) => p.clone(),
+        Val::Ref(r) => paths::of(r),
         Val::Template(parts) => format_call(parts),
     }
 }
@@ -41,9 +42,9 @@ pub fn format_call(parts: &[TPart]) -> String {
     for p in parts {
         match p {
             TPart::Text(t) => template.push_str(&escape(t)),
-            TPart::Path(path) => {
+            TPart::Ref(r) => {
                 template.push_str("{}");
-                args.push(path.clone());
+                args.push(paths::of(r));
             }
         }
     }
@@ -81,7 +82,7 @@ mod tests {
     fn templates_become_format_calls_with_escapes() {
         let parts = vec![
             TPart::Text("s3://b/{x}'/".into()),
-            TPart::Path("$.params.D".into()),
+            TPart::Ref(crate::check::Ref::Param("D".into())),
             TPart::Text("/".into()),
         ];
         assert_eq!(

@@ -1,0 +1,104 @@
+//! `transform`: a SageMaker batch transform job (`createTransformJob.sync`) running a model a
+//! `create_model` step made.
+
+use super::*;
+use crate::check::{Ref, Transform};
+use crate::lower::values::put_str;
+
+const JOB: Job = Job {
+    api: "TransformJob",
+    resource: "transform-job",
+    rule: "StepFunctionsGetEventsForSageMakerTransformJobsRule",
+    retries_internal_errors: true,
+};
+
+impl Kind for Transform {
+    fn job(&self) -> Option<Job> {
+        Some(JOB)
+    }
+
+    fn request(&self, step: &str, _cx: &Cx) -> Request {
+        let mut r = Request::new(
+            "arn:aws:states:::sagemaker:createTransformJob.sync",
+            Integration::SageMaker,
+        );
+        let p = &mut r.parameters;
+        p.insert("TransformJobName.$".into(), job_name(&job_prefix(step)));
+        put(
+            p,
+            "ModelName",
+            &Val::Ref(Ref::output(&self.model, "model_name")),
+        );
+        p.insert(
+            "TransformInput".into(),
+            with(|m| {
+                m.insert(
+                    "DataSource".into(),
+                    obj(vec![(
+                        "S3DataSource",
+                        with(|s| {
+                            put_str(s, "S3DataType", "S3Prefix");
+                            put(s, "S3Uri", &self.input.value);
+                        }),
+                    )]),
+                );
+                if let Some(ct) = &self.content_type {
+                    put_str(m, "ContentType", ct);
+                }
+                if let Some(st) = self.split_type {
+                    put_str(m, "SplitType", st);
+                }
+            }),
+        );
+        p.insert(
+            "TransformOutput".into(),
+            with(|m| put(m, "S3OutputPath", &self.output.value)),
+        );
+        p.insert(
+            "TransformResources".into(),
+            obj(vec![
+                ("InstanceCount", json!(self.instance.count)),
+                ("InstanceType", json!(self.instance.ty)),
+            ]),
+        );
+        r.outputs = vec![
+            (
+                self.output.name.clone(),
+                "$.TransformOutput.S3OutputPath".into(),
+            ),
+            ("job_arn".into(), "$.TransformJobArn".into()),
+        ];
+        r.always = &["job_arn"];
+        r.timeout = self.max_runtime;
+        r
+    }
+
+    fn grants(&self, step: &str, cx: &Cx) -> Vec<Grant> {
+        job_grants(JOB, &job_prefix(step), cx)
+    }
+
+    fn values(&self) -> Vec<&Val> {
+        vec![&self.input.value, &self.output.value]
+    }
+
+    fn lineage(&self, step: &str) -> Lineage {
+        Lineage {
+            action: "TransformJob",
+            source: Val::Ref(Ref::output(step, "job_arn")),
+            artifacts: vec![
+                // The model the create_model step recorded, by its ARN.
+                Artifact::input(
+                    &Val::Ref(Ref::output(&self.model, "model_arn")),
+                    ArtifactKind::Model,
+                ),
+                Artifact::input(&self.input.value, ArtifactKind::DataSet),
+                Artifact::output(
+                    step,
+                    &self.output.name,
+                    ArtifactKind::DataSet,
+                    self.output.value.template_text(),
+                ),
+            ],
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! One source of truth: for every compiled fixture, the lineage sidecar agrees with the states
+//! that record lineage, and the IAM policy grants exactly what the Task states call.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut out = vec![root.join("nightly_fraud_retrain.sfn")];
+    let mut steps: Vec<PathBuf> = std::fs::read_dir(root.join("steps"))
+        .expect("fixtures/steps")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sfn"))
+        .collect();
+    steps.sort();
+    out.extend(steps);
+    out
+}
+
+struct Out {
+    asl: Value,
+    sidecar: Value,
+    iam: Value,
+}
+
+fn compile(path: &Path, lineage_states: bool) -> Out {
+    let text = std::fs::read_to_string(path).expect("read");
+    let options = aslc::lower::Options { lineage_states };
+    let out = aslc::driver::compile_source(&text, "x.sfn", &options);
+    let parse = |s: Option<String>| serde_json::from_str(&s.expect("artefact")).expect("json");
+    Out {
+        asl: parse(out.asl),
+        sidecar: parse(out.lineage),
+        iam: parse(out.iam),
+    }
+}
+
+/// Every state of the machine, nested ones included: (name, state).
+fn states(scope: &Value, out: &mut Vec<(String, Value)>) {
+    let Some(map) = scope["States"].as_object() else {
+        return;
+    };
+    for (name, s) in map {
+        out.push((name.clone(), s.clone()));
+        for b in s["Branches"].as_array().into_iter().flatten() {
+            states(b, out);
+        }
+        states(&s["ItemProcessor"], out);
+    }
+}
+
+#[test]
+fn sidecar_edges_are_the_recorded_artifacts() {
+    for path in fixtures() {
+        let out = compile(&path, true);
+        let mut all = Vec::new();
+        states(&out.asl, &mut all);
+        let edges = out.sidecar["edges"].as_array().expect("edges");
+        for (name, state) in &all {
+            let Some(step) = name.strip_suffix(".Lineage.Plan") else {
+                continue;
+            };
+            let recorder = format!("{step}.Lineage.Artifacts");
+            let recorded = state["Parameters"]["artifacts"]
+                .as_array()
+                .expect("artifacts");
+            let in_sidecar: Vec<&Value> = edges.iter().filter(|e| e["state"] == recorder).collect();
+            let count = |role: &str| recorded.iter().filter(|a| a["role"] == role).count();
+            let inputs = in_sidecar
+                .iter()
+                .filter(|e| e["to"] == format!("step:{step}"))
+                .count();
+            let outputs = in_sidecar
+                .iter()
+                .filter(|e| e["from"] == format!("step:{step}"))
+                .count();
+            assert_eq!(
+                (inputs, outputs),
+                (count("input"), count("output")),
+                "{}: {step}: sidecar edges {in_sidecar:#?} vs recorded {recorded:#?}",
+                path.display()
+            );
+        }
+        // And no edge claims a recorder that does not exist.
+        for e in edges {
+            let state = e["state"].as_str().expect("state");
+            assert!(
+                all.iter().any(|(n, _)| n == state),
+                "{}: edge names unknown state {state}",
+                path.display()
+            );
+        }
+    }
+}
+
+/// What each Task resource needs, from the AWS documentation of each integration ("IAM policies
+/// for integrated services"), written here independently of the compiler's tables.
+fn needs(resource: &str) -> &'static [&'static str] {
+    let api = resource
+        .trim_start_matches("arn:aws:states:::")
+        .trim_start_matches("aws-sdk:");
+    match api {
+        "sagemaker:createProcessingJob.sync" => &[
+            "sagemaker:CreateProcessingJob",
+            "sagemaker:DescribeProcessingJob",
+            "sagemaker:StopProcessingJob",
+            "sagemaker:AddTags",
+            "sagemaker:ListTags",
+            "events:PutTargets",
+            "events:PutRule",
+            "events:DescribeRule",
+            "iam:PassRole",
+        ],
+        "sagemaker:createTrainingJob.sync" => &[
+            "sagemaker:CreateTrainingJob",
+            "sagemaker:DescribeTrainingJob",
+            "sagemaker:StopTrainingJob",
+            "sagemaker:AddTags",
+            "sagemaker:ListTags",
+            "events:PutTargets",
+            "events:PutRule",
+            "events:DescribeRule",
+            "iam:PassRole",
+        ],
+        "sagemaker:createHyperParameterTuningJob.sync" => &[
+            "sagemaker:CreateHyperParameterTuningJob",
+            "sagemaker:DescribeHyperParameterTuningJob",
+            "sagemaker:StopHyperParameterTuningJob",
+            "sagemaker:AddTags",
+            "sagemaker:ListTags",
+            "events:PutTargets",
+            "events:PutRule",
+            "events:DescribeRule",
+            "iam:PassRole",
+        ],
+        "sagemaker:createTransformJob.sync" => &[
+            "sagemaker:CreateTransformJob",
+            "sagemaker:DescribeTransformJob",
+            "sagemaker:StopTransformJob",
+            "sagemaker:AddTags",
+            "sagemaker:ListTags",
+            "events:PutTargets",
+            "events:PutRule",
+            "events:DescribeRule",
+        ],
+        "sagemaker:createModel" => &["sagemaker:CreateModel", "iam:PassRole"],
+        "sagemaker:createModelPackage" => &["sagemaker:CreateModelPackage"],
+        "sagemaker:createContext" => &["sagemaker:CreateContext"],
+        "sagemaker:describeContext" => &["sagemaker:DescribeContext"],
+        "sagemaker:createAction" => &["sagemaker:CreateAction"],
+        "sagemaker:describeAction" => &["sagemaker:DescribeAction"],
+        "sagemaker:listArtifacts" => &["sagemaker:ListArtifacts"],
+        "sagemaker:createArtifact" => &["sagemaker:CreateArtifact"],
+        "sagemaker:addAssociation" => &["sagemaker:AddAssociation"],
+        "s3:getObject" => &["s3:GetObject"],
+        "lambda:invoke" => &["lambda:InvokeFunction"],
+        "sqs:sendMessage.waitForTaskToken" => &["sqs:SendMessage"],
+        "elasticmapreduce:addStep.sync" => &[
+            "elasticmapreduce:AddJobFlowSteps",
+            "elasticmapreduce:DescribeStep",
+            "elasticmapreduce:CancelSteps",
+            "events:PutTargets",
+            "events:PutRule",
+            "events:DescribeRule",
+        ],
+        "dynamodb:getItem" => &["dynamodb:GetItem"],
+        "dynamodb:putItem" => &["dynamodb:PutItem"],
+        other => panic!("no IAM table entry for {other}: add one from the AWS documentation"),
+    }
+}
+
+#[test]
+fn the_policy_grants_what_the_tasks_call_and_nothing_else() {
+    for path in fixtures() {
+        for lineage in [true, false] {
+            let out = compile(&path, lineage);
+            let mut all = Vec::new();
+            states(&out.asl, &mut all);
+            let needed: BTreeSet<&str> = all
+                .iter()
+                .filter_map(|(_, s)| s["Resource"].as_str())
+                .flat_map(needs)
+                .copied()
+                .collect();
+            let granted: BTreeSet<String> = out.iam["Statement"]
+                .as_array()
+                .expect("statements")
+                .iter()
+                .flat_map(|s| s["Action"].as_array().expect("actions").clone())
+                .map(|a| a.as_str().expect("action").to_string())
+                .collect();
+            let granted: BTreeSet<&str> = granted.iter().map(String::as_str).collect();
+            assert_eq!(
+                granted,
+                needed,
+                "{} (lineage states {lineage})",
+                path.display()
+            );
+        }
+    }
+}
