@@ -116,3 +116,111 @@ fn a_pipeline_too_large_for_step_functions_is_the_users_limit_not_a_compiler_bug
     assert_eq!(codes, vec![Code::E103], "{:?}", out.diagnostics);
     assert!(out.asl.is_none());
 }
+
+/// Every recursive construct of the language, nested `depth` times.
+fn nested_sources(depth: usize) -> Vec<(&'static str, String)> {
+    let pipeline = |body: String| format!("pipeline \"p\" {{\n  param F: bool\n{body}\n}}\n");
+    let when = |cond: String| pipeline(format!("  when W: {cond} {{\n  }}\n"));
+    let parallel = {
+        let mut s = String::new();
+        for i in 0..depth {
+            s.push_str(&format!("parallel P{i} {{ branch {{\n"));
+        }
+        s.push_str("fail Stop { error \"E\" }\n");
+        s.push_str(&"} }\n".repeat(depth));
+        pipeline(s)
+    };
+    let whens = {
+        let mut s = String::new();
+        for i in 0..depth {
+            s.push_str(&format!("when W{i}: F {{\n"));
+        }
+        s.push_str(&"}\n".repeat(depth));
+        pipeline(s)
+    };
+    vec![
+        (
+            "lists",
+            pipeline(format!(
+                "  param X: string = {}\"a\"{}",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )),
+        ),
+        (
+            "parentheses",
+            pipeline(format!(
+                "  param X: int = {}1{}",
+                "(".repeat(depth),
+                ")".repeat(depth)
+            )),
+        ),
+        ("not", when(format!("{}F", "not ".repeat(depth)))),
+        (
+            "call arguments",
+            pipeline(format!(
+                "  param X: string = {}\"a\"{}",
+                "f(".repeat(depth),
+                ")".repeat(depth)
+            )),
+        ),
+        (
+            "exists",
+            when(format!("{}F{}", "exists(".repeat(depth), ")".repeat(depth))),
+        ),
+        (
+            "json",
+            when(format!(
+                "{}F{} as int > 1",
+                "json(".repeat(depth),
+                ", \"a\")".repeat(depth)
+            )),
+        ),
+        ("when", whens),
+        ("parallel", parallel),
+    ]
+}
+
+fn has_e005(text: &str) -> bool {
+    codes_of_source(text).contains(&Code::E005)
+}
+
+#[test]
+fn every_recursive_construct_stops_at_the_nesting_limit() {
+    let limit = aslc::syntax::MAX_DEPTH as usize;
+    for (what, src) in nested_sources(limit - 8) {
+        assert!(!has_e005(&src), "{what}: refused below the limit");
+    }
+    for (what, src) in nested_sources(limit + 1) {
+        assert!(has_e005(&src), "{what}: accepted past the limit");
+    }
+}
+
+#[test]
+fn two_hundred_thousand_levels_of_each_construct_are_one_diagnostic_not_a_crash() {
+    for (what, src) in nested_sources(200_000) {
+        assert!(has_e005(&src), "{what}");
+        // The whole compile, too: diagnostics, no artefact, no overflow.
+        let out = driver::compile_source(&src, "deep.sfn", &Default::default());
+        assert!(out.asl.is_none(), "{what}");
+        assert!(
+            out.diagnostics.iter().any(|d| d.code == Code::E005),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn two_hundred_thousand_levels_of_json_are_reported() {
+    let codes = |t: &str| -> Vec<Code> {
+        asl::validate(t, &asl::Options::default())
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    };
+    let deep = format!("{}{}", "[".repeat(200_000), "]".repeat(200_000));
+    assert_eq!(codes(&deep), vec![Code::E104]);
+    // Over the size limit as well: both are said.
+    let objects = format!("{}1{}", "{\"a\":".repeat(200_000), "}".repeat(200_000));
+    assert_eq!(codes(&objects), vec![Code::E103, Code::E104]);
+}

@@ -18,7 +18,7 @@ pub struct State {
 pub type In<'a> = LocatedSpan<&'a str, &'a State>;
 pub type PResult<'a, T> = IResult<In<'a>, T, PErr>;
 
-/// Limit on nested blocks and parenthesised expressions: deep enough for any real pipeline,
+/// Limit on nesting of steps and expressions (the parser's `nested` guard): deep enough for any real pipeline,
 /// shallow enough that recursion cannot exhaust the stack.
 pub const MAX_DEPTH: u32 = 64;
 

@@ -6,6 +6,7 @@ mod lexical;
 mod parser;
 
 use crate::diagnostics::Diagnostic;
+pub use lexical::MAX_DEPTH;
 use lexical::{In, State};
 
 /// Parse a pipeline source. The tree is partial where errors were recovered from.

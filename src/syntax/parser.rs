@@ -205,23 +205,27 @@ fn close_block(i: In, open: Span) -> In {
     }
 }
 
-/// Enter a nested block or expression, failing cleanly past [`MAX_DEPTH`].
-fn enter(i: &In) -> Result<(), nom::Err<PErr>> {
-    let d = i.extra.depth.get() + 1;
-    if d > MAX_DEPTH {
-        let span = Span::new(i.location_offset(), i.location_offset() + 1);
-        return Err(nom::Err::Failure(PErr::custom(
-            span,
-            Code::E005,
-            format!("nesting deeper than {MAX_DEPTH} levels"),
-        )));
+/// The depth guard: every recursive rule of the grammar (expressions, `not`, nested steps)
+/// recurses through this combinator and nowhere else, so nesting past [`MAX_DEPTH`] is one
+/// E005 diagnostic, never a stack overflow.
+fn nested<'a, T>(
+    mut f: impl FnMut(In<'a>) -> PResult<'a, T>,
+) -> impl FnMut(In<'a>) -> PResult<'a, T> {
+    move |i: In<'a>| {
+        let d = i.extra.depth.get() + 1;
+        if d > MAX_DEPTH {
+            let span = Span::new(i.location_offset(), i.location_offset() + 1);
+            return Err(nom::Err::Failure(PErr::custom(
+                span,
+                Code::E005,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            )));
+        }
+        i.extra.depth.set(d);
+        let r = f(i);
+        i.extra.depth.set(d - 1);
+        r
     }
-    i.extra.depth.set(d);
-    Ok(())
-}
-
-fn leave(i: &In) {
-    i.extra.depth.set(i.extra.depth.get().saturating_sub(1));
 }
 
 fn item(i: In) -> PResult<Item> {
@@ -323,14 +327,11 @@ fn step(i: In) -> PResult<Step> {
         return Err(expected_statement(s, false));
     };
     let (i, name) = cut(word)(i)?;
-    enter(&i)?;
-    let result = match kind {
+    let (i, body) = nested(|i| match kind {
         StepKind::When => when_body(i),
         StepKind::Parallel => parallel_body(i),
         _ => props_body(i),
-    };
-    leave(&i);
-    let (i, body) = result?;
+    })(i)?;
     Ok((
         i,
         Step {
@@ -393,10 +394,7 @@ fn branch(i: In) -> PResult<Branch> {
     } else {
         map(word, Some)(i)?
     };
-    enter(&i)?;
-    let r = block(i);
-    leave(&i);
-    let (i, block) = r?;
+    let (i, block) = block(i)?;
     Ok((i, Branch { name, block }))
 }
 
@@ -516,8 +514,10 @@ fn binding(i: In) -> PResult<Binding> {
     ))
 }
 
+/// Every nested expression (parentheses, list items, call arguments, `exists(`, `json(`)
+/// starts here, behind the depth guard.
 pub fn expr(i: In) -> PResult<Expr> {
-    binary_chain(i, "or", BinOp::Or, and_expr)
+    nested(|i| binary_chain(i, "or", BinOp::Or, and_expr))(i)
 }
 
 fn and_expr(i: In) -> PResult<Expr> {
@@ -550,10 +550,7 @@ fn binary_chain<'a>(
 
 fn not_expr(i: In) -> PResult<Expr> {
     if let Ok((j, k)) = keyword("not")(i) {
-        enter(&j)?;
-        let r = cut(not_expr)(j);
-        leave(&j);
-        let (j, e) = r?;
+        let (j, e) = cut(nested(not_expr))(j)?;
         let span = k.span.to(e.span);
         return Ok((
             j,
@@ -641,10 +638,7 @@ fn primary(i: In) -> PResult<Expr> {
         }
         Some('(') => {
             let (j, _) = sym("(")(i)?;
-            enter(&j)?;
-            let r = terminated(cut(expr), cut(sym(")")))(j);
-            leave(&j);
-            r
+            terminated(cut(expr), cut(sym(")")))(j)
         }
         Some('[') => {
             let (j, open) = sym("[")(i)?;
