@@ -8,9 +8,9 @@ use std::hint::black_box;
 use std::path::PathBuf;
 
 fn corpus() -> Vec<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/asl-corpus/valid");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/asl/corpus/valid");
     let mut docs: Vec<String> = std::fs::read_dir(dir)
-        .expect("the shared corpus next to the repository")
+        .expect("fixtures/asl/corpus/valid")
         .map(|e| std::fs::read_to_string(e.expect("entry").path()).expect("read"))
         .collect();
     docs.sort();

@@ -129,7 +129,7 @@ fn mutated_pipelines_never_panic() {
 #[test]
 fn mutated_asl_never_panics() {
     let mut rng = Rng(0x5EED_1234_ABCD_0002);
-    let mut docs = files("../shared/asl-corpus/valid", ".json");
+    let mut docs = files("fixtures/asl/corpus/valid", ".json");
     docs.truncate(40);
     docs.extend(files("fixtures/asl/invalid", ".json"));
     for _ in 0..rounds(100) {

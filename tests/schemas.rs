@@ -67,7 +67,7 @@ fn the_bundled_asl_schema_is_the_one_in_the_repository() {
 
 #[test]
 fn sarif_output_conforms_to_the_official_schema() {
-    let v = schema("../shared/schemas/sarif-schema-2.1.0.json");
+    let v = schema("schemas/vendor/sarif-schema-2.1.0.json");
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures/invalid"))
         .expect("dir")
         .map(|e| e.expect("e").path())
@@ -124,4 +124,33 @@ fn the_editor_grammar_is_the_repository_grammar() {
         )
         .expect("JSON");
     }
+}
+
+#[test]
+fn sarif_regions_count_code_points_not_bytes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // 39 characters (but 45 bytes) before the unknown name at code point 40 of line 2.
+    let src = "pipeline \"p\" {\n  // éééééé ccccccccccccccccccccccc\n  param X: string = Nope\n}\n";
+    let path = dir.path().join("u.sfn");
+    std::fs::write(&path, src).expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aslc"))
+        .args(["check", "--format", "sarif"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("sarif is JSON");
+    let result = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "E016")
+        .expect("E016 on the default");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    let at = src.find("Nope").expect("Nope");
+    let chars = src[..at].chars().count();
+    assert_ne!(at, chars, "the test needs non-ASCII text before the span");
+    assert_eq!(region["charOffset"], chars);
+    assert_eq!(region["charLength"], 4);
+    assert_eq!(region["startLine"], 3);
+    assert_eq!(region["startColumn"], 21);
 }

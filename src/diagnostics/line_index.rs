@@ -15,13 +15,37 @@ pub struct LineCol {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Code points before each line start, computed the first time a consumer (SARIF) asks.
+    chars_before: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            chars_before: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The number of Unicode code points before a byte offset (SARIF's `charOffset` when the
+    /// run declares `columnKind: unicodeCodePoints`).
+    pub fn code_points(&self, offset: u32) -> u32 {
+        let before = self.chars_before.get_or_init(|| {
+            let mut out = Vec::with_capacity(self.starts.len());
+            let mut count = 0u32;
+            let mut prev = 0;
+            for &s in &self.starts {
+                count += self.text[prev..s].chars().count() as u32;
+                out.push(count);
+                prev = s;
+            }
+            out
+        });
+        let lc = self.line_col(offset);
+        before[lc.line as usize - 1] + lc.column - 1
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
@@ -77,5 +101,7 @@ mod tests {
         assert_eq!(idx.offset_utf16(1, 3), x as usize);
         assert_eq!(idx.offset_utf16(0, 99), 2, "clamped before the newline");
         assert_eq!(idx.offset_utf16(9, 0), idx.text.len());
+        assert_eq!(idx.code_points(x), 5, "a, b, newline, €, 𝄞");
+        assert_eq!(idx.code_points(0), 0);
     }
 }

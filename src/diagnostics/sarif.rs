@@ -27,7 +27,8 @@ pub fn render_sarif(files: &[(SourceFile, &[Diagnostic])]) -> Value {
             let (a, b) = (index.line_col(s.start), index.line_col(s.end));
             json!({
                 "startLine": a.line, "startColumn": a.column, "endLine": b.line, "endColumn": b.column,
-                "charOffset": s.start, "charLength": s.len(),
+                "charOffset": index.code_points(s.start),
+                "charLength": index.code_points(s.end) - index.code_points(s.start),
             })
         };
         for d in diags.iter() {
