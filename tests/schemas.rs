@@ -130,7 +130,8 @@ fn the_editor_grammar_is_the_repository_grammar() {
 fn sarif_regions_count_code_points_not_bytes() {
     let dir = tempfile::tempdir().expect("tmp");
     // 39 characters (but 45 bytes) before the unknown name at code point 40 of line 2.
-    let src = "pipeline \"p\" {\n  // éééééé ccccccccccccccccccccccc\n  param X: string = Nope\n}\n";
+    let src =
+        "pipeline \"p\" {\n  // éééééé ccccccccccccccccccccccc\n  param X: string = Nope\n}\n";
     let path = dir.path().join("u.sfn");
     std::fs::write(&path, src).expect("write");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aslc"))

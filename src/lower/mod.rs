@@ -8,6 +8,7 @@ mod cache;
 mod choice;
 mod job_retry;
 mod lineage;
+mod params;
 pub mod paths;
 pub mod plan;
 pub(crate) mod retry;
@@ -16,7 +17,7 @@ pub(crate) mod values;
 pub use plan::{Plan, StepLineage, StepPlan};
 
 use crate::asl::model::*;
-use crate::check::{Checked, ParamDef, Policy, StepDef, StepIr, Ty};
+use crate::check::{Checked, Policy, StepDef, StepIr};
 use crate::steps::{self, Artifact, Cx, Grant, Lineage};
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
@@ -281,150 +282,7 @@ fn collect_tasks(states: &IndexMap<String, State>, out: &mut Vec<(String, String
     }
 }
 
-const MERGE: &str = "Parameters.Merge";
-const SCHEDULED: &str = "Parameters.Scheduled";
-const DEFAULTS: &str = "Parameters.Defaults";
-const VALIDATE: &str = "Parameters.Validate";
-
 impl Lowerer<'_> {
-    /// Merge the execution input over the defaults and check every parameter's presence and
-    /// type before any job starts.
-    fn init(&mut self, first: Cont, out: &mut IndexMap<String, State>) -> String {
-        let computed = self
-            .c
-            .schedule
-            .as_ref()
-            .map(|s| s.computed.as_slice())
-            .unwrap_or_default();
-        if computed.is_empty() {
-            return self.init_parameters(first, out);
-        }
-        // JSONPath intrinsics cannot do date arithmetic: a JSONata state fills in the dates a
-        // schedule computes (`yesterday()`), unless the execution input gives them.
-        let fields: Vec<String> = computed
-            .iter()
-            .map(|(name, days)| {
-                let start = "$toMillis($states.context.Execution.StartTime)";
-                let at = match days {
-                    0 => start.to_string(),
-                    n => format!("{start} - {}", u64::from(*n) * 86_400_000),
-                };
-                format!("'{name}': $fromMillis({at}, '[Y0001]-[M01]-[D01]')")
-            })
-            .collect();
-        let output = format!("{{% $merge([{{{}}}, $states.input]) %}}", fields.join(", "));
-        let mut state = IndexMap::new();
-        let start = self.init_parameters(first, &mut state);
-        out.insert(
-            SCHEDULED.into(),
-            State::Pass(Pass {
-                comment: Some("Dates the schedule computes from the execution's start time, unless the input gives them".into()),
-                query_language: Some("JSONata"),
-                output: Some(Json::String(output)),
-                transition: Some(Transition::Next(start)),
-                ..Pass::default()
-            }),
-        );
-        out.extend(state);
-        SCHEDULED.into()
-    }
-
-    fn init_parameters(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {
-        let params = &self.c.params;
-        // The state data every later state relies on: parameters, step results, lineage.
-        let merge = |params: Json, next: Option<Transition>| {
-            let mut p = Payload::new();
-            p.insert(
-                if params.is_string() {
-                    "params.$"
-                } else {
-                    "params"
-                }
-                .into(),
-                params,
-            );
-            p.insert("steps".into(), json!({}));
-            if self.lineage {
-                p.insert("lineage".into(), json!({ "failures": {} }));
-            }
-            if !self.retry_counters.is_empty() {
-                p.insert("retry".into(), Json::Object(self.retry_counters.clone()));
-            }
-            if self.caching {
-                p.insert("cache".into(), json!({}));
-            }
-            State::Pass(Pass {
-                parameters: Some(p),
-                transition: next,
-                ..Pass::default()
-            })
-        };
-        if params.is_empty() {
-            out.insert(MERGE.into(), merge(json!({}), first.transition()));
-            return MERGE.into();
-        }
-        let defaults: serde_json::Map<String, Json> = params
-            .iter()
-            .filter_map(|p| p.default.clone().map(|d| (p.name.clone(), d)))
-            .collect();
-        let mut p = Payload::new();
-        p.insert("defaults".into(), Json::Object(defaults));
-        p.insert("input.$".into(), json!("$"));
-        out.insert(
-            DEFAULTS.into(),
-            State::Pass(Pass {
-                comment: Some(
-                    "Parameter defaults, and the execution input that overrides them".into(),
-                ),
-                parameters: Some(p),
-                transition: Some(Transition::Next(MERGE.into())),
-                ..Pass::default()
-            }),
-        );
-        out.insert(
-            MERGE.into(),
-            merge(
-                json!("States.JsonMerge($.defaults, $.input, false)"),
-                Some(Transition::Next(VALIDATE.into())),
-            ),
-        );
-        let mut rules = Vec::new();
-        let mut fails = Vec::new();
-        for param in params {
-            let fail = format!("Parameters.Invalid.{}", param.name);
-            let path = paths::param(&param.name);
-            if param.default.is_none() {
-                rules.push(json!({"Not": {"Variable": path, "IsPresent": true}, "Next": fail}));
-            }
-            let test = match param.ty {
-                Ty::Int | Ty::Float => "IsNumeric",
-                Ty::Bool => "IsBoolean",
-                _ => "IsString",
-            };
-            rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
-            fails.push((fail, param));
-        }
-        let default = match &first {
-            Cont::Next(n) => n.clone(),
-            Cont::End => {
-                out.insert("Done".into(), State::Succeed(Succeed::default()));
-                "Done".into()
-            }
-        };
-        out.insert(
-            VALIDATE.into(),
-            State::Choice(Choice {
-                comment: None,
-                choices: rules,
-                default: Some(default),
-            }),
-        );
-        for (name, param) in fails {
-            out.insert(name, State::Fail(invalid_param(param)));
-        }
-        DEFAULTS.into()
-    }
-
     fn block(&mut self, steps: &[StepDef], cont: &Cont, out: &mut IndexMap<String, State>) {
         for (i, s) in steps.iter().enumerate() {
             let next = match steps.get(i + 1) {
@@ -717,23 +575,5 @@ fn target(steps: &[StepDef], next: &Cont, succeed: &str) -> (String, bool) {
         (Some(first), _) => (entry(first), false),
         (None, Cont::Next(n)) => (n.clone(), false),
         (None, Cont::End) => (succeed.to_string(), true),
-    }
-}
-
-fn invalid_param(p: &ParamDef) -> Fail {
-    let ty = p.ty.name();
-    let cause = match &p.default {
-        None => format!(
-            "parameter {} is required and must be a {ty}: start the execution with {{\"{}\": ...}}",
-            p.name, p.name
-        ),
-        Some(_) => format!("parameter {} must be a {ty}", p.name),
-    };
-    Fail {
-        comment: None,
-        error: Some("aslc.InvalidParameter".into()),
-        cause: Some(cause),
-        error_path: None,
-        cause_path: None,
     }
 }

@@ -1,0 +1,222 @@
+//! The first states: merge the execution input over the parameters' defaults, fill in dates a
+//! schedule computes, and check every parameter's presence and type before any job starts.
+
+use super::{paths, Cont, Lowerer};
+use crate::asl::model::*;
+use crate::check::{ParamDef, Ty};
+use indexmap::IndexMap;
+use serde_json::{json, Value as Json};
+
+const MERGE: &str = "Parameters.Merge";
+const SCHEDULED: &str = "Parameters.Scheduled";
+const DEFAULTS: &str = "Parameters.Defaults";
+const VALIDATE: &str = "Parameters.Validate";
+const DIGITS: &str = "Parameters.Integers";
+const WHOLE: &str = "Parameters.ValidateIntegers";
+
+impl Lowerer<'_> {
+    /// Merge the execution input over the defaults and check every parameter's presence and
+    /// type before any job starts.
+    pub(super) fn init(&mut self, first: Cont, out: &mut IndexMap<String, State>) -> String {
+        let computed = self
+            .c
+            .schedule
+            .as_ref()
+            .map(|s| s.computed.as_slice())
+            .unwrap_or_default();
+        if computed.is_empty() {
+            return self.init_parameters(first, out);
+        }
+        // JSONPath intrinsics cannot do date arithmetic: a JSONata state fills in the dates a
+        // schedule computes (`yesterday()`), unless the execution input gives them.
+        let fields: Vec<String> = computed
+            .iter()
+            .map(|(name, days)| {
+                let start = "$toMillis($states.context.Execution.StartTime)";
+                let at = match days {
+                    0 => start.to_string(),
+                    n => format!("{start} - {}", u64::from(*n) * 86_400_000),
+                };
+                format!("'{name}': $fromMillis({at}, '[Y0001]-[M01]-[D01]')")
+            })
+            .collect();
+        let output = format!("{{% $merge([{{{}}}, $states.input]) %}}", fields.join(", "));
+        let mut state = IndexMap::new();
+        let start = self.init_parameters(first, &mut state);
+        out.insert(
+            SCHEDULED.into(),
+            State::Pass(Pass {
+                comment: Some("Dates the schedule computes from the execution's start time, unless the input gives them".into()),
+                query_language: Some("JSONata"),
+                output: Some(Json::String(output)),
+                transition: Some(Transition::Next(start)),
+                ..Pass::default()
+            }),
+        );
+        out.extend(state);
+        SCHEDULED.into()
+    }
+
+    fn init_parameters(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {
+        let params = &self.c.params;
+        // The state data every later state relies on: parameters, step results, lineage.
+        let merge = |params: Json, next: Option<Transition>| {
+            let mut p = Payload::new();
+            p.insert(
+                if params.is_string() {
+                    "params.$"
+                } else {
+                    "params"
+                }
+                .into(),
+                params,
+            );
+            p.insert("steps".into(), json!({}));
+            if self.lineage {
+                p.insert("lineage".into(), json!({ "failures": {} }));
+            }
+            if !self.retry_counters.is_empty() {
+                p.insert("retry".into(), Json::Object(self.retry_counters.clone()));
+            }
+            if self.caching {
+                p.insert("cache".into(), json!({}));
+            }
+            State::Pass(Pass {
+                parameters: Some(p),
+                transition: next,
+                ..Pass::default()
+            })
+        };
+        if params.is_empty() {
+            out.insert(MERGE.into(), merge(json!({}), first.transition()));
+            return MERGE.into();
+        }
+        let defaults: serde_json::Map<String, Json> = params
+            .iter()
+            .filter_map(|p| p.default.clone().map(|d| (p.name.clone(), d)))
+            .collect();
+        let mut p = Payload::new();
+        p.insert("defaults".into(), Json::Object(defaults));
+        p.insert("input.$".into(), json!("$"));
+        out.insert(
+            DEFAULTS.into(),
+            State::Pass(Pass {
+                comment: Some(
+                    "Parameter defaults, and the execution input that overrides them".into(),
+                ),
+                parameters: Some(p),
+                transition: Some(Transition::Next(MERGE.into())),
+                ..Pass::default()
+            }),
+        );
+        out.insert(
+            MERGE.into(),
+            merge(
+                json!("States.JsonMerge($.defaults, $.input, false)"),
+                Some(Transition::Next(VALIDATE.into())),
+            ),
+        );
+        let mut rules = Vec::new();
+        let mut fails = Vec::new();
+        for param in params {
+            let fail = format!("Parameters.Invalid.{}", param.name);
+            let path = paths::param(&param.name);
+            if param.default.is_none() {
+                rules.push(json!({"Not": {"Variable": path, "IsPresent": true}, "Next": fail}));
+            }
+            let test = match param.ty {
+                Ty::Int | Ty::Float => "IsNumeric",
+                Ty::Bool => "IsBoolean",
+                _ => "IsString",
+            };
+            rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
+            fails.push((fail, param));
+        }
+        let mut default = match &first {
+            Cont::Next(n) => n.clone(),
+            Cont::End => {
+                out.insert("Done".into(), State::Succeed(Succeed::default()));
+                "Done".into()
+            }
+        };
+        let ints: Vec<&ParamDef> = params.iter().filter(|p| p.ty == Ty::Int).collect();
+        let whole = (!ints.is_empty()).then(|| integer_check(&ints, &default));
+        if whole.is_some() {
+            default = DIGITS.into();
+        }
+        out.insert(
+            VALIDATE.into(),
+            State::Choice(Choice {
+                comment: None,
+                choices: rules,
+                default: Some(default),
+            }),
+        );
+        if let Some((digits, whole)) = whole {
+            out.insert(DIGITS.into(), digits);
+            out.insert(WHOLE.into(), whole);
+        }
+        for (name, param) in fails {
+            out.insert(name, State::Fail(invalid_param(param)));
+        }
+        DEFAULTS.into()
+    }
+}
+
+/// `int` parameters must be whole numbers: `IsNumeric` alone accepts 8.5. No Choice operator
+/// tests for a fraction, and JSONata is not run by every interpreter teams use (LocalStack's, which
+/// moto ships, has none), so the test is written with intrinsics every interpreter has: the
+/// number's JSON text has no `.` (`States.StringSplit` gives one part). A number written with
+/// an exponent or as `8.0` is refused too, as SageMaker's integer parameters refuse it.
+fn integer_check(ints: &[&ParamDef], next: &str) -> (State, State) {
+    let mut parts = Payload::new();
+    let mut rules = Vec::new();
+    for p in ints {
+        parts.insert(
+            format!("{}.$", p.name),
+            json!(format!(
+                "States.ArrayLength(States.StringSplit(States.JsonToString({}), '.'))",
+                paths::param(&p.name)
+            )),
+        );
+        rules.push(json!({
+            "Variable": format!("$.checks.{}", p.name),
+            "NumericGreaterThan": 1,
+            "Next": format!("Parameters.Invalid.{}", p.name),
+        }));
+    }
+    let digits = State::Pass(Pass {
+        comment: Some("The parts of each int parameter's text around a decimal point".into()),
+        parameters: Some(parts),
+        result_path: Some(json!("$.checks")),
+        transition: Some(Transition::Next(WHOLE.into())),
+        ..Pass::default()
+    });
+    let whole = State::Choice(Choice {
+        comment: None,
+        choices: rules,
+        default: Some(next.to_string()),
+    });
+    (digits, whole)
+}
+
+fn invalid_param(p: &ParamDef) -> Fail {
+    let ty = match p.ty {
+        Ty::Int => "whole number (int)",
+        other => other.name(),
+    };
+    let cause = match &p.default {
+        None => format!(
+            "parameter {} is required and must be a {ty}: start the execution with {{\"{}\": ...}}",
+            p.name, p.name
+        ),
+        Some(_) => format!("parameter {} must be a {ty}", p.name),
+    };
+    Fail {
+        comment: None,
+        error: Some("aslc.InvalidParameter".into()),
+        cause: Some(cause),
+        error_path: None,
+        cause_path: None,
+    }
+}

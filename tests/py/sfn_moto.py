@@ -1,0 +1,150 @@
+"""Run a Step Functions definition on moto's interpreter (LocalStack's, which moto ships), with
+the Step Functions Local mock format (MockConfigFile) for service responses.
+
+moto ships the interpreter and LocalStack's mock machinery, but its execution worker is never
+given a mock test case; `execute` hands it the one named, read from a mock file in the format
+AWS documents: StateMachines.<name>.TestCases.<case>.<state> = <response>, and
+MockedResponses.<response>.{"0" | "1-2": {"Return": ...} | {"Throw": {"Error", "Cause"}}}.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from types import SimpleNamespace
+from typing import Any
+
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+import boto3  # noqa: E402
+from moto import mock_aws  # noqa: E402
+from moto.stepfunctions.parser.backend import execution as sfn_execution  # noqa: E402
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker  # noqa: E402
+from moto.stepfunctions.parser.mocking import mock_config  # noqa: E402
+
+ROLE = "arn:aws:iam::123456789012:role/sfn"
+
+# The interpreter logs every failure it handles at ERROR, with its whole parse tree.
+logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
+
+
+class _Model(SimpleNamespace):
+    """The attribute access moto's mock loader expects of LocalStack's pydantic models."""
+
+    def model_dump(self) -> Any:
+        return self._raw
+
+
+def _model(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        m = _Model(**{k: _model(v) for k, v in raw.items() if k.isidentifier()})
+        m._raw = raw
+        m.root = raw
+        m.get = lambda k: _model(raw.get(k)) if raw.get(k) is not None else None
+        for key in ("Return", "Throw"):
+            if not hasattr(m, key):
+                setattr(m, key, None)
+        return m
+    return raw
+
+
+def _install(case: Any) -> None:
+    """Start every execution's worker with `case` (a MockTestCase, or None)."""
+
+    def worker(self) -> ExecutionWorker:
+        return ExecutionWorker(
+            evaluation_details=sfn_execution.EvaluationDetails(
+                aws_execution_details=self._get_start_aws_execution_details(),
+                execution_details=self.get_start_execution_details(),
+                state_machine_details=self.get_start_state_machine_details(),
+            ),
+            exec_comm=self._get_start_execution_worker_comm(),
+            cloud_watch_logging_session=self._cloud_watch_logging_session,
+            activity_store=self._activity_store,
+            mock_test_case=case,
+        )
+
+    sfn_execution.Execution._get_start_execution_worker = worker
+
+
+def execute(
+    definition: str,
+    execution_input: Any = None,
+    mocks: dict | None = None,
+    test_case: str | None = None,
+    name: str = "pipeline",
+    timeout: float = 60.0,
+) -> dict:
+    """Run one execution to its end; returns status, output, error, cause and the events."""
+    case = None
+    if mocks is not None and test_case is not None:
+        case = mock_config._mock_test_case_from_raw(
+            state_machine_name=name,
+            test_case_name=test_case,
+            raw_mock_config=_model(mocks),
+        )
+    _install(case)
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sfn = boto3.client("stepfunctions", region_name="us-east-1")
+        arn = sfn.create_state_machine(name=name, definition=definition, roleArn=ROLE)[
+            "stateMachineArn"
+        ]
+        ex = sfn.start_execution(
+            stateMachineArn=arn, input=json.dumps(execution_input or {})
+        )["executionArn"]
+        deadline = time.monotonic() + timeout
+        while True:
+            d = sfn.describe_execution(executionArn=ex)
+            if d["status"] != "RUNNING" or time.monotonic() > deadline:
+                break
+            time.sleep(0.01)
+        events = []
+        token = None
+        while True:
+            page = sfn.get_execution_history(
+                executionArn=ex, maxResults=1000, **({"nextToken": token} if token else {})
+            )
+            events.extend(page["events"])
+            token = page.get("nextToken")
+            if not token:
+                break
+    output = json.loads(d["output"]) if d.get("output") else None
+    return {
+        "status": d["status"],
+        "output": output,
+        "error": d.get("error"),
+        "cause": d.get("cause"),
+        "events": events,
+    }
+
+
+def entered(result: dict) -> list[str]:
+    """The names of the states entered, in order."""
+    return [
+        e["stateEnteredEventDetails"]["name"]
+        for e in result["events"]
+        if "stateEnteredEventDetails" in e
+    ]
+
+
+def scheduled(result: dict) -> list[dict]:
+    """The parameters of every Task scheduled, with the state that scheduled it."""
+    out = []
+    current = None
+    for e in result["events"]:
+        if "stateEnteredEventDetails" in e:
+            current = e["stateEnteredEventDetails"]["name"]
+        if "taskScheduledEventDetails" in e:
+            d = e["taskScheduledEventDetails"]
+            out.append(
+                {
+                    "state": current,
+                    "resource": f'{d["resourceType"]}:{d["resource"]}',
+                    "parameters": json.loads(d["parameters"]),
+                }
+            )
+    return out

@@ -1,0 +1,24 @@
+"""Parameter checks of the compiled ASL, executed on moto's interpreter."""
+
+import json
+
+import pytest
+from sfn_moto import entered, execute
+
+
+@pytest.mark.parametrize(
+    "depth, ok",
+    [(8, True), (-3, True), (8.5, False), (1e3, False), ("8", False)],
+)
+def test_an_int_parameter_must_be_a_whole_number(compiled, depth, ok):
+    asl = compiled("fixtures/steps/training.sfn")["asl"]
+    result = execute(json.dumps(asl), {"Depth": depth, "DataDate": "2028-02-16"})
+    states = entered(result)
+    if ok:
+        # Past the checks: the first step is entered (and, unmocked here, fails).
+        assert "Parameters.Invalid.Depth" not in states
+        assert "Train" in states or "Lineage.Context" in states
+    else:
+        assert result["status"] == "FAILED"
+        assert result["error"] == "aslc.InvalidParameter"
+        assert states[-1] == "Parameters.Invalid.Depth"
