@@ -312,7 +312,10 @@ impl Checker {
                 let keys = self.json_path(path);
                 let full = match (base?, keys?) {
                     (Ref::File { step, file, .. }, keys) => Ref::File { step, file, keys },
-                    (Ref::Json { step, output, .. }, keys) => Ref::Json { step, output, keys },
+                    (Ref::Json { step, output, .. }, keys) => {
+                        self.mark_read(&step, &output, super::Read::Fields(vec![keys.clone()]));
+                        Ref::Json { step, output, keys }
+                    }
                     _ => return None,
                 };
                 let (ty_, decl, untyped) = match ty {
@@ -349,7 +352,10 @@ impl Checker {
 
     /// The JSON a `json(...)` reads (with no keys yet); property files are read from S3 first.
     fn json_source(&mut self, file: &Expr, reads: &mut Vec<FileRead>) -> Option<Ref> {
-        let (v, ty, _) = self.resolve(file)?;
+        self.reading_json = true;
+        let resolved = self.resolve(file);
+        self.reading_json = false;
+        let (v, ty, _) = resolved?;
         let super::Val::Ref(Ref::Output { step, output }) = v else {
             return None;
         };

@@ -109,7 +109,9 @@ struct Checker {
     current: Option<(String, usize, Vec<Enclosing>)>,
     used_params: HashSet<String>,
     used_policies: HashSet<String>,
-    used_outputs: IndexMap<String, Vec<String>>,
+    used_outputs: IndexMap<String, IndexMap<String, Read>>,
+    /// Resolving the JSON a `json(...)` reads: the output is read by fields, not whole.
+    reading_json: bool,
     /// Facts later steps need about earlier ones.
     images: HashMap<String, Val>,
     schedule: Option<ScheduleDef>,

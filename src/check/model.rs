@@ -144,6 +144,14 @@ fn is_identifier(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// How later steps read an output.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Read {
+    Whole,
+    /// Only these fields of a JSON value (`json(Step.payload, "a.b")`).
+    Fields(Vec<Vec<Key>>),
+}
+
 /// A value in a request: known now, or read from the state at run time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
@@ -234,8 +242,9 @@ pub struct Checked {
     pub params: Vec<ParamDef>,
     pub policies: IndexMap<String, Policy>,
     pub steps: Vec<StepDef>,
-    /// Which outputs of which steps later steps read: the ResultSelector keeps only these.
-    pub used_outputs: IndexMap<String, Vec<String>>,
+    /// Which outputs of which steps later steps read, and how: the ResultSelector keeps only
+    /// these.
+    pub used_outputs: IndexMap<String, IndexMap<String, Read>>,
     pub schedule: Option<ScheduleDef>,
     /// The DynamoDB table of step caching, when a step is cached.
     pub cache_table: Option<String>,

@@ -1,7 +1,7 @@
 //! Resolving references: parameters, and step outputs that have certainly been produced by the
 //! time the referencing step runs.
 
-use super::{Checker, Ref, Ty, Val};
+use super::{Checker, Read, Ref, Ty, Val};
 use crate::diagnostics::{did_you_mean, Code, Span};
 use crate::syntax::ast::{Expr, ExprKind, StepKind};
 
@@ -110,10 +110,12 @@ impl Checker {
         if !self.visible(&head.name, head.span.to(out.span)) {
             return None;
         }
-        let list = self.used_outputs.entry(head.name.clone()).or_default();
-        if !list.contains(&out.name) {
-            list.push(out.name.clone());
-        }
+        let read = if self.reading_json {
+            Read::Fields(vec![])
+        } else {
+            Read::Whole
+        };
+        self.mark_read(&head.name, &out.name, read);
         Some((Val::Ref(Ref::output(&head.name, &out.name)), ty, Some(decl)))
     }
 
@@ -164,11 +166,29 @@ impl Checker {
     /// Mark an output as used by a later step (for outputs read implicitly, such as the model
     /// artifacts a register step packages).
     pub fn use_output(&mut self, step: &str, output: &str) -> Val {
-        let list = self.used_outputs.entry(step.to_string()).or_default();
-        if !list.iter().any(|o| o == output) {
-            list.push(output.to_string());
-        }
+        self.mark_read(step, output, Read::Whole);
         Val::Ref(Ref::output(step, output))
+    }
+
+    /// Record how a later step reads an output: whole wins over fields.
+    pub fn mark_read(&mut self, step: &str, output: &str, read: Read) {
+        let entry = self
+            .used_outputs
+            .entry(step.to_string())
+            .or_default()
+            .entry(output.to_string())
+            .or_insert(Read::Fields(vec![]));
+        match (entry, read) {
+            (e @ Read::Fields(_), Read::Whole) => *e = Read::Whole,
+            (Read::Fields(list), Read::Fields(more)) => {
+                for keys in more {
+                    if !list.contains(&keys) {
+                        list.push(keys);
+                    }
+                }
+            }
+            (Read::Whole, _) => {}
+        }
     }
 
     /// Has `step` certainly run before the current step? Reports E014/E015 when not.

@@ -7,6 +7,7 @@
 mod cache;
 mod choice;
 mod job_retry;
+mod keep;
 mod lineage;
 mod params;
 pub mod paths;
@@ -494,29 +495,20 @@ impl Lowerer<'_> {
                 .collect(),
             _ => vec![],
         };
-        let keep: Vec<&(String, String)> = req
-            .outputs
-            .iter()
-            .filter(|(name, _)| {
-                recorded.contains(&name.as_str())
-                    || req.always.contains(&name.as_str())
-                    || used.is_some_and(|u| u.contains(name))
+        let sel = keep::selector(&req, used, &recorded);
+        plan.kept = sel
+            .keys()
+            .map(|k| {
+                let n = k.trim_end_matches(".$");
+                (n.to_string(), paths::output(&s.name, n))
             })
-            .collect();
-        plan.kept = keep
-            .iter()
-            .map(|(n, _)| (n.clone(), paths::output(&s.name, n)))
             .collect();
         plan.job_prefix = kind.job().map(|_| steps::job_prefix(&s.name));
         plan.attributes = kind.attributes();
         plan.params = kind.params();
-        let (selector, result_path) = if keep.is_empty() {
+        let (selector, result_path) = if sel.is_empty() {
             (None, Json::Null)
         } else {
-            let sel = keep
-                .iter()
-                .map(|(n, p)| (format!("{n}.$"), Json::String(p.clone())))
-                .collect();
             (Some(sel), Json::String(paths::results(&s.name)))
         };
         let policies = self.policies(s);

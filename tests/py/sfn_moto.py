@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import time
-from types import SimpleNamespace
 from typing import Any
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
@@ -32,24 +31,28 @@ ROLE = "arn:aws:iam::123456789012:role/sfn"
 logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
 
 
-class _Model(SimpleNamespace):
+class _Model(dict):
     """The attribute access moto's mock loader expects of LocalStack's pydantic models."""
 
+    def __getattr__(self, key: str) -> Any:
+        return _model(self[key]) if key in self else None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return _model(self[key]) if key in self else default
+
+    def items(self):
+        return [(k, _model(v)) for k, v in super().items()]
+
+    @property
+    def root(self) -> dict:
+        return dict(self)
+
     def model_dump(self) -> Any:
-        return self._raw
+        return dict(self)
 
 
 def _model(raw: Any) -> Any:
-    if isinstance(raw, dict):
-        m = _Model(**{k: _model(v) for k, v in raw.items() if k.isidentifier()})
-        m._raw = raw
-        m.root = raw
-        m.get = lambda k: _model(raw.get(k)) if raw.get(k) is not None else None
-        for key in ("Return", "Throw"):
-            if not hasattr(m, key):
-                setattr(m, key, None)
-        return m
-    return raw
+    return _Model(raw) if isinstance(raw, dict) else raw
 
 
 def _install(case: Any) -> None:

@@ -1,0 +1,47 @@
+"""What the compiled ASL keeps in the state data, executed on moto's interpreter."""
+
+import json
+
+from sfn_moto import entered, execute
+
+
+def lambda_mocks(count, extra="x" * 50_000):
+    ok = {"0": {"Return": {"StatusCode": 200, "Payload": {}}}}
+    return {
+        "StateMachines": {
+            "pipeline": {
+                "TestCases": {
+                    "Night": {
+                        "Score": "Score",
+                        "Fast": "Ok",
+                        "Slow": "Ok",
+                        "Done": "Ok",
+                    }
+                }
+            }
+        },
+        "MockedResponses": {
+            "Score": {
+                "0": {
+                    "Return": {
+                        "StatusCode": 200,
+                        "Payload": {"result": {"count": count}, "debug": extra},
+                    }
+                }
+            },
+            "Ok": ok,
+        },
+    }
+
+
+def test_a_lambda_result_keeps_only_the_fields_later_steps_read(compiled):
+    asl = compiled("fixtures/steps/when.sfn")["asl"]
+    for count, branch in [(3, "Fast"), (30, "Slow")]:
+        result = execute(json.dumps(asl), {}, lambda_mocks(count), "Night")
+        assert result["status"] == "SUCCEEDED", result
+        states = entered(result)
+        assert branch in states and ({"Fast", "Slow"} - {branch}).isdisjoint(states)
+        kept = result["output"]["steps"]["Score"]
+        assert kept == {"payload": {"result": {"count": count}}}
+        # The 50 KB the Lambda also returned is not carried along.
+        assert len(json.dumps(result["output"])) < 2_000
