@@ -58,18 +58,11 @@ pub fn check_source(text: &str) -> (Option<check::Checked>, Vec<Diagnostic>) {
     if has_syntax_errors {
         // A broken tree makes for dubious name errors (a step lost to a syntax error looks
         // unknown); keep only what the checker says about the parts that parsed cleanly.
-        diags.extend(check_diags.into_iter().filter(|d| {
-            !matches!(
-                d.code,
-                Code::E012
-                    | Code::E013
-                    | Code::E014
-                    | Code::E015
-                    | Code::W003
-                    | Code::W004
-                    | Code::E031
-            )
-        }));
+        diags.extend(
+            check_diags
+                .into_iter()
+                .filter(|d| !d.code.needs_whole_tree()),
+        );
     } else {
         diags.extend(check_diags);
     }

@@ -194,6 +194,21 @@ fn explain_prints_the_registry_entry() {
 }
 
 #[test]
+fn explain_says_a_removed_code_was_removed_and_what_replaced_it() {
+    let out = aslc(&["explain", "W001"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("W001: caching not lowered (removed)"), "{text}");
+    assert!(text.contains("W005"), "{text}");
+    let list = String::from_utf8_lossy(&aslc(&["explain"]).stdout).into_owned();
+    assert!(list.contains("W002  schedule not emitted (removed)"));
+    // A removed id is never given to a live code.
+    for r in aslc::diagnostics::REMOVED {
+        assert!(aslc::diagnostics::Code::parse(r.code).is_none(), "{}", r.code);
+    }
+}
+
+#[test]
 fn binary_input_is_a_diagnostic_not_a_crash() {
     let dir = tempdir();
     let path = dir.path().join("garbage.sfn");

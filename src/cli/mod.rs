@@ -301,18 +301,27 @@ fn validate(files: &[PathBuf], options: &asl::Options, format: Format) -> ExitCo
 }
 
 fn explain(code: Option<&str>) -> ExitCode {
+    use crate::diagnostics::Removed;
     let Some(code) = code else {
         for c in Code::ALL {
             println!("{}  {}", c.as_str(), c.title());
         }
+        println!("\nRemoved (never reused):");
+        for r in crate::diagnostics::REMOVED {
+            println!("{}  {} (removed)", r.code, r.title);
+        }
         return ExitCode::SUCCESS;
     };
-    match Code::parse(code) {
-        Some(c) => {
+    match (Code::parse(code), Removed::find(code)) {
+        (Some(c), _) => {
             println!("{}: {}\n\n{}", c.as_str(), c.title(), c.explanation());
             ExitCode::SUCCESS
         }
-        None => {
+        (None, Some(r)) => {
+            println!("{}: {} (removed)\n\n{}", r.code, r.title, r.note);
+            ExitCode::SUCCESS
+        }
+        (None, None) => {
             eprintln!("error: unknown code `{code}`; `aslc explain` lists them all");
             ExitCode::from(2)
         }

@@ -43,6 +43,52 @@ impl Code {
             .copied()
             .find(|c| c.as_str().eq_ignore_ascii_case(s))
     }
+
+    /// Codes that speak of the pipeline as a whole (a name that nothing defines, a value
+    /// nothing uses): after a syntax error the tree is partial, and a step lost to the error
+    /// would make them false, so they are held back until the syntax is fixed.
+    pub fn needs_whole_tree(self) -> bool {
+        matches!(
+            self,
+            Code::E012
+                | Code::E013
+                | Code::E014
+                | Code::E015
+                | Code::E031
+                | Code::W003
+                | Code::W004
+        )
+    }
+}
+
+/// A code that is no longer emitted. Its id is never given to another diagnostic (ruff keeps
+/// a `Removed` group for the same reason: old CI logs and suppressions still name it).
+pub struct Removed {
+    pub code: &'static str,
+    pub title: &'static str,
+    /// Why it went, and what took its place.
+    pub note: &'static str,
+}
+
+pub const REMOVED: &[Removed] = &[
+    Removed {
+        code: "W001",
+        title: "caching not lowered",
+        note: "Removed in 0.1: `cache <duration>` is lowered to real ASL (a DynamoDB lookup keyed by a \
+hash of the request). A cached step that names no table now gets W005.",
+    },
+    Removed {
+        code: "W002",
+        title: "schedule not emitted",
+        note: "Removed in 0.1: a `schedule` is written as `X.schedule.json` (an EventBridge Scheduler \
+template), and a wrong expression is the error E047.",
+    },
+];
+
+impl Removed {
+    pub fn find(s: &str) -> Option<&'static Removed> {
+        REMOVED.iter().find(|r| r.code.eq_ignore_ascii_case(s))
+    }
 }
 
 impl serde::Serialize for Code {
@@ -436,8 +482,7 @@ Example:
     lambda Notify { function \"notify\" }
 Fix: move `Notify` before `Stop`, or put the failure inside a `when`.";
 
-    // W002 (schedule not emitted) is retired: schedules are emitted since 0.1. Codes are never reused.
-    // W001 (caching not lowered) is retired: caching is lowered since 0.1.
+    // W001 and W002 are removed (see REMOVED): their ids are never reused.
     W003 => "unused parameter",
 "The parameter is never referenced. It is still accepted in the execution input.
 

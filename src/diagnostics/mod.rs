@@ -10,7 +10,7 @@ mod line_index;
 mod render;
 mod sarif;
 
-pub use codes::Code;
+pub use codes::{Code, Removed, REMOVED};
 pub use line_index::{LineCol, LineIndex};
 pub use render::{render_human, render_json, JsonReport};
 pub use sarif::render_sarif;
