@@ -52,9 +52,29 @@ pub struct Compiled {
 
 /// Parse and check only.
 pub fn check_source(text: &str) -> (Option<check::Checked>, Vec<Diagnostic>) {
+    let a = analyze(text);
+    (a.checked, a.diagnostics)
+}
+
+/// Everything the language server knows of a source: the tree, the checker's findings and the
+/// names it resolved.
+pub struct Analysis {
+    pub ast: syntax::ast::Pipeline,
+    pub checked: Option<check::Checked>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub names: Vec<check::Resolution>,
+    pub syntax_errors: bool,
+}
+
+/// Parse and check, keeping the tree and the resolved names.
+pub fn analyze(text: &str) -> Analysis {
     let (ast, mut diags) = syntax::parse(text);
     let has_syntax_errors = diags.iter().any(Diagnostic::is_error);
-    let (checked, check_diags) = check::check(&ast);
+    let check::Analysis {
+        checked,
+        diagnostics: check_diags,
+        names,
+    } = check::check(&ast);
     if has_syntax_errors {
         // A broken tree makes for dubious name errors (a step lost to a syntax error looks
         // unknown); keep only what the checker says about the parts that parsed cleanly.
@@ -68,7 +88,13 @@ pub fn check_source(text: &str) -> (Option<check::Checked>, Vec<Diagnostic>) {
     }
     diagnostics::sort(&mut diags);
     let ok = !diags.iter().any(Diagnostic::is_error);
-    (checked.filter(|_| ok), diags)
+    Analysis {
+        ast,
+        checked: checked.filter(|_| ok),
+        diagnostics: diags,
+        names,
+        syntax_errors: has_syntax_errors,
+    }
 }
 
 impl Compiled {

@@ -198,13 +198,20 @@ fn explain_says_a_removed_code_was_removed_and_what_replaced_it() {
     let out = aslc(&["explain", "W001"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.starts_with("W001: caching not lowered (removed)"), "{text}");
+    assert!(
+        text.starts_with("W001: caching not lowered (removed)"),
+        "{text}"
+    );
     assert!(text.contains("W005"), "{text}");
     let list = String::from_utf8_lossy(&aslc(&["explain"]).stdout).into_owned();
     assert!(list.contains("W002  schedule not emitted (removed)"));
     // A removed id is never given to a live code.
     for r in aslc::diagnostics::REMOVED {
-        assert!(aslc::diagnostics::Code::parse(r.code).is_none(), "{}", r.code);
+        assert!(
+            aslc::diagnostics::Code::parse(r.code).is_none(),
+            "{}",
+            r.code
+        );
     }
 }
 

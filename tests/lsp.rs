@@ -242,6 +242,50 @@ fn hover_definition_completion_and_symbols() {
 }
 
 #[test]
+fn names_resolve_as_the_checker_resolves_them_and_completion_survives_a_syntax_error() {
+    let mut c = Client::start();
+    let text = source();
+    c.open(URI, "sfn", &text);
+    // The schedule's key and a step's retry policy are names the checker resolves.
+    let (line, col) = utf16_col(&text, "DataDate = yesterday()");
+    let hover = c.request("textDocument/hover", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 1 } }));
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("param DataDate: string"),
+        "{hover}"
+    );
+    let (line, col) = utf16_col(&text, "retry transient, api");
+    let def = c.request("textDocument/definition", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 8 } }));
+    let (dl, dc) = utf16_col(&text, "transient {");
+    assert_eq!(
+        def["result"]["range"]["start"],
+        json!({ "line": dl, "character": dc })
+    );
+    // Mid-edit: a new line that does not parse yet. Completion still offers every step,
+    // including those the broken parse lost.
+    let broken = text.replace(
+        "  when GateOnAuc:",
+        "  lambda Half { function \"f\" payload { X = Tr\n  when GateOnAuc:",
+    );
+    c.notify("textDocument/didChange", json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": broken }] }));
+    let diags = c.diagnostics_for(URI);
+    assert!(diags.iter().any(|d| d["severity"] == 1), "a syntax error");
+    let (line, col) = utf16_col(&broken, "X = Tr");
+    let completion = c.request("textDocument/completion", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 6 } }));
+    let labels: Vec<&str> = completion["result"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    for step in ["TrainXGB", "Featurise", "RegisterIfGoodEnough"] {
+        assert!(labels.contains(&step), "{step} in {labels:?}");
+    }
+}
+
+#[test]
 fn asl_documents_have_state_symbols_and_transition_definitions() {
     let mut c = Client::start();
     let uri = "file:///work/flow.asl.json";
@@ -319,9 +363,22 @@ fn misbehaving_clients_get_errors_and_the_server_keeps_running() {
         json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } }),
     );
     assert!(r["result"].is_null());
-    // Orderly shutdown.
+    // 200,000 nested brackets: one E005, and the server keeps answering.
+    let deep = format!(
+        "pipeline \"p\" {{\n  param X: string = {}\"a\"{}\n}}\n",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
+    let diags = c.open("file:///deep.sfn", "sfn", &deep);
+    assert!(diags.iter().any(|d| d["code"] == "E005"), "{diags:?}");
+    // Orderly shutdown; after it, requests are errors (InvalidRequest) and only exit counts.
     let r = c.request("shutdown", Value::Null);
     assert!(r["result"].is_null() && r.get("error").is_none());
+    let r = c.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert_eq!(r["error"]["code"], -32600, "{r}");
     c.notify("exit", Value::Null);
     let status = c.child.wait().expect("exit");
     assert!(status.success());

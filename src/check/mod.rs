@@ -19,8 +19,17 @@ use props::PropSet;
 use std::collections::{HashMap, HashSet};
 pub use steps::declared_outputs;
 
-/// Check a parsed pipeline. The model is `None` when there are errors.
-pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {
+/// What checking a pipeline found.
+pub struct Analysis {
+    /// The checked pipeline; `None` when there are errors.
+    pub checked: Option<Checked>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every name the checker resolved, errors or not.
+    pub names: Vec<Resolution>,
+}
+
+/// Check a parsed pipeline.
+pub fn check(pipeline: &ast::Pipeline) -> Analysis {
     let mut c = Checker {
         pipeline_name: pipeline.name.as_plain().unwrap_or_default(),
         ..Checker::default()
@@ -65,7 +74,11 @@ pub fn check(pipeline: &ast::Pipeline) -> (Option<Checked>, Vec<Diagnostic>) {
         schedule: c.schedule.clone(),
         cache_table: c.cache_table.clone(),
     };
-    (if has_errors { None } else { Some(checked) }, c.diags)
+    Analysis {
+        checked: (!has_errors).then_some(checked),
+        diagnostics: c.diags,
+        names: c.names,
+    }
 }
 
 struct ParamInfo {
@@ -112,6 +125,7 @@ struct Checker {
     used_outputs: IndexMap<String, IndexMap<String, Read>>,
     /// Resolving the JSON a `json(...)` reads: the output is read by fields, not whole.
     reading_json: bool,
+    names: Vec<Resolution>,
     /// Facts later steps need about earlier ones.
     images: HashMap<String, Val>,
     schedule: Option<ScheduleDef>,
@@ -433,6 +447,7 @@ impl Checker {
                 continue;
             };
             let ty = param.def.ty;
+            self.resolved(b.key.span, &b.key.name);
             self.used_params.insert(b.key.name.clone());
             match &b.value.kind {
                 ExprKind::Call { name, args } => {

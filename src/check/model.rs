@@ -250,6 +250,15 @@ pub struct Checked {
     pub cache_table: Option<String>,
 }
 
+/// A name in the source and what the checker resolved it to: a parameter (`DataDate`), a step
+/// (`Featurise`), a step output (`Featurise.train`) or a retry policy (`retry transient`). The
+/// language server's hover and go-to-definition use these, so editor and compiler agree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resolution {
+    pub span: Span,
+    pub target: String,
+}
+
 /// `schedule "cron(...)" { DataDate = yesterday(), Env = "prod" }`.
 #[derive(Clone, Debug)]
 pub struct ScheduleDef {

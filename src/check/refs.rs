@@ -15,6 +15,7 @@ impl Checker {
         let head = &parts[0];
         if let Some(p) = self.params.get(&head.name) {
             let (ty, decl) = (p.def.ty, p.ty_span);
+            self.resolved(head.span, &head.name);
             self.used_params.insert(head.name.clone());
             if parts.len() > 1 {
                 self.err(
@@ -49,6 +50,10 @@ impl Checker {
         };
         let outputs: Vec<String> = info.outputs.keys().cloned().collect();
         let step_span = info.span;
+        let found = parts
+            .get(1)
+            .and_then(|out| info.outputs.get(&out.name).copied());
+        self.resolved(head.span, &head.name);
         if parts.len() == 1 {
             let d = self.err(
                 Code::E013,
@@ -70,7 +75,10 @@ impl Checker {
             return None;
         }
         let out = &parts[1];
-        let Some(&(ty, decl)) = info.outputs.get(&out.name) else {
+        if found.is_some() {
+            self.resolved(out.span, &format!("{}.{}", head.name, out.name));
+        }
+        let Some((ty, decl)) = found else {
             let guess =
                 did_you_mean(&out.name, outputs.iter().map(String::as_str)).map(str::to_string);
             let d = self.err(
@@ -146,9 +154,10 @@ impl Checker {
             }
             return None;
         };
-        if !kinds.contains(&info.kind) {
-            let kind = info.kind.keyword();
-            let span = info.span;
+        let (kind, span) = (info.kind, info.span);
+        self.resolved(name.span, &name.name);
+        if !kinds.contains(&kind) {
+            let kind = kind.keyword();
             self.err(
                 Code::E037,
                 name.span,
@@ -161,6 +170,14 @@ impl Checker {
             return None;
         }
         Some(name.name.clone())
+    }
+
+    /// Record what a name in the source resolved to.
+    pub fn resolved(&mut self, span: Span, target: &str) {
+        self.names.push(crate::check::Resolution {
+            span,
+            target: target.to_string(),
+        });
     }
 
     /// Mark an output as used by a later step (for outputs read implicitly, such as the model

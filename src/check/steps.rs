@@ -205,6 +205,7 @@ impl Checker {
             };
             for n in names {
                 if self.policies.contains_key(&n.name) {
+                    self.resolved(n.span, &format!("retry {}", n.name));
                     self.used_policies.insert(n.name.clone());
                     if !out.contains(&n.name) {
                         out.push(n.name.clone());

@@ -14,18 +14,33 @@ pub struct LineCol {
 
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::borrow::Cow<'a, [usize]>,
     /// Code points before each line start, computed the first time a consumer (SARIF) asks.
     chars_before: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex {
             text,
-            starts,
+            starts: std::borrow::Cow::Owned(Self::line_starts(text)),
+            chars_before: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The byte offset of every line start, for a caller that keeps them (the language
+    /// server, per document version) and builds indexes with [`LineIndex::with_starts`].
+    pub fn line_starts(text: &str) -> Vec<usize> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts
+    }
+
+    /// An index over `text` from line starts computed earlier for that same text.
+    pub fn with_starts(text: &'a str, starts: &'a [usize]) -> LineIndex<'a> {
+        LineIndex {
+            text,
+            starts: std::borrow::Cow::Borrowed(starts),
             chars_before: std::cell::OnceCell::new(),
         }
     }
@@ -37,7 +52,7 @@ impl<'a> LineIndex<'a> {
             let mut out = Vec::with_capacity(self.starts.len());
             let mut count = 0u32;
             let mut prev = 0;
-            for &s in &self.starts {
+            for &s in self.starts.iter() {
                 count += self.text[prev..s].chars().count() as u32;
                 out.push(count);
                 prev = s;

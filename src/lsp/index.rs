@@ -1,9 +1,10 @@
 //! What the editor features need to know about a pipeline source: every definition (parameter,
-//! step, step output, retry policy) and every reference to one, with their spans.
+//! step, step output, retry policy) from the tree, and every reference to one as the checker
+//! resolved it (one resolver for compiler and editor).
 
-use crate::check::{declared_outputs, Ty};
+use crate::check::{declared_outputs, Resolution, Ty};
 use crate::diagnostics::Span;
-use crate::syntax::ast::{self, Expr, ExprKind, Item, PropValue, StepBody, StrLit, StrPart};
+use crate::syntax::ast::{self, Item, StepBody};
 
 #[derive(Clone, Debug)]
 pub struct Def {
@@ -23,16 +24,10 @@ pub enum DefKind {
     Policy,
 }
 
-#[derive(Clone, Debug)]
-pub struct Ref {
-    pub span: Span,
-    pub target: String,
-}
-
 #[derive(Default, Debug)]
 pub struct Index {
     pub defs: Vec<Def>,
-    pub refs: Vec<Ref>,
+    pub refs: Vec<Resolution>,
     /// Steps in document order, with their nested steps, for the outline.
     pub outline: Vec<Outline>,
 }
@@ -47,8 +42,12 @@ pub struct Outline {
 }
 
 impl Index {
-    pub fn build(p: &ast::Pipeline) -> Index {
-        let mut ix = Index::default();
+    /// Definitions and outline from the tree; references as the checker resolved them.
+    pub fn build(p: &ast::Pipeline, names: &[Resolution]) -> Index {
+        let mut ix = Index {
+            refs: names.to_vec(),
+            ..Index::default()
+        };
         for item in &p.items {
             match item {
                 Item::Param(param) => {
@@ -66,9 +65,6 @@ impl Index {
                             param.name.name, param.ty.name
                         ),
                     });
-                    if let Some(e) = &param.default {
-                        ix.expr(e);
-                    }
                     ix.outline.push(Outline {
                         name: param.name.name.clone(),
                         kind: "param",
@@ -92,16 +88,7 @@ impl Index {
                         children: vec![],
                     });
                 }
-                Item::Schedule(s) => {
-                    for b in &s.bindings {
-                        ix.refs.push(Ref {
-                            span: b.key.span,
-                            target: b.key.name.clone(),
-                        });
-                        ix.expr(&b.value);
-                    }
-                }
-                Item::Setting(prop) => ix.prop(prop),
+                Item::Schedule(_) | Item::Setting(_) => {}
                 Item::Step(s) => {
                     let o = ix.step(s, false);
                     ix.outline.push(o);
@@ -137,9 +124,8 @@ impl Index {
         }
         let mut children = Vec::new();
         match &s.body {
-            StepBody::Props(props) => props.iter().for_each(|p| self.prop(p)),
+            StepBody::Props(_) => {}
             StepBody::When(w) => {
-                self.expr(&w.cond);
                 for st in w
                     .then
                     .steps
@@ -165,73 +151,6 @@ impl Index {
             span: s.span,
             name_span: s.name.span,
             children,
-        }
-    }
-
-    fn prop(&mut self, p: &ast::Prop) {
-        match &p.value {
-            PropValue::Expr(e) => self.expr(e),
-            PropValue::Map(bindings) => bindings.iter().for_each(|b| self.expr(&b.value)),
-            PropValue::Names(names) if p.key.name == "retry" => {
-                for n in names {
-                    self.refs.push(Ref {
-                        span: n.span,
-                        target: format!("retry {}", n.name),
-                    });
-                }
-            }
-            PropValue::Names(_) | PropValue::Instance(_) => {}
-        }
-    }
-
-    fn expr(&mut self, e: &Expr) {
-        match &e.kind {
-            ExprKind::Ref(parts) => self.reference(parts),
-            ExprKind::Str(s) => self.string(s),
-            ExprKind::Json { file, path, .. } => {
-                self.expr(file);
-                self.string(path);
-            }
-            ExprKind::Exists(x) | ExprKind::Not(x) => self.expr(x),
-            ExprKind::Matches { value, .. } => self.expr(value),
-            ExprKind::Call { args, .. } | ExprKind::List(args) => {
-                args.iter().for_each(|a| self.expr(a))
-            }
-            ExprKind::Join(base, key) => {
-                self.expr(base);
-                self.string(key);
-            }
-            ExprKind::Binary { lhs, rhs, .. } => {
-                self.expr(lhs);
-                self.expr(rhs);
-            }
-            ExprKind::Int(_)
-            | ExprKind::Float(_)
-            | ExprKind::Bool(_)
-            | ExprKind::Duration(_)
-            | ExprKind::Error => {}
-        }
-    }
-
-    fn string(&mut self, s: &StrLit) {
-        for part in &s.parts {
-            if let StrPart::Interp(ids, _) = part {
-                self.reference(ids);
-            }
-        }
-    }
-
-    fn reference(&mut self, parts: &[ast::Ident]) {
-        let Some(head) = parts.first() else { return };
-        self.refs.push(Ref {
-            span: head.span,
-            target: head.name.clone(),
-        });
-        if let Some(out) = parts.get(1) {
-            self.refs.push(Ref {
-                span: out.span,
-                target: format!("{}.{}", head.name, out.name),
-            });
         }
     }
 

@@ -2,9 +2,9 @@
 //! library calls the CLI makes, so editor and CI agree.
 
 use super::convert::{diagnostic, offset, range};
-use super::index::{DefKind, Index, Outline};
+use super::index::{Def, DefKind, Index, Outline};
 use crate::diagnostics::{Diagnostic, LineIndex, Span};
-use crate::{asl, driver, syntax};
+use crate::{asl, driver};
 use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use lsp_types::notification::Notification as _;
 use lsp_types::request::Request as _;
@@ -18,10 +18,55 @@ enum Kind {
     Asl,
 }
 
+/// An open document and what was computed from its current version (once, when the text
+/// changed: requests read it, never re-parse).
 struct Document {
     text: String,
     kind: Kind,
     diagnostics: Vec<Diagnostic>,
+    /// Line starts of `text`, for positions in both directions.
+    starts: Vec<usize>,
+    /// Pipelines: definitions and resolved references of the current text.
+    index: Index,
+    /// Pipelines: the index of the last version without syntax errors. Completion offers its
+    /// names too, so a half-typed line does not empty the list.
+    last_good: Option<Index>,
+}
+
+impl Document {
+    fn new(text: String, kind: Kind) -> Document {
+        Document {
+            text,
+            kind,
+            diagnostics: Vec::new(),
+            starts: Vec::new(),
+            index: Index::default(),
+            last_good: None,
+        }
+    }
+
+    fn lines(&self) -> LineIndex<'_> {
+        LineIndex::with_starts(&self.text, &self.starts)
+    }
+
+    /// Recompute everything derived from the text.
+    fn analyze(&mut self) {
+        self.starts = LineIndex::line_starts(&self.text);
+        match self.kind {
+            Kind::Pipeline => {
+                let a = driver::analyze(&self.text);
+                let index = Index::build(&a.ast, &a.names);
+                if !a.syntax_errors {
+                    self.last_good = None;
+                } else if self.last_good.is_none() {
+                    self.last_good = Some(std::mem::take(&mut self.index));
+                }
+                self.index = index;
+                self.diagnostics = a.diagnostics;
+            }
+            Kind::Asl => self.diagnostics = asl::validate(&self.text, &asl::Options::default()),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -48,6 +93,14 @@ impl Server {
 
     fn request(&mut self, r: Request) -> Response {
         let id = r.id.clone();
+        if self.shutdown {
+            // LSP: after `shutdown`, every request is an error; only `exit` is expected.
+            return Response::new_err(
+                id,
+                ErrorCode::InvalidRequest as i32,
+                format!("the server is shutting down; `{}` is not served", r.method),
+            );
+        }
         let result = match r.method.as_str() {
             request::Initialize::METHOD => {
                 Ok(serde_json::to_value(capabilities()).unwrap_or_default())
@@ -111,14 +164,8 @@ impl Server {
                 } else {
                     Kind::Asl
                 };
-                self.docs.insert(
-                    uri.clone(),
-                    Document {
-                        text: p.text_document.text,
-                        kind,
-                        diagnostics: Vec::new(),
-                    },
-                );
+                self.docs
+                    .insert(uri.clone(), Document::new(p.text_document.text, kind));
                 self.publish(&uri)
             }
             notification::DidChangeTextDocument::METHOD => {
@@ -148,44 +195,40 @@ impl Server {
         }
     }
 
-    /// Re-check a document and publish its diagnostics.
+    /// Re-check a document (once per version) and publish its diagnostics.
     fn publish(&mut self, uri: &Uri) -> Replies {
         let Some(doc) = self.docs.get_mut(uri) else {
             return Vec::new();
         };
-        doc.diagnostics = match doc.kind {
-            Kind::Pipeline => driver::check_source(&doc.text).1,
-            Kind::Asl => asl::validate(&doc.text, &asl::Options::default()),
-        };
-        let index = LineIndex::new(&doc.text);
+        doc.analyze();
+        let lines = doc.lines();
         let diags = doc
             .diagnostics
             .iter()
-            .map(|d| diagnostic(&index, uri, d))
+            .map(|d| diagnostic(&lines, uri, d))
             .collect();
         vec![publish(uri.clone(), diags)]
     }
 
-    /// The pipeline document at a position, its index and the byte offset.
-    fn pipeline_at(&self, doc: &TextDocumentPositionParams) -> Option<(&Document, Index, usize)> {
+    /// The pipeline document at a position, and the byte offset.
+    fn pipeline_at(&self, doc: &TextDocumentPositionParams) -> Option<(&Document, usize)> {
         let d = self
             .docs
             .get(&doc.text_document.uri)
             .filter(|d| d.kind == Kind::Pipeline)?;
-        let (ast, _) = syntax::parse(&d.text);
-        let off = offset(&LineIndex::new(&d.text), doc.position);
-        Some((d, Index::build(&ast), off))
+        let off = offset(&d.lines(), doc.position);
+        Some((d, off))
     }
 
     fn hover(&mut self, p: HoverParams) -> Option<Value> {
-        let (doc, index, off) = self.pipeline_at(&p.text_document_position_params)?;
-        let (span, def) = index.at(off)?;
+        let (doc, off) = self.pipeline_at(&p.text_document_position_params)?;
+        let (span, def) = doc.index.at(off)?;
         let hover = Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
                 value: def.detail.clone(),
             }),
-            range: Some(range(&LineIndex::new(&doc.text), span)),
+            range: Some(range(&doc.lines(), span)),
         };
         serde_json::to_value(hover).ok()
     }
@@ -197,7 +240,7 @@ impl Server {
             .get(&pos.text_document.uri)
             .filter(|d| d.kind == Kind::Asl)
         {
-            let lines = LineIndex::new(&d.text);
+            let lines = d.lines();
             let (_, def) = super::asl::definition(&d.text, offset(&lines, pos.position))?;
             let loc = Location {
                 uri: pos.text_document.uri.clone(),
@@ -205,27 +248,32 @@ impl Server {
             };
             return serde_json::to_value(GotoDefinitionResponse::Scalar(loc)).ok();
         }
-        let (doc, index, off) = self.pipeline_at(pos)?;
-        let (_, def) = index.at(off)?;
+        let (doc, off) = self.pipeline_at(pos)?;
+        let (_, def) = doc.index.at(off)?;
         let loc = Location {
             uri: pos.text_document.uri.clone(),
-            range: range(&LineIndex::new(&doc.text), def.span),
+            range: range(&doc.lines(), def.span),
         };
         serde_json::to_value(GotoDefinitionResponse::Scalar(loc)).ok()
     }
 
     /// After `Step.`: that step's outputs; elsewhere: parameters and steps.
     fn completion(&mut self, p: CompletionParams) -> Option<Value> {
-        let (doc, index, off) = self.pipeline_at(&p.text_document_position)?;
+        let (doc, off) = self.pipeline_at(&p.text_document_position)?;
+        // The current definitions, then those of the last version that parsed cleanly.
+        let mut defs: Vec<&Def> = doc.index.defs.iter().collect();
+        for d in doc.last_good.iter().flat_map(|i| &i.defs) {
+            if !defs.iter().any(|x| x.name == d.name) {
+                defs.push(d);
+            }
+        }
         let before = &doc.text[..off.min(doc.text.len())];
         let rest = &before[..before.len() - trailing_word(before).len()];
         let items: Vec<CompletionItem> = if let Some(step) =
             rest.strip_suffix('.').map(trailing_word)
         {
             let prefix = format!("{step}.");
-            index
-                .defs
-                .iter()
+            defs.iter()
                 .filter(|d| d.kind == DefKind::Output && d.name.starts_with(&prefix))
                 .map(|d| {
                     item(
@@ -236,9 +284,7 @@ impl Server {
                 })
                 .collect()
         } else {
-            index
-                .defs
-                .iter()
+            defs.iter()
                 .filter_map(|d| match d.kind {
                     DefKind::Param => Some(item(&d.name, CompletionItemKind::VARIABLE, &d.detail)),
                     DefKind::Step { .. } => {
@@ -253,26 +299,23 @@ impl Server {
 
     fn symbols(&mut self, p: DocumentSymbolParams) -> Option<Value> {
         let d = self.docs.get(&p.text_document.uri)?;
+        let lines = d.lines();
         if d.kind == Kind::Asl {
-            let lines = LineIndex::new(&d.text);
             let symbols: Vec<DocumentSymbol> = super::asl::symbols(&d.text)
                 .iter()
                 .map(|s| state_symbol(&lines, s))
                 .collect();
             return serde_json::to_value(DocumentSymbolResponse::Nested(symbols)).ok();
         }
-        let (ast, _) = syntax::parse(&d.text);
-        let index = Index::build(&ast);
-        let lines = LineIndex::new(&d.text);
         let symbols: Vec<DocumentSymbol> =
-            index.outline.iter().map(|o| symbol(&lines, o)).collect();
+            d.index.outline.iter().map(|o| symbol(&lines, o)).collect();
         serde_json::to_value(DocumentSymbolResponse::Nested(symbols)).ok()
     }
 
     /// Quick fixes for the diagnostics under the range that carry one.
     fn code_actions(&mut self, p: CodeActionParams) -> Option<Value> {
         let d = self.docs.get(&p.text_document.uri)?;
-        let lines = LineIndex::new(&d.text);
+        let lines = d.lines();
         let (from, to) = (offset(&lines, p.range.start), offset(&lines, p.range.end));
         let actions: Vec<CodeActionOrCommand> = d
             .diagnostics
