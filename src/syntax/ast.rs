@@ -152,6 +152,47 @@ pub struct Prop {
     pub span: Span,
 }
 
+/// How a property's value is written. Decided by the property's key, in [`Shape::of`]: the one
+/// table the parser reads to parse a value and the checker's readers rely on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shape {
+    /// `image "..."`, `max_runtime 2h`: one expression.
+    Value,
+    /// `input raw = "s3://..."`: a name, then a value.
+    Labeled,
+    /// `hyperparameters { a = 1, b = "x" }`.
+    Map,
+    /// `instance ml.m5.xlarge x 2`.
+    Instance,
+    /// `retry transient, api`.
+    Names,
+}
+
+impl Shape {
+    const TABLE: &'static [(&'static str, Shape)] = &[
+        ("input", Shape::Labeled),
+        ("output", Shape::Labeled),
+        ("channel", Shape::Labeled),
+        ("property_file", Shape::Labeled),
+        ("hyperparameters", Shape::Map),
+        ("static_hyperparameters", Shape::Map),
+        ("ranges", Shape::Map),
+        ("payload", Shape::Map),
+        ("environment", Shape::Map),
+        ("message", Shape::Map),
+        ("tags", Shape::Map),
+        ("instance", Shape::Instance),
+        ("retry", Shape::Names),
+    ];
+
+    pub fn of(key: &str) -> Shape {
+        Shape::TABLE
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or(Shape::Value, |(_, s)| *s)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum PropValue {
     Expr(Expr),

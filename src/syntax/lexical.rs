@@ -22,12 +22,31 @@ pub type PResult<'a, T> = IResult<In<'a>, T, PErr>;
 /// shallow enough that recursion cannot exhaust the stack.
 pub const MAX_DEPTH: u32 = 64;
 
+/// What the parser expected. Every failed alternative builds one, so it holds static text and
+/// is only formatted when it becomes a diagnostic.
+#[derive(Clone, Copy, Debug)]
+pub enum Expected {
+    /// A description: "a value", "a step or a declaration".
+    Phrase(&'static str),
+    /// A keyword or punctuation, shown in backticks.
+    Token(&'static str),
+}
+
+impl std::fmt::Display for Expected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expected::Phrase(p) => f.write_str(p),
+            Expected::Token(t) => write!(f, "`{t}`"),
+        }
+    }
+}
+
 /// The parser's error: where, what was expected, and optionally a code and a secondary label.
 #[derive(Clone, Debug)]
 pub struct PErr {
     pub offset: usize,
     pub len: usize,
-    pub expected: String,
+    pub expected: Expected,
     pub code: Code,
     pub secondary: Option<(Span, String)>,
     /// A complete message that replaces "expected X, found Y".
@@ -35,11 +54,15 @@ pub struct PErr {
 }
 
 impl PErr {
-    pub fn at(i: &In, expected: impl Into<String>) -> PErr {
+    pub fn at(i: &In, expected: &'static str) -> PErr {
+        PErr::expecting(i, Expected::Phrase(expected))
+    }
+
+    pub fn expecting(i: &In, expected: Expected) -> PErr {
         PErr {
             offset: i.location_offset(),
             len: 0,
-            expected: expected.into(),
+            expected,
             code: Code::E001,
             secondary: None,
             message: None,
@@ -50,7 +73,7 @@ impl PErr {
         PErr {
             offset: span.start as usize,
             len: span.len(),
-            expected: String::new(),
+            expected: Expected::Phrase(""),
             code,
             secondary: None,
             message: Some(message.into()),
@@ -109,8 +132,12 @@ impl<'a> ParseError<In<'a>> for PErr {
     }
 }
 
-pub fn fail<T>(i: &In, expected: impl Into<String>) -> PResult<'static, T> {
+pub fn fail<T>(i: &In, expected: &'static str) -> PResult<'static, T> {
     Err(nom::Err::Error(PErr::at(i, expected)))
+}
+
+fn fail_token<T>(i: &In, token: &'static str) -> PResult<'static, T> {
+    Err(nom::Err::Error(PErr::expecting(i, Expected::Token(token))))
 }
 
 pub fn span_between(start: &In, end: &In) -> Span {
@@ -188,7 +215,7 @@ pub fn keyword<'a>(kw: &'static str) -> impl Fn(In<'a>) -> PResult<'a, Ident> {
             Ok((rest, w)) if w.name == kw => Ok((rest, w)),
             _ => {
                 let (at, _) = ws(start)?;
-                fail(&at, format!("`{kw}`"))
+                fail_token(&at, kw)
             }
         }
     }
@@ -202,7 +229,7 @@ pub fn sym<'a>(s: &'static str) -> impl Fn(In<'a>) -> PResult<'a, Span> {
             let (rest, taken) = i.take_split(s.len());
             Ok((rest, span_between(&taken, &rest)))
         } else {
-            fail(&i, format!("`{s}`"))
+            fail_token(&i, s)
         }
     }
 }

@@ -13,18 +13,6 @@ use nom::sequence::{preceded, terminated};
 const DECLARATIONS: &[&str] = &["param", "retry", "schedule", "role", "cache_table"];
 /// Pipeline-wide settings of the form `key value`.
 const SETTINGS: &[&str] = &["role", "cache_table"];
-/// Properties of the form `key name = value`.
-const LABELED: &[&str] = &["input", "output", "channel", "property_file"];
-/// Properties whose value is a `{ key = value, ... }` map.
-const MAPS: &[&str] = &[
-    "hyperparameters",
-    "static_hyperparameters",
-    "ranges",
-    "payload",
-    "environment",
-    "message",
-    "tags",
-];
 
 pub fn pipeline(i: In) -> (Pipeline, In) {
     let start = i;
@@ -402,27 +390,32 @@ fn branch(i: In) -> PResult<Branch> {
 fn prop(i: In) -> PResult<Prop> {
     let (s, _) = ws(i)?;
     let (i, key) = word(i).map_err(|_| nom::Err::Error(PErr::at(&s, "a property name")))?;
-    let k = key.name.as_str();
-    let (i, label, value) = if LABELED.contains(&k) {
-        let (i, label) = cut(word)(i)?;
-        let (i, _) = cut(sym("="))(i)?;
-        let (i, e) = cut(expr)(i)?;
-        (i, Some(label), PropValue::Expr(e))
-    } else if k == "instance" {
-        let (i, spec) = cut(instance_spec)(i)?;
-        (i, None, PropValue::Instance(spec))
-    } else if k == "retry" {
-        let (i, names) = cut(separated_list0(sym(","), word))(i)?;
-        if names.is_empty() {
-            return Err(nom::Err::Failure(PErr::at(&i, "a retry policy name")));
+    let (i, label, value) = match Shape::of(&key.name) {
+        Shape::Labeled => {
+            let (i, label) = cut(word)(i)?;
+            let (i, _) = cut(sym("="))(i)?;
+            let (i, e) = cut(expr)(i)?;
+            (i, Some(label), PropValue::Expr(e))
         }
-        (i, None, PropValue::Names(names))
-    } else if MAPS.contains(&k) {
-        let (i, m) = cut(map_block)(i)?;
-        (i, None, PropValue::Map(m))
-    } else {
-        let (i, e) = cut(expr)(i)?;
-        (i, None, PropValue::Expr(e))
+        Shape::Instance => {
+            let (i, spec) = cut(instance_spec)(i)?;
+            (i, None, PropValue::Instance(spec))
+        }
+        Shape::Names => {
+            let (i, names) = cut(separated_list0(sym(","), word))(i)?;
+            if names.is_empty() {
+                return Err(nom::Err::Failure(PErr::at(&i, "a retry policy name")));
+            }
+            (i, None, PropValue::Names(names))
+        }
+        Shape::Map => {
+            let (i, m) = cut(map_block)(i)?;
+            (i, None, PropValue::Map(m))
+        }
+        Shape::Value => {
+            let (i, e) = cut(expr)(i)?;
+            (i, None, PropValue::Expr(e))
+        }
     };
     Ok((
         i,
