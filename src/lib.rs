@@ -10,12 +10,14 @@
 
 pub mod asl;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod diagnostics;
 pub mod driver;
 pub mod iam;
 pub mod lineage;
 pub mod lower;
+#[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod schedule;
 pub mod steps;

@@ -87,6 +87,7 @@ enum Command {
         format: LineageFormat,
     },
     /// Run the language server on standard input and output.
+    #[cfg(feature = "lsp")]
     Lsp,
 }
 
@@ -146,6 +147,7 @@ pub fn main() -> ExitCode {
             execution_output.as_deref(),
             format,
         ),
+        #[cfg(feature = "lsp")]
         Command::Lsp => match crate::lsp::run() {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

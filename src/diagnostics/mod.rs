@@ -6,13 +6,17 @@
 //! the edge, from a [`LineIndex`].
 
 mod codes;
+#[cfg(feature = "fancy")]
+mod human;
+mod json;
 mod line_index;
-mod render;
 mod sarif;
 
 pub use codes::{Code, Removed, REMOVED};
+#[cfg(feature = "fancy")]
+pub use human::render_human;
+pub use json::{render_json, JsonReport};
 pub use line_index::{LineCol, LineIndex};
-pub use render::{render_human, render_json, JsonReport};
 pub use sarif::render_sarif;
 
 use serde::Serialize;
