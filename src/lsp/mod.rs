@@ -10,7 +10,7 @@ mod index;
 mod server;
 
 use lsp_server::Message;
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 
 /// Serve on stdin/stdout until the client says `exit` or closes the stream.
 pub fn run() -> io::Result<()> {
@@ -56,13 +56,16 @@ enum Frame {
 /// Read one `Content-Length`-framed message.
 fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
     let mut length: Option<usize> = None;
-    let mut line = String::new();
+    let mut line = Vec::new();
     loop {
         line.clear();
-        if input.read_line(&mut line)? == 0 {
+        // Header lines are short; bytes that are not UTF-8, or a line without end, make a
+        // malformed header, never an I/O error that would end the session.
+        if input.by_ref().take(64 << 10).read_until(b'\n', &mut line)? == 0 {
             return Ok(Frame::Eof);
         }
-        let header = line.trim_end();
+        let text = String::from_utf8_lossy(&line);
+        let header = text.trim_end();
         if header.is_empty() {
             break;
         }
@@ -84,7 +87,11 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
         )));
     }
     let mut buf = vec![0; length];
-    input.read_exact(&mut buf)?;
+    match input.read_exact(&mut buf) {
+        // The client went away in the middle of a message: the session is over.
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(Frame::Eof),
+        r => r?,
+    }
     Ok(match String::from_utf8(buf) {
         Ok(t) => Frame::Text(t),
         Err(_) => Frame::Malformed("message is not UTF-8".into()),
