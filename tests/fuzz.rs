@@ -68,7 +68,12 @@ fn fuzz(
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .map(|p| (p.display().to_string(), std::fs::read(&p).expect("regression")))
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read(&p).expect("regression"),
+            )
+        })
         .collect();
     inputs.sort();
     let scratch = root().join("target/fuzz");
@@ -331,7 +336,9 @@ mod gen {
                 out.push_str(&format!("    channel train = {}\n", s3(rng, sc)));
                 out.push_str("    output model = \"s3://b/models/\"\n");
                 if tuning {
-                    out.push_str("    ranges { eta = continuous(0.1, 0.3) }\n    maximize \"auc\"\n");
+                    out.push_str(
+                        "    ranges { eta = continuous(0.1, 0.3) }\n    maximize \"auc\"\n",
+                    );
                 } else {
                     out.push_str(&format!(
                         "    hyperparameters {{ depth = {} }}\n",
@@ -361,8 +368,7 @@ mod gen {
                 out.push_str(&format!(
                     "  register {name} {{\n    model_package_group \"g\"\n    model {t}\n    approval pending_manual\n  }}\n"
                 ));
-                sc.outputs
-                    .push((name, "model_package_arn".into(), false));
+                sc.outputs.push((name, "model_package_arn".into(), false));
             }
             6 => {
                 out.push_str(&format!(
@@ -491,7 +497,8 @@ fn fuzz_pipelines() {
             }
             if a.asl.is_some() {
                 let b = aslc::driver::compile_source(text, "f.sfn", &options);
-                let same = (a.asl, a.lineage, a.iam, a.schedule) == (b.asl, b.lineage, b.iam, b.schedule);
+                let same =
+                    (a.asl, a.lineage, a.iam, a.schedule) == (b.asl, b.lineage, b.iam, b.schedule);
                 if !same {
                     return Err("two compiles differ".into());
                 }
@@ -505,26 +512,90 @@ fn fuzz_pipelines() {
 fn asl_json(rng: &mut Rng, depth: usize) -> serde_json::Value {
     use serde_json::{json, Map, Value};
     const KEYS: &[&str] = &[
-        "Type", "Next", "End", "Resource", "Parameters", "ResultPath", "ResultSelector",
-        "OutputPath", "InputPath", "Retry", "Catch", "ErrorEquals", "Choices", "Default",
-        "Variable", "StringEquals", "NumericGreaterThanPath", "And", "Or", "Not", "Branches",
-        "ItemProcessor", "ItemReader", "ItemsPath", "Items", "MaxConcurrency", "Seconds",
-        "TimestampPath", "Assign", "Output", "Arguments", "QueryLanguage", "Condition",
-        "Error", "Cause", "ErrorPath", "StartAt", "States", "TimeoutSeconds", "Comment",
-        "x.$", "Credentials", "ProcessorConfig", "Mode", "ToleratedFailureCount",
+        "Type",
+        "Next",
+        "End",
+        "Resource",
+        "Parameters",
+        "ResultPath",
+        "ResultSelector",
+        "OutputPath",
+        "InputPath",
+        "Retry",
+        "Catch",
+        "ErrorEquals",
+        "Choices",
+        "Default",
+        "Variable",
+        "StringEquals",
+        "NumericGreaterThanPath",
+        "And",
+        "Or",
+        "Not",
+        "Branches",
+        "ItemProcessor",
+        "ItemReader",
+        "ItemsPath",
+        "Items",
+        "MaxConcurrency",
+        "Seconds",
+        "TimestampPath",
+        "Assign",
+        "Output",
+        "Arguments",
+        "QueryLanguage",
+        "Condition",
+        "Error",
+        "Cause",
+        "ErrorPath",
+        "StartAt",
+        "States",
+        "TimeoutSeconds",
+        "Comment",
+        "x.$",
+        "Credentials",
+        "ProcessorConfig",
+        "Mode",
+        "ToleratedFailureCount",
     ];
     const STRINGS: &[&str] = &[
-        "Task", "Pass", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map", "A", "B",
-        "$", "$.a", "$$.Execution.Id", "$.a[0]", "$['x']", "States.ALL", "States.Format('{}', $.a)",
-        "{% $states.input %}", "{% 1 + %}", "JSONata", "JSONPath", "arn:aws:states:::lambda:invoke",
-        "arn:aws:states:::sagemaker:createTrainingJob.sync", "2026-13-01T00:00:00Z", "$x", "",
+        "Task",
+        "Pass",
+        "Choice",
+        "Wait",
+        "Succeed",
+        "Fail",
+        "Parallel",
+        "Map",
+        "A",
+        "B",
+        "$",
+        "$.a",
+        "$$.Execution.Id",
+        "$.a[0]",
+        "$['x']",
+        "States.ALL",
+        "States.Format('{}', $.a)",
+        "{% $states.input %}",
+        "{% 1 + %}",
+        "JSONata",
+        "JSONPath",
+        "arn:aws:states:::lambda:invoke",
+        "arn:aws:states:::sagemaker:createTrainingJob.sync",
+        "2026-13-01T00:00:00Z",
+        "$x",
+        "",
     ];
     match rng.below(if depth > 4 { 4 } else { 7 }) {
         0 => json!(rng.pick(STRINGS)),
         1 => json!(rng.below(1000) as i64 - 10),
         2 => json!(rng.chance(50)),
         3 => Value::Null,
-        4 => Value::Array((0..rng.below(4)).map(|_| asl_json(rng, depth + 1)).collect()),
+        4 => Value::Array(
+            (0..rng.below(4))
+                .map(|_| asl_json(rng, depth + 1))
+                .collect(),
+        ),
         _ => {
             let mut m = Map::new();
             for _ in 0..rng.below(6) {
@@ -594,13 +665,27 @@ fn lsp_session(rng: &mut Rng, sources: &[Vec<u8>]) -> Vec<u8> {
     for id in 1..1 + rng.below(12) {
         let pos = json!({"line": rng.below(40), "character": rng.below(120)});
         let m = match rng.below(9) {
-            0 => json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": pos}}),
-            1 => json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/definition", "params": {"textDocument": {"uri": uri}, "position": pos}}),
-            2 => json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": pos}}),
-            3 => json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}}),
-            4 => json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/codeAction", "params": {"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}}}),
-            5 => json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": id + 1}, "contentChanges": [{"range": {"start": pos, "end": {"line": rng.below(40), "character": rng.below(80)}}, "text": String::from_utf8_lossy(*rng.pick(INTERESTING)).into_owned()}]}}),
-            6 => json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"bogus": true}}),
+            0 => {
+                json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": pos}})
+            }
+            1 => {
+                json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/definition", "params": {"textDocument": {"uri": uri}, "position": pos}})
+            }
+            2 => {
+                json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/completion", "params": {"textDocument": {"uri": uri}, "position": pos}})
+            }
+            3 => {
+                json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/documentSymbol", "params": {"textDocument": {"uri": uri}}})
+            }
+            4 => {
+                json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/codeAction", "params": {"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}}})
+            }
+            5 => {
+                json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": id + 1}, "contentChanges": [{"range": {"start": pos, "end": {"line": rng.below(40), "character": rng.below(80)}}, "text": String::from_utf8_lossy(*rng.pick(INTERESTING)).into_owned()}]}})
+            }
+            6 => {
+                json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"bogus": true}})
+            }
             7 => json!({"jsonrpc": "2.0", "id": id, "method": "shutdown"}),
             _ => json!({"jsonrpc": "2.0", "id": id, "method": "aslc/unknown", "params": null}),
         };
@@ -657,18 +742,24 @@ fn fuzz_language_server_sessions() {
             let mut input = std::io::Cursor::new(bytes.to_vec());
             let mut output = Vec::new();
             aslc::lsp::serve(&mut input, &mut output).map_err(|e| e.to_string())?;
-            // Every request the server could read gets exactly one response.
+            // Every request the server could read gets exactly one response (a client that
+            // reuses an id gets one per request).
             let responses = frames(&output);
-            for m in frames(bytes) {
+            let requests = frames(bytes);
+            for m in &requests {
                 let (Some(id), Some(_)) = (m.get("id"), m.get("method")) else {
                     continue;
                 };
-                let n = responses
+                let sent = requests
+                    .iter()
+                    .filter(|r| r.get("id") == Some(id) && r.get("method").is_some())
+                    .count();
+                let answered = responses
                     .iter()
                     .filter(|r| r.get("id") == Some(id) && r.get("method").is_none())
                     .count();
-                if n != 1 && bytes.len() == frames_len(bytes) {
-                    return Err(format!("request {id} got {n} responses"));
+                if answered != sent && bytes.len() == frames_len(bytes) {
+                    return Err(format!("{sent} requests {id} got {answered} responses"));
                 }
             }
             Ok(())
@@ -695,7 +786,8 @@ fn regression_fixtures_are_named_by_target() {
     for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         assert!(
-            ["sfn", "asl_json", "asl_corpus", "lsp"].contains(&name.as_str()) || name == "README.md",
+            ["sfn", "asl_json", "asl_corpus", "lsp"].contains(&name.as_str())
+                || name == "README.md",
             "{}: unknown fuzz target {name}",
             Path::new(&dir).display()
         );
