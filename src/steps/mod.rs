@@ -98,6 +98,16 @@ pub struct Job {
     pub retries_internal_errors: bool,
 }
 
+impl Job {
+    /// A request to the optimised `.sync` integration that creates the job and waits for it.
+    fn request(self) -> Request {
+        Request::new(
+            &format!("arn:aws:states:::sagemaker:create{}.sync", self.api),
+            Integration::SageMaker,
+        )
+    }
+}
+
 pub struct Request {
     pub resource: String,
     pub parameters: Payload,

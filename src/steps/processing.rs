@@ -55,10 +55,7 @@ impl Kind for Processing {
     }
 
     fn request(&self, step: &str, cx: &Cx) -> Request {
-        let mut r = Request::new(
-            "arn:aws:states:::sagemaker:createProcessingJob.sync",
-            Integration::SageMaker,
-        );
+        let mut r = JOB.request();
         let p = &mut r.parameters;
         p.insert("ProcessingJobName.$".into(), job_name(&job_prefix(step)));
         put_str(p, "RoleArn", cx.role);

@@ -18,10 +18,7 @@ impl Kind for Training {
     }
 
     fn request(&self, step: &str, cx: &Cx) -> Request {
-        let mut r = Request::new(
-            "arn:aws:states:::sagemaker:createTrainingJob.sync",
-            Integration::SageMaker,
-        );
+        let mut r = JOB.request();
         r.parameters
             .insert("TrainingJobName.$".into(), job_name(&job_prefix(step)));
         put_str(&mut r.parameters, "RoleArn", cx.role);

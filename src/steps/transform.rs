@@ -18,10 +18,7 @@ impl Kind for Transform {
     }
 
     fn request(&self, step: &str, _cx: &Cx) -> Request {
-        let mut r = Request::new(
-            "arn:aws:states:::sagemaker:createTransformJob.sync",
-            Integration::SageMaker,
-        );
+        let mut r = JOB.request();
         let p = &mut r.parameters;
         p.insert("TransformJobName.$".into(), job_name(&job_prefix(step)));
         put(

@@ -29,10 +29,7 @@ impl Kind for Tuning {
     }
 
     fn request(&self, step: &str, cx: &Cx) -> Request {
-        let mut r = Request::new(
-            "arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync",
-            Integration::SageMaker,
-        );
+        let mut r = JOB.request();
         r.parameters.insert(
             "HyperParameterTuningJobName.$".into(),
             Json::String(format!(
