@@ -681,7 +681,7 @@ fn lsp_session(rng: &mut Rng, sources: &[Vec<u8>]) -> Vec<u8> {
                 json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/codeAction", "params": {"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}}})
             }
             5 => {
-                json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": id + 1}, "contentChanges": [{"range": {"start": pos, "end": {"line": rng.below(40), "character": rng.below(80)}}, "text": String::from_utf8_lossy(*rng.pick(INTERESTING)).into_owned()}]}})
+                json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": id + 1}, "contentChanges": [{"range": {"start": pos, "end": {"line": rng.below(40), "character": rng.below(80)}}, "text": String::from_utf8_lossy(rng.pick(INTERESTING)).into_owned()}]}})
             }
             6 => {
                 json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"bogus": true}})
