@@ -664,6 +664,8 @@ fn lsp_session(rng: &mut Rng, sources: &[Vec<u8>]) -> Vec<u8> {
     msgs.push(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "sfn", "version": 1, "text": text}}}));
     for id in 1..1 + rng.below(12) {
         let pos = json!({"line": rng.below(40), "character": rng.below(120)});
+        let fragment: &[u8] = rng.pick(INTERESTING);
+        let fragment = String::from_utf8_lossy(fragment).into_owned();
         let m = match rng.below(9) {
             0 => {
                 json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": pos}})
@@ -681,7 +683,7 @@ fn lsp_session(rng: &mut Rng, sources: &[Vec<u8>]) -> Vec<u8> {
                 json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/codeAction", "params": {"textDocument": {"uri": uri}, "range": {"start": pos, "end": pos}, "context": {"diagnostics": []}}})
             }
             5 => {
-                json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": id + 1}, "contentChanges": [{"range": {"start": pos, "end": {"line": rng.below(40), "character": rng.below(80)}}, "text": String::from_utf8_lossy(rng.pick(INTERESTING)).into_owned()}]}})
+                json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": id + 1}, "contentChanges": [{"range": {"start": pos, "end": {"line": rng.below(40), "character": rng.below(80)}}, "text": fragment}]}})
             }
             6 => {
                 json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"bogus": true}})
