@@ -46,6 +46,7 @@ snapshot!(step_when, "fixtures/steps/when.sfn");
 snapshot!(step_parallel, "fixtures/steps/parallel.sfn");
 snapshot!(step_schedule, "fixtures/steps/schedule.sfn");
 snapshot!(step_cache, "fixtures/steps/cache.sfn");
+snapshot!(step_names, "fixtures/steps/names.sfn");
 
 #[test]
 fn output_is_deterministic() {

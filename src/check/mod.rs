@@ -126,6 +126,8 @@ struct Checker {
     /// Resolving the JSON a `json(...)` reads: the output is read by fields, not whole.
     reading_json: bool,
     names: Vec<Resolution>,
+    /// Step names by their state-data key (`-` written `_`).
+    step_keys: HashMap<String, String>,
     /// Facts later steps need about earlier ones.
     images: HashMap<String, Val>,
     schedule: Option<ScheduleDef>,
@@ -181,6 +183,17 @@ impl Checker {
     }
 
     fn param(&mut self, p: &ast::Param) {
+        if p.name.name.contains('-') {
+            self.err(
+                Code::E049,
+                p.name.span,
+                format!("parameter `{}` has a hyphen in its name", p.name.name),
+            )
+            .set_help(format!(
+                "write it `{}`: parameter names are execution-input keys",
+                p.name.name.replace('-', "_")
+            ));
+        }
         if let Some(prev) = self.params.get(&p.name.name) {
             let first = prev.name_span;
             self.err(
@@ -517,6 +530,30 @@ impl Checker {
 
     fn collect_step(&mut self, s: &ast::Step, enclosing: &[Enclosing], order: &mut usize) {
         *order += 1;
+        // `Train-Model` and `Train_Model` would share a key in the state data.
+        let key = s.name.name.replace('-', "_");
+        let clash = match self.step_keys.get(&key) {
+            Some(other) if *other != s.name.name => {
+                self.steps.get(other).map(|i| (other.clone(), i.span))
+            }
+            Some(_) => None,
+            None => {
+                self.step_keys.insert(key, s.name.name.clone());
+                None
+            }
+        };
+        if let Some((other, first)) = clash {
+            self.err(
+                Code::E010,
+                s.name.span,
+                format!(
+                    "step `{}` and step `{other}` differ only in `-` and `_`",
+                    s.name.name
+                ),
+            )
+            .add_secondary(first, "the other step")
+            .set_help("rename one: the state data keys both as the same name");
+        }
         if let Some(prev) = self.steps.get(&s.name.name) {
             let first = prev.span;
             self.err(

@@ -11,9 +11,6 @@ use crate::syntax::ast::{self, ExprKind, PropValue, StepBody, StepKind};
 use indexmap::IndexMap;
 use std::collections::HashSet;
 
-/// Longest job-name prefix: `<prefix>-<uuid>` must fit SageMaker's 63 characters.
-pub const MAX_PREFIX: usize = 26;
-
 /// The outputs a step declares or always has, with the span that declares each.
 pub fn declared_outputs(s: &ast::Step) -> IndexMap<String, (Ty, Span)> {
     let mut out = IndexMap::new();
@@ -55,8 +52,6 @@ pub fn declared_outputs(s: &ast::Step) -> IndexMap<String, (Ty, Span)> {
     out
 }
 
-use crate::steps::job_prefix;
-
 impl Checker {
     pub(super) fn step(&mut self, s: &ast::Step, enclosing: &[Enclosing]) -> Option<StepDef> {
         let name = &s.name.name;
@@ -72,17 +67,6 @@ impl Checker {
         }
         if s.kind.starts_job() {
             self.needs_role = true;
-            let prefix = job_prefix(name);
-            if prefix.len() > MAX_PREFIX || prefix.starts_with('-') || prefix.ends_with('-') {
-                self.err(
-                    Code::E029,
-                    s.name.span,
-                    format!("`{name}` cannot prefix a SageMaker job name"),
-                )
-                .set_help(format!(
-                    "use at most {MAX_PREFIX} characters that start and end with a letter or digit"
-                ));
-            }
         }
         let at = s.name.span;
         let (body, retry, cache) = match &s.body {

@@ -72,6 +72,13 @@ pub struct Removed {
 
 pub const REMOVED: &[Removed] = &[
     Removed {
+        code: "E029",
+        title: "step name cannot prefix a SageMaker job name",
+        note: "Removed in 0.2: a step name of any length or shape is accepted. Job names are \
+`<prefix>-<uuid>`; a name too long for the prefix is shortened to its first characters and a \
+hash of the whole name, and the sidecar records the prefix of each step (`job_prefix`).",
+    },
+    Removed {
         code: "W001",
         title: "caching not lowered",
         note: "Removed in 0.1: `cache <duration>` is lowered to real ASL (a DynamoDB lookup keyed by a \
@@ -321,16 +328,7 @@ derives more states from a step's name (`<Step>.Lineage.InContext`, `<Step>.Retr
 
 Fix: shorten the name.";
 
-    E029 => "step name cannot prefix a SageMaker job name",
-"Steps that start SageMaker jobs name each job `<prefix>-<uuid>`. SageMaker job names are at
-most 63 characters of letters, digits and hyphens, so the prefix (the step name in lower case,
-`_` turned into `-`) must be at most 26 characters and must not end with `_`.
-
-Example:
-    training Train_ { ... }
-Fix:
-    training Train { ... }";
-
+    // E029 is removed (see REMOVED).
     E030 => "unknown property",
 "The step kind has no property of that name. The help lists a close match when there is one.
 
@@ -481,6 +479,16 @@ Example:
     fail Stop { error \"TooLow\" }
     lambda Notify { function \"notify\" }
 Fix: move `Notify` before `Stop`, or put the failure inside a `when`.";
+
+    E049 => "parameter name with a hyphen",
+"Parameter names are the keys of the execution input (`{\"DataDate\": \"2028-02-16\"}`) and of
+the state data, where JSONPath needs plain names. Step names may hold hyphens; parameters may
+not.
+
+Example:
+    param data-date: string
+Fix:
+    param DataDate: string";
 
     // W001 and W002 are removed (see REMOVED): their ids are never reused.
     W003 => "unused parameter",

@@ -180,6 +180,10 @@ impl Graph {
             _ => "step",
         };
         let mut attributes = s.attributes.clone();
+        if let Some(p) = &s.job_prefix {
+            // Job and model names are `<prefix>-<uuid>`: how to find this step's jobs.
+            attributes.insert("job_prefix".into(), Json::String(p.clone()));
+        }
         if let Some(seconds) = s.cached {
             // A reused result keeps the job ARN of the run that produced it.
             attributes.insert("cache".into(), Json::from(fmt_duration(seconds)));

@@ -44,7 +44,7 @@ pub fn before(
     out: &mut IndexMap<String, State>,
 ) {
     let n = |suffix: &str| format!("{}.Cache.{suffix}", s.name);
-    let slot = format!("$.cache.{}", s.name);
+    let slot = paths::cache(&s.name);
     // The job name is fresh on every run; everything else identifies the work.
     let key_material: Payload = request
         .iter()
@@ -162,7 +162,7 @@ pub fn before(
 pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, State>) {
     let n = |suffix: &str| format!("{}.Cache.{suffix}", s.name);
     let ms = s.cache.unwrap_or(0) * 1000;
-    let name = &s.name;
+    let name = &paths::key(&s.name);
     let output = format!(
         "{{% $merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{name}, {{'expires': $fromMillis($toMillis($states.context.State.EnteredTime) + {ms})}}])}}])}}]) %}}"
     );
@@ -175,7 +175,7 @@ pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, S
             ..Pass::default()
         }),
     );
-    let slot = format!("$.cache.{name}");
+    let slot = paths::cache(name);
     let mut p = Payload::new();
     p.insert("TableName".into(), json!(table));
     p.insert(

@@ -7,6 +7,7 @@
 //! → `<Step>` again, which starts a new job under a fresh name. Anything else →
 //! `<Step>.Retry.GiveUp`, failing with the original error and cause.
 
+use super::paths;
 use super::retry::max_attempts;
 use crate::asl::model::*;
 use crate::check::{Policy, RetryClass, StepDef};
@@ -72,14 +73,15 @@ impl Plan<'_> {
     pub fn catcher(&self) -> Catcher {
         Catcher {
             error_equals: vec!["States.TaskFailed".into()],
-            result_path: json!(format!("$.retry.{}.error", self.step)),
+            result_path: json!(format!("{}.error", paths::retry(self.step))),
             next: format!("{}.Retry.Classify", self.step),
         }
     }
 
     pub fn states(&self, out: &mut IndexMap<String, State>) {
         let s = self.step;
-        let cause = format!("$.retry.{s}.error.Cause");
+        let slot = paths::retry(s);
+        let cause = format!("{slot}.error.Cause");
         let give_up = format!("{s}.Retry.GiveUp");
         let mut rules = Vec::new();
         for (p, patterns, attempts, _) in &self.policies {
@@ -93,7 +95,7 @@ impl Plan<'_> {
                 json!({ "Or": matches })
             };
             rules.push(json!({
-                "And": [matched, { "Variable": format!("$.retry.{s}.{}.attempt", p.name), "NumericLessThan": attempts }],
+                "And": [matched, { "Variable": format!("{slot}.{}.attempt", p.name), "NumericLessThan": attempts }],
                 "Next": format!("{s}.Retry.{}", p.name),
             }));
         }
@@ -106,7 +108,7 @@ impl Plan<'_> {
             }),
         );
         for (p, _, _, waits) in &self.policies {
-            let counter = format!("$.retry.{s}.{}", p.name);
+            let counter = format!("{slot}.{}", p.name);
             let schedule = waits
                 .iter()
                 .map(u64::to_string)
@@ -147,7 +149,7 @@ impl Plan<'_> {
                 comment: None,
                 error: None,
                 cause: None,
-                error_path: Some(format!("$.retry.{s}.error.Error")),
+                error_path: Some(format!("{slot}.error.Error")),
                 cause_path: Some(cause),
             }),
         );

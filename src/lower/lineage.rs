@@ -42,7 +42,7 @@ fn entity_name(prefix: &str) -> Json {
 fn catch(step: &str, next: &str) -> Vec<Catcher> {
     vec![Catcher {
         error_equals: vec!["States.ALL".into()],
-        result_path: json!(format!("$.lineage.failures.{step}")),
+        result_path: json!(super::paths::lineage_failure(step)),
         next: next.into(),
     }]
 }

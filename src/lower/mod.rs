@@ -157,7 +157,8 @@ impl<'a> Lowerer<'a> {
         for s in steps {
             self.caching |= cache::applies(s);
             if let Some(plan) = job_retry::plan(s, &self.policies(s)) {
-                self.retry_counters.insert(s.name.clone(), plan.counters());
+                self.retry_counters
+                    .insert(paths::key(&s.name), plan.counters());
             }
             if let Some(k) = steps::kind(&s.body) {
                 let mut record = k.lineage(&s.name);
@@ -503,7 +504,7 @@ impl Lowerer<'_> {
                 (n.to_string(), paths::output(&s.name, n))
             })
             .collect();
-        plan.job_prefix = kind.job().map(|_| steps::job_prefix(&s.name));
+        plan.job_prefix = kind.name_prefix(&s.name);
         plan.attributes = kind.attributes();
         plan.params = kind.params();
         let (selector, result_path) = if sel.is_empty() {

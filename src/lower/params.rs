@@ -37,7 +37,10 @@ impl Lowerer<'_> {
                     0 => start.to_string(),
                     n => format!("{start} - {}", u64::from(*n) * 86_400_000),
                 };
-                format!("'{name}': $fromMillis({at}, '[Y0001]-[M01]-[D01]')")
+                format!(
+                    "'{}': $fromMillis({at}, '[Y0001]-[M01]-[D01]')",
+                    paths::key(name)
+                )
             })
             .collect();
         let output = format!("{{% $merge([{{{}}}, $states.input]) %}}", fields.join(", "));

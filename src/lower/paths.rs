@@ -7,17 +7,40 @@ use crate::check::{render_keys, Ref};
 /// The key under which a property file's parsed content is kept, next to the step's outputs.
 pub const FILE_CONTENT: &str = "json";
 
+/// The key of a step in the state data: its name with `-` written `_`, so every path stays in
+/// plain dot notation (intrinsic arguments and every interpreter read it). The checker refuses
+/// two step names with the same key. Parameters keep their names (the execution input uses
+/// them), which therefore cannot hold `-` (E049).
+pub fn key(name: &str) -> String {
+    name.replace('-', "_")
+}
+
 pub fn param(name: &str) -> String {
     format!("$.params.{name}")
 }
 
 /// Where a step's kept result lives.
 pub fn results(step: &str) -> String {
-    format!("$.steps.{step}")
+    format!("$.steps.{}", key(step))
 }
 
 pub fn output(step: &str, output: &str) -> String {
-    format!("$.steps.{step}.{output}")
+    format!("{}.{output}", results(step))
+}
+
+/// A step's job-level retry counters and last error.
+pub fn retry(step: &str) -> String {
+    format!("$.retry.{}", key(step))
+}
+
+/// A cached step's key and lookup result while it runs.
+pub fn cache(step: &str) -> String {
+    format!("$.cache.{}", key(step))
+}
+
+/// Where a step's unrecorded lineage is noted.
+pub fn lineage_failure(step: &str) -> String {
+    format!("$.lineage.failures.{}", key(step))
 }
 
 /// The JSONPath of a typed reference.

@@ -349,7 +349,7 @@ fn trailing_word(s: &str) -> &str {
     let start = s
         .char_indices()
         .rev()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
         .map_or(0, |(i, c)| i + c.len_utf8());
     &s[start..]
 }

@@ -5,6 +5,10 @@ use crate::check::{CreateModel, Ref};
 use crate::lower::values::put_str;
 
 impl Kind for CreateModel {
+    fn name_prefix(&self, step: &str) -> Option<String> {
+        Some(job_prefix(step))
+    }
+
     fn request(&self, step: &str, cx: &Cx) -> Request {
         let mut r = Request::new(
             "arn:aws:states:::sagemaker:createModel",

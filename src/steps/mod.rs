@@ -22,10 +22,30 @@ use crate::lower::retry::Integration;
 use crate::lower::values::{arg, put};
 use serde_json::{json, Value as Json};
 
-/// The job-name prefix of a step: lower case, `_` → `-`. The checker rejects names that make
-/// no valid prefix (E029); requests and IAM resources use it.
+/// The job-name prefix of a step: `<prefix>-<uuid>` must be a SageMaker name (letters, digits,
+/// hyphens; at most 63 characters), so the prefix has at most 26. It is the step name in lower
+/// case with `_` written `-`; a longer name keeps its first characters and a hash of the whole
+/// name, so two long names that start alike still get distinct prefixes. Requests, IAM
+/// resources and the sidecar all take it from here.
 pub fn job_prefix(step: &str) -> String {
-    step.to_ascii_lowercase().replace('_', "-")
+    prefix_of(step, 26)
+}
+
+/// A prefix of at most `max` characters (tuning jobs allow fewer).
+pub(crate) fn prefix_of(step: &str, max: usize) -> String {
+    let slug: String = step.to_ascii_lowercase().replace('_', "-");
+    let slug = slug.trim_matches('-');
+    if !slug.is_empty() && slug.len() <= max {
+        return slug.to_string();
+    }
+    // FNV-1a of the whole name: stable across compiles and platforms.
+    let hash = step.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let head: String = slug.chars().take(max - 5).collect();
+    let head = head.trim_end_matches('-');
+    let head = if head.is_empty() { "step" } else { head };
+    format!("{head}-{:04x}", hash & 0xffff)
 }
 
 /// What every step kind that runs a Task provides.
@@ -33,6 +53,10 @@ pub trait Kind {
     /// The SageMaker job it runs, when it runs one (job-level retries and caching apply).
     fn job(&self) -> Option<Job> {
         None
+    }
+    /// The prefix of the names of the jobs (or models) it creates.
+    fn name_prefix(&self, step: &str) -> Option<String> {
+        self.job().map(|_| job_prefix(step))
     }
     fn request(&self, step: &str, cx: &Cx) -> Request;
     /// The IAM permissions the request needs, beyond those of the `.sync` machinery.

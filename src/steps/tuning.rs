@@ -15,17 +15,16 @@ const JOB: Job = Job {
 /// Tuning job names are limited to 32 characters: a prefix of at most 19 and 12 random hex
 /// digits (the last group of a UUID).
 fn prefix(step: &str) -> String {
-    job_prefix(step)
-        .chars()
-        .take(19)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
+    prefix_of(step, 19)
 }
 
 impl Kind for Tuning {
     fn job(&self) -> Option<Job> {
         Some(JOB)
+    }
+
+    fn name_prefix(&self, step: &str) -> Option<String> {
+        Some(prefix(step))
     }
 
     fn request(&self, step: &str, cx: &Cx) -> Request {

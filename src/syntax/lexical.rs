@@ -156,6 +156,12 @@ pub fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
 
+/// Names may also hold hyphens inside (`Train-Model`, as SageMaker step names do), never at
+/// the end: `Step-` stops before the hyphen.
+fn is_name_char(c: char) -> bool {
+    is_word_char(c) || c == '-'
+}
+
 /// Skip whitespace and comments (`// …` to the end of the line, `/* … */`).
 pub fn ws(mut i: In) -> PResult<()> {
     loop {
@@ -194,9 +200,10 @@ pub fn word(i: In) -> PResult<Ident> {
     }
     let len = s
         .char_indices()
-        .find(|(_, c)| !is_word_char(*c))
+        .find(|(_, c)| !is_name_char(*c))
         .map(|(n, _)| n)
         .unwrap_or(s.len());
+    let len = s[..len].trim_end_matches('-').len();
     let (rest, taken) = i.take_split(len);
     Ok((
         rest,
@@ -315,7 +322,8 @@ pub fn string_lit(i: In) -> PResult<StrLit> {
                 let valid = !inner.is_empty()
                     && segs.iter().all(|seg| {
                         seg.chars().next().is_some_and(is_word_start)
-                            && seg.chars().all(is_word_char)
+                            && seg.chars().all(is_name_char)
+                            && !seg.ends_with('-')
                     });
                 if !valid {
                     return Err(nom::Err::Failure(PErr::custom(
