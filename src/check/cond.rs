@@ -291,8 +291,16 @@ impl Checker {
             },
             ExprKind::Ref(_) => {
                 let (v, ty, decl) = self.resolve(e)?;
-                let super::Val::Ref(r) = v else {
-                    return None;
+                let r = match v {
+                    super::Val::Ref(Ref::Exec(_)) => {
+                        self.err(Code::E042, e.span, "an execution variable cannot be compared in a condition")
+                            .set_help("compare parameters, step outputs or values read with `json(...)`");
+                        return None;
+                    }
+                    super::Val::Ref(r) => r,
+                    // `pipeline.name` is known when compiling.
+                    super::Val::Lit(j) => return Some(lit(j, ty)),
+                    super::Val::Template(_) => return None,
                 };
                 if ty == Ty::Json || ty == Ty::PropertyFile {
                     self.err(Code::E019, e.span, format!("a {} has no type of its own: read a field with `json({}, \"path\") as T`", ty.name(), "..."));
@@ -458,5 +466,40 @@ fn compare(op: BinOp, ty: CmpTy, lhs: Operand, rhs: Operand, guard: Option<Ref>)
         lhs,
         rhs,
         guards: guard.into_iter().map(|g| (g, ty)).collect(),
+    }
+}
+
+impl Checker {
+    /// `json(file, "path") as T` where text goes (a `str`/`join` value). A property file must
+    /// be read from S3 first, which the steps that take `reads` (a fail message) do.
+    pub(super) fn json_text(
+        &mut self,
+        e: &Expr,
+        reads: Option<&mut Vec<FileRead>>,
+    ) -> Option<super::Val> {
+        let mut none = Vec::new();
+        let has_reads = reads.is_some();
+        let target = match reads {
+            Some(r) => r,
+            None => &mut none,
+        };
+        let t = self.operand(e, target)?;
+        if let Some(at) = t.untyped_json {
+            self.untyped_json(at, Some(Ty::String));
+            return None;
+        }
+        let Operand::Ref(r) = t.operand else {
+            return None;
+        };
+        if matches!(r, Ref::File { .. }) && !has_reads {
+            self.err(
+                Code::E037,
+                e.span,
+                "a property file can be read here only in a `when` condition or a `fail` message",
+            )
+            .set_help("compare it in a `when`, or pass the file's location (`Step.file`) instead");
+            return None;
+        }
+        Some(super::Val::Template(vec![super::TPart::Ref(r)]))
     }
 }

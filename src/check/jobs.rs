@@ -3,7 +3,7 @@
 
 use super::props::PropSet;
 use super::{
-    Checker, Instance, Named, ParamRange, Processing, PropertyFile, RangeKind, StepIr, TPart,
+    Checker, Ty, Instance, Named, ParamRange, Processing, PropertyFile, RangeKind, StepIr, TPart,
     Training, Transform, Tuning, Val,
 };
 use crate::diagnostics::{Code, Span};
@@ -17,6 +17,27 @@ impl Checker {
             return None;
         };
         let ty = &spec.ty.name;
+        let count = match &spec.count {
+            Some(ast::Count::Lit(n, span)) if !(1..=100).contains(n) => {
+                self.err(
+                    Code::E027,
+                    *span,
+                    format!("instance count {n} is outside 1..100"),
+                );
+                None
+            }
+            Some(ast::Count::Lit(n, _)) => Some(Val::Lit((*n).into())),
+            Some(ast::Count::Name(n)) => self.param_of(n, Ty::Int, "an instance count"),
+            None => Some(Val::Lit(1.into())),
+        };
+        if !ty.contains('.') {
+            // `instance InstanceType x InstanceCount`: the type from a parameter.
+            let ty = self.param_of(&spec.ty, Ty::String, "an instance type");
+            return Some(Instance {
+                ty: ty?,
+                count: count?,
+            });
+        }
         let parts: Vec<&str> = ty.split('.').collect();
         let shape_ok = parts.len() == 3
             && parts[0] == "ml"
@@ -31,7 +52,10 @@ impl Checker {
                 spec.ty.span,
                 format!("`{ty}` is not a SageMaker instance type"),
             );
-            d.help = Some("instance types look like `ml.m5.xlarge`".into());
+            d.help = Some(
+                "instance types look like `ml.m5.xlarge`; a parameter name takes it from a `string` parameter"
+                    .into(),
+            );
             if parts.len() == 2 && parts[0] != "ml" {
                 d.fix = Some(crate::diagnostics::Fix {
                     message: "add the `ml.` prefix".into(),
@@ -39,23 +63,42 @@ impl Checker {
                     replacement: format!("ml.{ty}"),
                 });
             }
+            return None;
         }
-        let count = match spec.count {
-            Some((n, span)) if !(1..=100).contains(&n) => {
-                self.err(
-                    Code::E027,
-                    span,
-                    format!("instance count {n} is outside 1..100"),
-                );
-                1
-            }
-            Some((n, _)) => n,
-            None => 1,
-        };
-        shape_ok.then(|| Instance {
-            ty: ty.clone(),
-            count,
+        Some(Instance {
+            ty: Val::str(ty.clone()),
+            count: count?,
         })
+    }
+
+    /// A parameter named where a value of type `ty` is expected (`instance InstanceType x N`).
+    fn param_of(&mut self, name: &ast::Ident, ty: Ty, what: &str) -> Option<Val> {
+        let e = Expr {
+            kind: ExprKind::Ref(vec![name.clone()]),
+            span: name.span,
+        };
+        let (v, found, decl) = self.resolve(&e)?;
+        if found == ty || found == Ty::Error {
+            return Some(v);
+        }
+        let d = self.err(
+            Code::E033,
+            name.span,
+            format!(
+                "{what} must be {} {}, but `{}` is {}",
+                if ty == Ty::Int { "an" } else { "a" },
+                ty.name(),
+                name.name,
+                found.name()
+            ),
+        );
+        if let Some(decl) = decl {
+            d.secondary.push(crate::diagnostics::Label {
+                span: decl,
+                message: format!("declared as {} here", found.name()),
+            });
+        }
+        None
     }
 
     pub(super) fn runtime(&mut self, set: &PropSet, max: u64, default: u64) -> Option<u64> {

@@ -63,7 +63,14 @@ pub fn check(pipeline: &ast::Pipeline) -> Analysis {
     let checked = Checked {
         name: pipeline.name.as_plain().unwrap_or_default(),
         role: c.role.clone(),
-        params: c.params.values().map(|p| p.def.clone()).collect(),
+        params: c
+            .params
+            .values()
+            .map(|p| ParamDef {
+                s3: c.s3_params.contains(&p.def.name),
+                ..p.def.clone()
+            })
+            .collect(),
         policies: c
             .policies
             .iter()
@@ -126,6 +133,8 @@ struct Checker {
     /// Resolving the JSON a `json(...)` reads: the output is read by fields, not whole.
     reading_json: bool,
     names: Vec<Resolution>,
+    /// `string` parameters used as S3 locations.
+    s3_params: HashSet<String>,
     /// Step names by their state-data key (`-` written `_`).
     step_keys: HashMap<String, String>,
     /// Facts later steps need about earlier ones.
@@ -259,6 +268,7 @@ impl Checker {
                     name: p.name.name.clone(),
                     ty,
                     default,
+                    s3: false,
                 },
                 name_span: p.name.span,
                 ty_span: p.ty.span,

@@ -54,6 +54,11 @@ impl Ty {
     pub fn is_string_like(self) -> bool {
         matches!(self, Ty::String | Ty::S3Uri | Ty::Arn)
     }
+
+    /// A single value that has a text form: strings, numbers, booleans.
+    pub fn is_scalar(self) -> bool {
+        self.is_string_like() || matches!(self, Ty::Int | Ty::Float | Ty::Bool)
+    }
 }
 
 /// A value known only at run time, named by what it is. Where it lives in the state data is
@@ -76,6 +81,36 @@ pub enum Ref {
         output: String,
         keys: Vec<Key>,
     },
+    /// What the execution knows of itself (SageMaker's `ExecutionVariables`).
+    Exec(ExecVar),
+}
+
+/// `execution.id`, `execution.arn`, `execution.start_time`, `execution.current_time`,
+/// `pipeline.arn` (`pipeline.name` is known when compiling and becomes text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ExecVar {
+    Id,
+    Arn,
+    StartTime,
+    CurrentTime,
+    PipelineArn,
+}
+
+impl ExecVar {
+    pub const ALL: &'static [(&'static str, ExecVar)] = &[
+        ("execution.id", ExecVar::Id),
+        ("execution.arn", ExecVar::Arn),
+        ("execution.start_time", ExecVar::StartTime),
+        ("execution.current_time", ExecVar::CurrentTime),
+        ("pipeline.arn", ExecVar::PipelineArn),
+    ];
+
+    pub fn name(self) -> &'static str {
+        ExecVar::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map_or("execution", |(n, _)| n)
+    }
 }
 
 /// One step of a path inside JSON: `.field` or `[index]`.
@@ -96,7 +131,7 @@ impl Ref {
     /// The step whose result this reads, if any.
     pub fn step(&self) -> Option<&str> {
         match self {
-            Ref::Param(_) => None,
+            Ref::Param(_) | Ref::Exec(_) => None,
             Ref::Output { step, .. } | Ref::File { step, .. } | Ref::Json { step, .. } => {
                 Some(step)
             }
@@ -108,6 +143,7 @@ impl Ref {
     pub fn placeholder(&self) -> String {
         match self {
             Ref::Param(p) => format!("{{{p}}}"),
+            Ref::Exec(v) => format!("{{{}}}", v.name()),
             Ref::Output { step, output } => format!("{{{step}.{output}}}"),
             Ref::File {
                 step,
@@ -275,6 +311,9 @@ pub struct ParamDef {
     pub name: String,
     pub ty: Ty,
     pub default: Option<Json>,
+    /// A `string` parameter used as an S3 location: checked to be `s3://…` before any job
+    /// starts.
+    pub s3: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -319,8 +358,10 @@ pub struct StepDef {
 
 #[derive(Clone, Debug)]
 pub struct Instance {
-    pub ty: String,
-    pub count: i64,
+    /// A literal `ml.*.*` type or a `string` parameter.
+    pub ty: Val,
+    /// A literal count or an `int` parameter.
+    pub count: Val,
 }
 
 #[derive(Clone, Debug)]
@@ -353,8 +394,10 @@ pub enum StepIr {
     Callback(Callback),
     Emr(Emr),
     Fail {
-        error: String,
-        cause: Option<String>,
+        error: Val,
+        cause: Option<Val>,
+        /// Property files the message reads, before the Fail state.
+        reads: Vec<FileRead>,
     },
     When {
         /// Property files read before the Choice, in order.

@@ -191,6 +191,23 @@ impl<'a> PropSet<'a> {
     }
 }
 
+/// A value written as text: `States.Format('{}', $.params.N)` gives `"3"` for 3.
+fn as_text(v: Val) -> Val {
+    match v {
+        Val::Ref(r) => Val::Template(vec![super::TPart::Ref(r)]),
+        other => other,
+    }
+}
+
+fn template_parts(v: Val) -> Vec<super::TPart> {
+    match v {
+        Val::Lit(serde_json::Value::String(s)) => vec![super::TPart::Text(s)],
+        Val::Lit(other) => vec![super::TPart::Text(other.to_string())],
+        Val::Ref(r) => vec![super::TPart::Ref(r)],
+        Val::Template(t) => t,
+    }
+}
+
 fn expr_of(p: &Prop) -> Option<&Expr> {
     match &p.value {
         PropValue::Expr(e) => Some(e),
@@ -295,10 +312,16 @@ impl Checker {
     pub fn string_val(&mut self, e: &Expr) -> Option<Val> {
         match &e.kind {
             ExprKind::Str(s) => self.template(s),
+            ExprKind::Call { name, args } if matches!(name.name.as_str(), "str" | "join") => {
+                self.text_call(name, args, e.span, None)
+            }
             ExprKind::Ref(_) => {
                 let (v, ty, _) = self.resolve(e)?;
                 if ty.is_string_like() || ty == Ty::Error {
                     Some(v)
+                } else if ty.is_scalar() {
+                    // An int where a string goes is its text.
+                    Some(as_text(v))
                 } else {
                     self.wrong(
                         e.span,
@@ -321,13 +344,16 @@ impl Checker {
         self.string_val(e)
     }
 
-    /// An S3 location: a literal or interpolated `s3://` string, or a reference to one.
+    /// An S3 location: a literal or interpolated `s3://` string, a string that starts with a
+    /// parameter or step output holding one (`"{InputData}"`, `"{Prefix}/train/"`), or a
+    /// reference to one. A `string` parameter used so is checked at run time to be `s3://…`.
     pub fn s3_val(&mut self, e: &Expr) -> Option<Val> {
         if let ExprKind::Str(s) = &e.kind {
             let starts_ok = match (s.parts.first(), s.parts.get(1)) {
                 (Some(StrPart::Text(t)), _) if t.starts_with("s3://") && t.len() > 5 => true,
                 // `s3://{Bucket}/...`: the bucket comes from a parameter.
                 (Some(StrPart::Text(t)), Some(StrPart::Interp(..))) => t == "s3://",
+                (Some(StrPart::Interp(..)), _) => true,
                 _ => false,
             };
             if !starts_ok {
@@ -335,15 +361,26 @@ impl Checker {
                     Code::E040,
                     e.span,
                     "an S3 location must start with `s3://` and a bucket name",
-                );
+                )
+                .set_help("write `\"s3://bucket/prefix/\"`, or start with a parameter that holds one: `\"{InputData}\"`");
                 return None;
             }
-            return self.template(s);
+            let v = self.template(s)?;
+            if let Some(StrPart::Interp(ids, span)) = s.parts.first() {
+                self.s3_head(ids, *span)?;
+            }
+            return Some(v);
         }
-        if let ExprKind::Ref(_) = &e.kind {
+        if let ExprKind::Ref(parts) = &e.kind {
             let (v, ty, _) = self.resolve(e)?;
             return match ty {
-                Ty::S3Uri | Ty::String | Ty::Error => Some(v),
+                Ty::S3Uri | Ty::Error => Some(v),
+                Ty::String => {
+                    if let (Val::Ref(super::Ref::Param(p)), 1) = (&v, parts.len()) {
+                        self.s3_params.insert(p.clone());
+                    }
+                    Some(v)
+                }
                 _ => {
                     self.wrong(
                         e.span,
@@ -358,6 +395,32 @@ impl Checker {
         None
     }
 
+    /// The value an S3 location starts with must hold one: an S3 output, or a string parameter
+    /// (then checked at run time).
+    fn s3_head(&mut self, ids: &[crate::syntax::ast::Ident], span: Span) -> Option<()> {
+        let e = Expr {
+            kind: ExprKind::Ref(ids.to_vec()),
+            span,
+        };
+        let (v, ty, _) = self.resolve(&e)?;
+        match (ty, v) {
+            (Ty::S3Uri | Ty::Error, _) => Some(()),
+            (Ty::String, Val::Ref(super::Ref::Param(p))) => {
+                self.s3_params.insert(p);
+                Some(())
+            }
+            (ty, _) => {
+                self.err(
+                    Code::E040,
+                    span,
+                    format!("an S3 location cannot start with a value of type {}", ty.name()),
+                )
+                .set_help("start with `s3://`, an S3 output, or a string parameter holding an S3 URI");
+                None
+            }
+        }
+    }
+
     /// A string literal with interpolations resolved.
     pub fn template(&mut self, s: &StrLit) -> Option<Val> {
         if let Some(plain) = s.as_plain() {
@@ -365,6 +428,7 @@ impl Checker {
         }
         let mut parts = Vec::new();
         let mut ok = true;
+        let mut all_text = true;
         for part in &s.parts {
             match part {
                 StrPart::Text(t) => parts.push(super::TPart::Text(t.clone())),
@@ -374,7 +438,9 @@ impl Checker {
                         span: ids[0].span.to(ids[ids.len() - 1].span),
                     };
                     match self.resolve(&e) {
-                        Some((Val::Ref(r), ty, _)) if ty.is_string_like() || ty == Ty::Error => {
+                        // Numbers and booleans are written as text, as SageMaker's Join does.
+                        Some((Val::Ref(r), ty, _)) if ty.is_scalar() || ty == Ty::Error => {
+                            all_text &= ty.is_string_like() || ty == Ty::Error;
                             parts.push(super::TPart::Ref(r));
                         }
                         Some((_, ty, decl)) => {
@@ -384,8 +450,10 @@ impl Checker {
                                 *span,
                                 format!("cannot interpolate a value of type {}", ty.name()),
                             );
-                            d.help =
-                                Some("only strings, S3 URIs and ARNs can be interpolated".into());
+                            d.help = Some(
+                                "strings, numbers and booleans can be interpolated; read a field of JSON with `json(..., \"path\")`"
+                                    .into(),
+                            );
                             if let Some(decl) = decl {
                                 d.secondary.push(crate::diagnostics::Label {
                                     span: decl,
@@ -401,11 +469,77 @@ impl Checker {
         if !ok {
             return None;
         }
-        // `"{Name}"` alone is the value itself, not a formatted string.
+        // `"{Name}"` alone is the value itself, not a formatted string, when it is text; a
+        // number or boolean interpolated alone still becomes a string.
         Some(match parts.as_slice() {
-            [super::TPart::Ref(r)] => Val::Ref(r.clone()),
+            [super::TPart::Ref(r)] if all_text => Val::Ref(r.clone()),
             _ => Val::Template(parts),
         })
+    }
+
+    /// `str(x)` and `join(sep, a, b, …)`: values written as text, as SageMaker's `Std:Join`
+    /// does. `reads` collects property files a `json(...)` inside reads, where the step can
+    /// read them first (a fail message); elsewhere a property file here is an error.
+    pub fn text_call(
+        &mut self,
+        name: &crate::syntax::ast::Ident,
+        args: &[Expr],
+        span: Span,
+        mut reads: Option<&mut Vec<super::FileRead>>,
+    ) -> Option<Val> {
+        let (sep, items) = match name.name.as_str() {
+            "str" if args.len() == 1 => (String::new(), args),
+            "join" if !args.is_empty() => {
+                let sep = match &args[0].kind {
+                    ExprKind::Str(s) if s.as_plain().is_some() => s.as_plain().unwrap_or_default(),
+                    _ => {
+                        self.err(
+                            Code::E033,
+                            args[0].span,
+                            "the separator of `join` is a literal string, such as `\"/\"`",
+                        );
+                        return None;
+                    }
+                };
+                (sep, &args[1..])
+            }
+            other => {
+                let want = if other == "str" {
+                    "one value: `str(x)`"
+                } else {
+                    "a separator and values: `join(\"/\", a, b)`"
+                };
+                self.err(Code::E044, span, format!("`{other}` takes {want}"));
+                return None;
+            }
+        };
+        let mut parts = Vec::new();
+        let mut ok = true;
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 && !sep.is_empty() {
+                parts.push(super::TPart::Text(sep.clone()));
+            }
+            match self.text_part(item, reads.as_deref_mut()) {
+                Some(v) => parts.extend(template_parts(v)),
+                None => ok = false,
+            }
+        }
+        ok.then_some(Val::Template(parts))
+    }
+
+    /// One value of a `str`/`join`, as text.
+    fn text_part(&mut self, e: &Expr, reads: Option<&mut Vec<super::FileRead>>) -> Option<Val> {
+        use serde_json::Value as J;
+        match &e.kind {
+            ExprKind::Int(i) => Some(Val::str(i.to_string())),
+            ExprKind::Float(f) => Some(Val::str(J::from(*f).to_string())),
+            ExprKind::Bool(b) => Some(Val::str(b.to_string())),
+            ExprKind::Json { .. } => self.json_text(e, reads),
+            ExprKind::Call { name, args } if matches!(name.name.as_str(), "str" | "join") => {
+                self.text_call(name, args, e.span, reads)
+            }
+            _ => self.string_val(e),
+        }
     }
 
     /// Any value for a payload or a map: literals stay literal, references become paths.

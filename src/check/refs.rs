@@ -27,6 +27,10 @@ impl Checker {
             }
             return Some((Val::Ref(Ref::Param(head.name.clone())), ty, Some(decl)));
         }
+        if !self.steps.contains_key(&head.name) && matches!(head.name.as_str(), "execution" | "pipeline")
+        {
+            return self.execution_variable(parts);
+        }
         let Some(info) = self.steps.get(&head.name) else {
             let mut names: Vec<&str> = self.params.keys().map(String::as_str).collect();
             names.extend(self.steps.keys().map(String::as_str));
@@ -125,6 +129,32 @@ impl Checker {
         };
         self.mark_read(&head.name, &out.name, read);
         Some((Val::Ref(Ref::output(&head.name, &out.name)), ty, Some(decl)))
+    }
+
+    /// `execution.id`, `pipeline.name`, …: what the execution knows of itself.
+    fn execution_variable(&mut self, parts: &[crate::syntax::ast::Ident]) -> Option<(Val, Ty, Option<Span>)> {
+        let full: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+        let name = full.join(".");
+        let span = parts[0].span.to(parts[parts.len() - 1].span);
+        if name == "pipeline.name" {
+            return Some((Val::str(self.pipeline_name.clone()), Ty::String, None));
+        }
+        if let Some((_, v)) = crate::check::ExecVar::ALL.iter().find(|(n, _)| *n == name) {
+            let ty = match v {
+                crate::check::ExecVar::Arn | crate::check::ExecVar::PipelineArn => Ty::Arn,
+                _ => Ty::String,
+            };
+            return Some((Val::Ref(Ref::Exec(*v)), ty, None));
+        }
+        let mut known: Vec<&str> = crate::check::ExecVar::ALL.iter().map(|(n, _)| *n).collect();
+        known.push("pipeline.name");
+        let guess = did_you_mean(&name, known.iter().copied()).map(str::to_string);
+        self.err(Code::E012, span, format!("unknown execution variable `{name}`"))
+            .set_help(match guess {
+                Some(g) => format!("did you mean `{g}`?"),
+                None => format!("execution variables: {}", known.join(", ")),
+            });
+        None
     }
 
     /// Resolve a bare step name (`model TrainXGB`) to a step of one of the given kinds.

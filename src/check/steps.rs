@@ -425,23 +425,37 @@ impl Checker {
         }))
     }
 
+    /// `fail Stop { error "TooHigh"  cause "MSE {json(...)} is above {MseThreshold}" }`: the
+    /// message may interpolate parameters, step outputs and values read from property files.
     fn fail_step(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
+        let mut reads = Vec::new();
         let error = set
             .required(self, "error", "fail step", at)
-            .and_then(|p| self.prop_expr(p, "a string").cloned());
-        let error = error.and_then(|e| self.literal_string(&e));
+            .and_then(|p| self.prop_expr(p, "a string").cloned())
+            .and_then(|e| self.message(&e, &mut reads));
         let cause = match set.one("cause") {
             Some(p) => Some(
                 self.prop_expr(p, "a string")
                     .cloned()
-                    .and_then(|e| self.literal_string(&e))?,
+                    .and_then(|e| self.message(&e, &mut reads))?,
             ),
             None => None,
         };
         Some(StepIr::Fail {
             error: error?,
             cause,
+            reads,
         })
+    }
+
+    /// Text for a message: a string (interpolations allowed), `str(...)`, `join(...)`.
+    fn message(&mut self, e: &ast::Expr, reads: &mut Vec<super::FileRead>) -> Option<Val> {
+        match &e.kind {
+            ExprKind::Call { name, args } if matches!(name.name.as_str(), "str" | "join") => {
+                self.text_call(name, args, e.span, Some(reads))
+            }
+            _ => self.string_val(e),
+        }
     }
 
     fn when(&mut self, s: &ast::Step, w: &ast::When, enclosing: &[Enclosing]) -> Option<StepIr> {

@@ -234,13 +234,15 @@ Fix:
     when Gate: json(Evaluate.metrics, \"auc\") as float >= AucThreshold { ... }";
 
     E018 => "value cannot be interpolated",
-"Only string-like values (string parameters, S3 URIs, ARNs) can be interpolated into a string
-with `{...}`. Numbers and booleans would be formatted by Step Functions in ways that are easy to
-get wrong in S3 keys.
+"Strings, numbers and booleans can be interpolated into a string with `{...}` (numbers are
+written as SageMaker's `Join` writes them: `0.94`, `3`, `true`). A JSON value (a Lambda's
+payload, a callback's output) or a property file has no text of its own; and some places take
+no interpolation at all (a `matches` pattern, a schedule expression, the file name of a property
+file).
 
 Example:
-    output model = \"s3://b/models/{AucThreshold}/\"
-Fix: interpolate a string parameter instead.";
+    output model = \"s3://b/models/{Score.payload}/\"
+Fix: read one field: `join(\"/\", \"s3://b/models\", json(Score.payload, \"version\") as string)`.";
 
     E019 => "`json(...)` needs a type",
 "A value read from a property file with `json(file, \"path\")` has no static type until you

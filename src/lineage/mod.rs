@@ -204,8 +204,8 @@ impl Graph {
         for r in &s.compares {
             let source = match r {
                 Ref::Param(p) => Some(format!("param:{p}")),
-                // Property files are read by the states above.
-                Ref::File { .. } => None,
+                // Property files are read by the states above; the execution is not a node.
+                Ref::File { .. } | Ref::Exec(_) => None,
                 Ref::Output { step, output } | Ref::Json { step, output, .. } => {
                     self.by_ref.get(&Ref::output(step, output)).cloned()
                 }

@@ -177,8 +177,8 @@ mod tests {
         let training = Training {
             image: Val::str("img"),
             instance: Instance {
-                ty: "ml.m5.xlarge".into(),
-                count: 1,
+                ty: Val::str("ml.m5.xlarge"),
+                count: Val::Lit(1.into()),
             },
             volume_gb: 30,
             max_runtime: 3600,

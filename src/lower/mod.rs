@@ -115,10 +115,19 @@ fn entry(s: &StepDef) -> String {
         return e;
     }
     match &s.body {
-        StepIr::When { reads, .. } if !reads.is_empty() => {
+        StepIr::When { reads, .. } | StepIr::Fail { reads, .. } if !reads.is_empty() => {
             read_state(&s.name, &reads[0].step, &reads[0].file)
         }
         _ => s.name.clone(),
+    }
+}
+
+/// A Fail's `Error` or `Cause`: literal text, or a path or `States.Format` call for the
+/// `…Path` field.
+fn message(v: &crate::check::Val) -> (Option<String>, Option<String>) {
+    match v.as_str() {
+        Some(text) => (Some(text.to_string()), None),
+        None => (None, Some(values::arg(v))),
     }
 }
 
@@ -299,15 +308,22 @@ impl Lowerer<'_> {
         let before = out.len();
         let mut plan = self.new_plan(s);
         match &s.body {
-            StepIr::Fail { error, cause } => {
+            StepIr::Fail {
+                error,
+                cause,
+                reads,
+            } => {
+                self.reads(s, reads, &mut plan, out);
+                let (error, error_path) = message(error);
+                let (cause, cause_path) = cause.as_ref().map(message).unwrap_or_default();
                 out.insert(
                     s.name.clone(),
                     State::Fail(Fail {
                         comment: None,
-                        error: Some(error.clone()),
-                        cause: cause.clone(),
-                        error_path: None,
-                        cause_path: None,
+                        error,
+                        cause,
+                        error_path,
+                        cause_path,
                     }),
                 );
                 self.record(s, plan, out, before);
@@ -361,6 +377,38 @@ impl Lowerer<'_> {
         else {
             return;
         };
+        self.reads(s, reads, plan, out);
+        plan.compares = cond.refs().into_iter().cloned().collect();
+        let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
+        let (else_target, else_succeed) = target(otherwise, next, &format!("{}.Else", s.name));
+        let mut rule = choice::rule(cond);
+        if let Json::Object(m) = &mut rule {
+            m.insert("Next".into(), Json::String(then_target.clone()));
+        }
+        out.insert(
+            s.name.clone(),
+            State::Choice(Choice {
+                comment: None,
+                choices: vec![rule],
+                default: Some(else_target.clone()),
+            }),
+        );
+        for (needed, name) in [(then_succeed, then_target), (else_succeed, else_target)] {
+            if needed && !out.contains_key(&name) {
+                out.insert(name, State::Succeed(Succeed::default()));
+            }
+        }
+    }
+
+    /// Property files a condition or a fail message reads: one `getObject` each, parsed into
+    /// the state data, before the step's own state.
+    fn reads(
+        &mut self,
+        s: &StepDef,
+        reads: &[crate::check::FileRead],
+        plan: &mut StepPlan,
+        out: &mut IndexMap<String, State>,
+    ) {
         for (i, r) in reads.iter().enumerate() {
             let after = match reads.get(i + 1) {
                 Some(n) => read_state(&s.name, &n.step, &n.file),
@@ -379,7 +427,7 @@ impl Lowerer<'_> {
                 state.clone(),
                 State::Task(Task {
                     comment: Some(format!(
-                        "Read property file {}.{} for the condition of {}",
+                        "Read property file {}.{} for {}",
                         r.step, r.file, s.name
                     )),
                     resource: "arn:aws:states:::aws-sdk:s3:getObject".into(),
@@ -404,26 +452,6 @@ impl Lowerer<'_> {
                 file: r.file.clone(),
                 state,
             });
-        }
-        plan.compares = cond.refs().into_iter().cloned().collect();
-        let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
-        let (else_target, else_succeed) = target(otherwise, next, &format!("{}.Else", s.name));
-        let mut rule = choice::rule(cond);
-        if let Json::Object(m) = &mut rule {
-            m.insert("Next".into(), Json::String(then_target.clone()));
-        }
-        out.insert(
-            s.name.clone(),
-            State::Choice(Choice {
-                comment: None,
-                choices: vec![rule],
-                default: Some(else_target.clone()),
-            }),
-        );
-        for (needed, name) in [(then_succeed, then_target), (else_succeed, else_target)] {
-            if needed && !out.contains_key(&name) {
-                out.insert(name, State::Succeed(Succeed::default()));
-            }
         }
     }
 

@@ -133,6 +133,9 @@ impl Lowerer<'_> {
                 _ => "IsString",
             };
             rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
+            if param.s3 {
+                rules.push(json!({"Not": {"Variable": path, "StringMatches": "s3://*"}, "Next": fail}));
+            }
             fails.push((fail, param));
         }
         let mut default = match &first {
@@ -206,6 +209,7 @@ fn integer_check(ints: &[&ParamDef], next: &str) -> (State, State) {
 fn invalid_param(p: &ParamDef) -> Fail {
     let ty = match p.ty {
         Ty::Int => "whole number (int)",
+        Ty::String if p.s3 => "string holding an S3 URI (s3://...)",
         other => other.name(),
     };
     let cause = match &p.default {

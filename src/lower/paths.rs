@@ -2,7 +2,7 @@
 //! with their defaults, `$.steps.<Step>` what each step's ResultSelector kept, and a property
 //! file read for a condition is parsed under `$.steps.<Step>.<file>.json`.
 
-use crate::check::{render_keys, Ref};
+use crate::check::{render_keys, ExecVar, Ref};
 
 /// The key under which a property file's parsed content is kept, next to the step's outputs.
 pub const FILE_CONTENT: &str = "json";
@@ -47,6 +47,12 @@ pub fn lineage_failure(step: &str) -> String {
 pub fn of(r: &Ref) -> String {
     match r {
         Ref::Param(p) => param(p),
+        // SageMaker's execution id is the execution's own name: unique per state machine.
+        Ref::Exec(ExecVar::Id) => "$$.Execution.Name".into(),
+        Ref::Exec(ExecVar::Arn) => "$$.Execution.Id".into(),
+        Ref::Exec(ExecVar::StartTime) => "$$.Execution.StartTime".into(),
+        Ref::Exec(ExecVar::CurrentTime) => "$$.State.EnteredTime".into(),
+        Ref::Exec(ExecVar::PipelineArn) => "$$.StateMachine.Id".into(),
         Ref::Output { step, output: o } => output(step, o),
         Ref::File { step, file, keys } => {
             format!("{}.{FILE_CONTENT}{}", output(step, file), render_keys(keys))

@@ -284,11 +284,11 @@ fn with(f: impl FnOnce(&mut Payload)) -> Json {
 }
 
 fn resources(i: &Instance, volume: i64) -> Json {
-    obj(vec![
-        ("InstanceCount", json!(i.count)),
-        ("InstanceType", json!(i.ty)),
-        ("VolumeSizeInGB", json!(volume)),
-    ])
+    with(|m| {
+        put(m, "InstanceCount", &i.count);
+        put(m, "InstanceType", &i.ty);
+        m.insert("VolumeSizeInGB".into(), json!(volume));
+    })
 }
 
 fn env(map: &mut Payload, environment: &[Named]) {

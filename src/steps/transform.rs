@@ -53,10 +53,10 @@ impl Kind for Transform {
         );
         p.insert(
             "TransformResources".into(),
-            obj(vec![
-                ("InstanceCount", json!(self.instance.count)),
-                ("InstanceType", json!(self.instance.ty)),
-            ]),
+            with(|m| {
+                put(m, "InstanceCount", &self.instance.count);
+                put(m, "InstanceType", &self.instance.ty);
+            }),
         );
         r.outputs = vec![
             (

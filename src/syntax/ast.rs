@@ -220,9 +220,26 @@ impl PropValue {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct InstanceSpec {
+    /// `ml.m5.xlarge`, or the name of a `string` parameter (`InstanceType`).
     pub ty: Ident,
-    pub count: Option<(i64, Span)>,
+    pub count: Option<Count>,
     pub span: Span,
+}
+
+/// `x 2`, or `x InstanceCount` (an `int` parameter).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Count {
+    Lit(i64, Span),
+    Name(Ident),
+}
+
+impl Count {
+    pub fn span(&self) -> Span {
+        match self {
+            Count::Lit(_, s) => *s,
+            Count::Name(n) => n.span,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

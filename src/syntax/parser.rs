@@ -447,22 +447,29 @@ fn instance_spec(i: In) -> PResult<InstanceSpec> {
     };
     let i = advance(i, len);
     let (i, count) = match keyword("x")(i) {
+        Ok((j, _)) if word(j).is_ok() => {
+            let (j, name) = word(j)?;
+            (j, Some(Count::Name(name)))
+        }
         Ok((j, _)) => {
             let (j, (n, span)) = cut(number)(j)?;
             match n {
-                Number::Int(v) => (j, Some((v, span))),
+                Number::Int(v) => (j, Some(Count::Lit(v, span))),
                 _ => {
                     return Err(nom::Err::Failure(PErr::custom(
                         span,
                         Code::E001,
-                        "expected an instance count",
+                        "expected an instance count: a whole number or an `int` parameter",
                     )))
                 }
             }
         }
         Err(_) => (i, None),
     };
-    let end = count.map(|(_, s)| s.end as usize).unwrap_or(base + len);
+    let end = count
+        .as_ref()
+        .map(|c| c.span().end as usize)
+        .unwrap_or(base + len);
     Ok((
         i,
         InstanceSpec {

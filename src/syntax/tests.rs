@@ -101,7 +101,7 @@ fn durations_and_instance_specs() {
         panic!()
     };
     assert_eq!(spec.ty.name, "ml.m5.xlarge");
-    assert_eq!(spec.count.map(|c| c.0), Some(3));
+    assert!(matches!(spec.count, Some(Count::Lit(3, _))));
     let PropValue::Expr(Expr {
         kind: ExprKind::Duration(d),
         ..
