@@ -178,6 +178,14 @@ fn nested_sources(depth: usize) -> Vec<(&'static str, String)> {
         ),
         ("when", whens),
         ("parallel", parallel),
+        (
+            "input options",
+            pipeline(format!(
+                "  processing P {{\n{}\n{}\n  }}",
+                "input a = \"s3://b/\" {".repeat(depth),
+                "}".repeat(depth)
+            )),
+        ),
     ]
 }
 

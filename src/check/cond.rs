@@ -293,8 +293,14 @@ impl Checker {
                 let (v, ty, decl) = self.resolve(e)?;
                 let r = match v {
                     super::Val::Ref(Ref::Exec(_)) => {
-                        self.err(Code::E042, e.span, "an execution variable cannot be compared in a condition")
-                            .set_help("compare parameters, step outputs or values read with `json(...)`");
+                        self.err(
+                            Code::E042,
+                            e.span,
+                            "an execution variable cannot be compared in a condition",
+                        )
+                        .set_help(
+                            "compare parameters, step outputs or values read with `json(...)`",
+                        );
                         return None;
                     }
                     super::Val::Ref(r) => r,

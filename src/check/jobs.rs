@@ -1,10 +1,11 @@
 //! SageMaker job steps: processing, training, tuning and transform, and what they share
 //! (instances, runtimes, volumes, named inputs and outputs, property files).
 
+use super::io::IoKind;
 use super::props::PropSet;
 use super::{
-    Checker, Ty, Instance, Named, ParamRange, Processing, PropertyFile, RangeKind, StepIr, TPart,
-    Training, Transform, Tuning, Val,
+    Checker, Instance, Io, ParamRange, Processing, PropertyFile, RangeKind, StepIr, TPart,
+    Training, Transform, Tuning, Ty, Val,
 };
 use crate::diagnostics::{Code, Span};
 use crate::syntax::ast::{self, Expr, ExprKind, PropValue, StepKind};
@@ -138,31 +139,6 @@ impl Checker {
         }
     }
 
-    /// `key name = value` properties, with unique names.
-    pub(super) fn labeled(
-        &mut self,
-        set: &PropSet,
-        key: &str,
-        seen: &mut HashSet<String>,
-        s3: bool,
-    ) -> Vec<Named> {
-        let mut out = Vec::new();
-        for (label, e) in self.unique_labels(set, key, seen) {
-            let v = if s3 {
-                self.s3_val(e)
-            } else {
-                self.string_val(e)
-            };
-            if let Some(value) = v {
-                out.push(Named {
-                    name: label.name.clone(),
-                    value,
-                });
-            }
-        }
-        out
-    }
-
     /// The `key name = value` properties whose name is not taken yet in this step (E039 for the
     /// others): names become SageMaker input, output and channel names.
     fn unique_labels<'p>(
@@ -209,9 +185,9 @@ impl Checker {
         if code.is_some() {
             seen_in.insert("code".to_string());
         }
-        let inputs = self.labeled(set, "input", &mut seen_in, true);
+        let inputs = self.ios(name, set, "input", &mut seen_in, IoKind::ProcessingInput);
         let mut seen_out = HashSet::new();
-        let outputs = self.labeled(set, "output", &mut seen_out, true);
+        let outputs = self.ios(name, set, "output", &mut seen_out, IoKind::ProcessingOutput);
         let mut property_files = Vec::new();
         for (label, e) in self.unique_labels(set, "property_file", &mut seen_out) {
             if let Some(f) = self.property_file(&label.name, e, &outputs) {
@@ -242,7 +218,7 @@ impl Checker {
             Some(p) => self.val_list(p)?,
             None => Vec::new(),
         };
-        let environment = self.map_vals(set, "environment");
+        let environment = self.map_strings(set, "environment");
         let max_runtime = self.runtime(set, 777_600, 86_400);
         let volume_gb = self.volume(set);
         Some(StepIr::Processing(Processing {
@@ -278,7 +254,7 @@ impl Checker {
         &mut self,
         name: &str,
         e: &Expr,
-        outputs: &[Named],
+        outputs: &[Io],
     ) -> Option<PropertyFile> {
         let ExprKind::Join(base, key) = &e.kind else {
             self.err(
@@ -357,7 +333,7 @@ impl Checker {
 
     pub(super) fn training(
         &mut self,
-        _name: &str,
+        name: &str,
         set: &PropSet,
         at: Span,
         what: &str,
@@ -365,9 +341,9 @@ impl Checker {
         let image = self.image(set, what, at);
         let instance = self.instance(set, at, what);
         let mut seen = HashSet::new();
-        let channels = self.labeled(set, "channel", &mut seen, true);
+        let channels = self.ios(name, set, "channel", &mut seen, IoKind::Channel);
         let mut seen_out = HashSet::new();
-        let mut outputs = self.labeled(set, "output", &mut seen_out, true);
+        let mut outputs = self.ios(name, set, "output", &mut seen_out, IoKind::Plain);
         if outputs.len() > 1 {
             let extra = set.many("output")[1].key.span;
             self.err(
@@ -411,7 +387,7 @@ impl Checker {
             )?,
             None => "File",
         };
-        let environment = self.map_vals(set, "environment");
+        let environment = self.map_strings(set, "environment");
         let max_runtime = self.runtime(set, 2_419_200, 86_400);
         let volume_gb = self.volume(set);
         if outputs.is_empty() {
@@ -429,7 +405,7 @@ impl Checker {
             environment,
         })
         .inspect(|t| {
-            self.images.insert(_name.to_string(), t.image.clone());
+            self.images.insert(name.to_string(), t.image.clone());
         })
     }
 
@@ -555,7 +531,7 @@ impl Checker {
         Some(out)
     }
 
-    pub(super) fn transform(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
+    pub(super) fn transform(&mut self, name: &str, set: &PropSet, at: Span) -> Option<StepIr> {
         let what = "transform step";
         let model = set
             .required(self, "model", what, at)
@@ -567,8 +543,8 @@ impl Checker {
         }
         let instance = self.instance(set, at, what);
         let mut seen = HashSet::new();
-        let mut inputs = self.labeled(set, "input", &mut seen, true);
-        let mut outputs = self.labeled(set, "output", &mut seen, true);
+        let mut inputs = self.ios(name, set, "input", &mut seen, IoKind::Plain);
+        let mut outputs = self.ios(name, set, "output", &mut seen, IoKind::Plain);
         for key in ["input", "output"] {
             if set.many(key).is_empty() {
                 self.err(

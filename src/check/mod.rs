@@ -4,6 +4,7 @@
 //! everything, so one typo is reported once.
 
 mod cond;
+mod io;
 mod jobs;
 pub mod model;
 mod props;
@@ -142,6 +143,8 @@ struct Checker {
     schedule: Option<ScheduleDef>,
     pipeline_name: String,
     cache_table: Option<String>,
+    /// Where outputs without a destination go.
+    default_bucket: Option<String>,
     files: HashMap<(String, String), PropertyFile>,
 }
 
@@ -174,6 +177,20 @@ impl Checker {
         };
         if s.key.name == "cache_table" {
             self.cache_table = Some(text);
+            return;
+        }
+        if s.key.name == "default_bucket" {
+            // A bucket name, as SageMaker's `default_bucket()` gives it: no scheme, no slash.
+            if text.is_empty() || text.contains('/') || text.starts_with("s3:") {
+                self.err(
+                    Code::E046,
+                    e.span,
+                    format!("`{text}` is not a bucket name"),
+                )
+                .set_help("write the bucket alone: `default_bucket \"sagemaker-us-east-1-123456789012\"`");
+            } else {
+                self.default_bucket = Some(text);
+            }
             return;
         }
         if s.key.name == "role" {

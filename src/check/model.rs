@@ -364,6 +364,38 @@ pub struct Instance {
     pub count: Val,
 }
 
+/// A named S3 input, output or channel of a job: its location, where the job sees it, and how
+/// SageMaker moves the data.
+#[derive(Clone, Debug)]
+pub struct Io {
+    pub name: String,
+    /// The S3 location (an output without one gets SageMaker's default location, made here).
+    pub value: Val,
+    /// `at "/opt/ml/processing/train"` (processing only).
+    pub local: Option<String>,
+    pub options: IoOptions,
+    /// The output had no destination: it is under the pipeline's `default_bucket`.
+    pub default_location: bool,
+}
+
+/// Data options, in SageMaker's own spellings; `None` leaves SageMaker's default.
+#[derive(Clone, Debug, Default)]
+pub struct IoOptions {
+    /// `ContentType` of a training channel.
+    pub content_type: Option<Val>,
+    /// `S3DataDistributionType`: FullyReplicated | ShardedByS3Key.
+    pub distribution: Option<&'static str>,
+    /// `TrainingInputMode` of a channel / `S3InputMode` of a processing input: File | Pipe |
+    /// FastFile.
+    pub input_mode: Option<&'static str>,
+    /// `S3DataType`: S3Prefix | ManifestFile | AugmentedManifestFile.
+    pub data_type: Option<&'static str>,
+    /// `CompressionType` / `S3CompressionType`: None | Gzip.
+    pub compression: Option<&'static str>,
+    /// `S3UploadMode` of a processing output: EndOfJob | Continuous.
+    pub upload_mode: Option<&'static str>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Named {
     pub name: String,
@@ -420,8 +452,8 @@ pub struct Processing {
     pub code: Option<Val>,
     pub entrypoint: Vec<String>,
     pub arguments: Vec<Val>,
-    pub inputs: Vec<Named>,
-    pub outputs: Vec<Named>,
+    pub inputs: Vec<Io>,
+    pub outputs: Vec<Io>,
     pub property_files: Vec<PropertyFile>,
     pub environment: Vec<Named>,
 }
@@ -442,8 +474,8 @@ pub struct Transform {
     /// The create_model step whose model runs the job.
     pub model: String,
     pub instance: Instance,
-    pub input: Named,
-    pub output: Named,
+    pub input: Io,
+    pub output: Io,
     pub content_type: Option<String>,
     pub split_type: Option<&'static str>,
     pub max_runtime: Option<u64>,
@@ -497,8 +529,8 @@ pub struct Training {
     pub volume_gb: i64,
     pub max_runtime: u64,
     pub input_mode: &'static str,
-    pub channels: Vec<Named>,
-    pub output: Named,
+    pub channels: Vec<Io>,
+    pub output: Io,
     pub hyperparameters: Vec<(String, Val)>,
     pub environment: Vec<Named>,
 }

@@ -413,9 +413,14 @@ impl Checker {
                 self.err(
                     Code::E040,
                     span,
-                    format!("an S3 location cannot start with a value of type {}", ty.name()),
+                    format!(
+                        "an S3 location cannot start with a value of type {}",
+                        ty.name()
+                    ),
                 )
-                .set_help("start with `s3://`, an S3 output, or a string parameter holding an S3 URI");
+                .set_help(
+                    "start with `s3://`, an S3 output, or a string parameter holding an S3 URI",
+                );
                 None
             }
         }

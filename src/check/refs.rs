@@ -27,7 +27,8 @@ impl Checker {
             }
             return Some((Val::Ref(Ref::Param(head.name.clone())), ty, Some(decl)));
         }
-        if !self.steps.contains_key(&head.name) && matches!(head.name.as_str(), "execution" | "pipeline")
+        if !self.steps.contains_key(&head.name)
+            && matches!(head.name.as_str(), "execution" | "pipeline")
         {
             return self.execution_variable(parts);
         }
@@ -132,7 +133,10 @@ impl Checker {
     }
 
     /// `execution.id`, `pipeline.name`, …: what the execution knows of itself.
-    fn execution_variable(&mut self, parts: &[crate::syntax::ast::Ident]) -> Option<(Val, Ty, Option<Span>)> {
+    fn execution_variable(
+        &mut self,
+        parts: &[crate::syntax::ast::Ident],
+    ) -> Option<(Val, Ty, Option<Span>)> {
         let full: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
         let name = full.join(".");
         let span = parts[0].span.to(parts[parts.len() - 1].span);
@@ -149,11 +153,15 @@ impl Checker {
         let mut known: Vec<&str> = crate::check::ExecVar::ALL.iter().map(|(n, _)| *n).collect();
         known.push("pipeline.name");
         let guess = did_you_mean(&name, known.iter().copied()).map(str::to_string);
-        self.err(Code::E012, span, format!("unknown execution variable `{name}`"))
-            .set_help(match guess {
-                Some(g) => format!("did you mean `{g}`?"),
-                None => format!("execution variables: {}", known.join(", ")),
-            });
+        self.err(
+            Code::E012,
+            span,
+            format!("unknown execution variable `{name}`"),
+        )
+        .set_help(match guess {
+            Some(g) => format!("did you mean `{g}`?"),
+            None => format!("execution variables: {}", known.join(", ")),
+        });
         None
     }
 

@@ -94,7 +94,7 @@ impl Checker {
                         self.training(name, &set, at, &what).map(StepIr::Training)
                     }
                     StepKind::Tuning => self.tuning(name, &set, at),
-                    StepKind::Transform => self.transform(&set, at),
+                    StepKind::Transform => self.transform(name, &set, at),
                     StepKind::CreateModel => self.create_model(&set, at),
                     StepKind::Register => self.register(&set, at),
                     StepKind::Lambda => self.lambda(&set, at),
@@ -219,7 +219,27 @@ impl Checker {
         out
     }
 
+    /// A map whose values SageMaker takes as strings (`environment`): numbers, booleans and
+    /// parameters of any scalar type are written as text.
+    pub(super) fn map_strings(&mut self, set: &PropSet, key: &str) -> Vec<Named> {
+        self.map_with(set, key, |c, e| match &e.kind {
+            ExprKind::Int(i) => Some(Val::str(i.to_string())),
+            ExprKind::Float(f) => Some(Val::str(serde_json::Value::from(*f).to_string())),
+            ExprKind::Bool(b) => Some(Val::str(b.to_string())),
+            _ => c.string_val(e),
+        })
+    }
+
     pub(super) fn map_vals(&mut self, set: &PropSet, key: &str) -> Vec<Named> {
+        self.map_with(set, key, |c, e| c.any_val(e))
+    }
+
+    fn map_with(
+        &mut self,
+        set: &PropSet,
+        key: &str,
+        read: impl Fn(&mut Self, &ast::Expr) -> Option<Val>,
+    ) -> Vec<Named> {
         let Some(p) = set.one(key) else {
             return Vec::new();
         };
@@ -237,7 +257,7 @@ impl Checker {
                 );
                 continue;
             }
-            if let Some(value) = self.any_val(&b.value) {
+            if let Some(value) = read(self, &b.value) {
                 out.push(Named {
                     name: b.key.name.clone(),
                     value,

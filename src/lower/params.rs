@@ -134,7 +134,9 @@ impl Lowerer<'_> {
             };
             rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
             if param.s3 {
-                rules.push(json!({"Not": {"Variable": path, "StringMatches": "s3://*"}, "Next": fail}));
+                rules.push(
+                    json!({"Not": {"Variable": path, "StringMatches": "s3://*"}, "Next": fail}),
+                );
             }
             fails.push((fail, param));
         }

@@ -1,7 +1,7 @@
 //! `processing`: a SageMaker Processing job (`createProcessingJob.sync`).
 
 use super::*;
-use crate::check::Processing;
+use crate::check::{Io, IoOptions, Processing};
 use crate::lower::values::put_str;
 
 const JOB: Job = Job {
@@ -20,7 +20,7 @@ fn output_path(name: &str) -> String {
     format!("/opt/ml/processing/output/{name}")
 }
 
-fn s3_input(name: &str, uri: &Val, local: &str) -> Json {
+fn s3_input(name: &str, uri: &Val, local: &str, o: &IoOptions) -> Json {
     with(|m| {
         put_str(m, "InputName", name);
         m.insert(
@@ -28,22 +28,33 @@ fn s3_input(name: &str, uri: &Val, local: &str) -> Json {
             with(|s| {
                 put(s, "S3Uri", uri);
                 put_str(s, "LocalPath", local);
-                put_str(s, "S3DataType", "S3Prefix");
-                put_str(s, "S3InputMode", "File");
+                put_str(s, "S3DataType", o.data_type.unwrap_or("S3Prefix"));
+                put_str(s, "S3InputMode", o.input_mode.unwrap_or("File"));
+                if let Some(d) = o.distribution {
+                    put_str(s, "S3DataDistributionType", d);
+                }
+                if let Some(c) = o.compression {
+                    put_str(s, "S3CompressionType", c);
+                }
             }),
         );
     })
 }
 
-fn s3_output(n: &Named) -> Json {
+fn s3_output(n: &Io) -> Json {
     with(|m| {
         put_str(m, "OutputName", &n.name);
         m.insert(
             "S3Output".into(),
             with(|s| {
                 put(s, "S3Uri", &n.value);
-                put_str(s, "LocalPath", &output_path(&n.name));
-                put_str(s, "S3UploadMode", "EndOfJob");
+                let local = n.local.clone().unwrap_or_else(|| output_path(&n.name));
+                put_str(s, "LocalPath", &local);
+                put_str(
+                    s,
+                    "S3UploadMode",
+                    n.options.upload_mode.unwrap_or("EndOfJob"),
+                );
             }),
         );
     })
@@ -81,10 +92,18 @@ impl Kind for Processing {
         let mut ins: Vec<Json> = self
             .inputs
             .iter()
-            .map(|n| s3_input(&n.name, &n.value, &input_path(&n.name)))
+            .map(|n| {
+                let local = n.local.clone().unwrap_or_else(|| input_path(&n.name));
+                s3_input(&n.name, &n.value, &local, &n.options)
+            })
             .collect();
         if let Some(code) = &self.code {
-            ins.push(s3_input("code", code, &input_path("code")));
+            ins.push(s3_input(
+                "code",
+                code,
+                &input_path("code"),
+                &IoOptions::default(),
+            ));
         }
         if !ins.is_empty() {
             p.insert("ProcessingInputs".into(), Json::Array(ins));
@@ -127,13 +146,8 @@ impl Kind for Processing {
         let mut v = vec![&self.image];
         v.extend(&self.code);
         v.extend(&self.arguments);
-        v.extend(
-            self.inputs
-                .iter()
-                .chain(&self.outputs)
-                .chain(&self.environment)
-                .map(|n| &n.value),
-        );
+        v.extend(self.inputs.iter().chain(&self.outputs).map(|n| &n.value));
+        v.extend(self.environment.iter().map(|n| &n.value));
         v
     }
 

@@ -85,7 +85,8 @@ pub(super) fn lineage(t: &Training, step: &str, action: &'static str) -> Lineage
 
 pub(super) fn values(t: &Training) -> Vec<&Val> {
     let mut v = vec![&t.image, &t.output.value];
-    v.extend(t.channels.iter().chain(&t.environment).map(|n| &n.value));
+    v.extend(t.channels.iter().map(|n| &n.value));
+    v.extend(t.environment.iter().map(|n| &n.value));
     v.extend(t.hyperparameters.iter().map(|(_, v)| v));
     v
 }
@@ -117,18 +118,32 @@ pub(super) fn definition(p: &mut Payload, t: &Training, hyper_key: &str) {
             .iter()
             .map(|c| {
                 with(|m| {
+                    let o = &c.options;
                     put_str(m, "ChannelName", &c.name);
                     m.insert(
                         "DataSource".into(),
                         obj(vec![(
                             "S3DataSource",
                             with(|s| {
-                                put_str(s, "S3DataType", "S3Prefix");
+                                put_str(s, "S3DataType", o.data_type.unwrap_or("S3Prefix"));
                                 put(s, "S3Uri", &c.value);
-                                put_str(s, "S3DataDistributionType", "FullyReplicated");
+                                put_str(
+                                    s,
+                                    "S3DataDistributionType",
+                                    o.distribution.unwrap_or("FullyReplicated"),
+                                );
                             }),
                         )]),
                     );
+                    if let Some(ct) = &o.content_type {
+                        put(m, "ContentType", ct);
+                    }
+                    if let Some(c) = o.compression {
+                        put_str(m, "CompressionType", c);
+                    }
+                    if let Some(mode) = o.input_mode {
+                        put_str(m, "InputMode", mode);
+                    }
                 })
             })
             .collect();

@@ -149,6 +149,10 @@ pub struct Prop {
     pub key: Ident,
     pub label: Option<Ident>,
     pub value: PropValue,
+    /// Labeled properties: `at "/opt/ml/processing/train"`, where the job sees the data.
+    pub at: Option<StrLit>,
+    /// Labeled properties: `{ content_type "text/csv"  distribution sharded }`.
+    pub options: Vec<Prop>,
     pub span: Span,
 }
 
@@ -196,6 +200,9 @@ impl Shape {
 #[derive(Clone, Debug, PartialEq)]
 pub enum PropValue {
     Expr(Expr),
+    /// A labeled property without `= value` (`output train at "/opt/ml/processing/train"`):
+    /// SageMaker's default location.
+    Absent(Span),
     Instance(InstanceSpec),
     Names(Vec<Ident>),
     Map(Vec<Binding>),
@@ -205,6 +212,7 @@ impl PropValue {
     pub fn span(&self, fallback: Span) -> Span {
         match self {
             PropValue::Expr(e) => e.span,
+            PropValue::Absent(s) => *s,
             PropValue::Instance(i) => i.span,
             PropValue::Names(n) => match (n.first(), n.last()) {
                 (Some(a), Some(b)) => a.span.to(b.span),

@@ -12,7 +12,7 @@ use nom::sequence::{preceded, terminated};
 /// Top-level declarations that are not steps.
 const DECLARATIONS: &[&str] = &["param", "retry", "schedule", "role", "cache_table"];
 /// Pipeline-wide settings of the form `key value`.
-const SETTINGS: &[&str] = &["role", "cache_table"];
+const SETTINGS: &[&str] = &["role", "cache_table", "default_bucket"];
 
 pub fn pipeline(i: In) -> (Pipeline, In) {
     let start = i;
@@ -390,12 +390,30 @@ fn branch(i: In) -> PResult<Branch> {
 fn prop(i: In) -> PResult<Prop> {
     let (s, _) = ws(i)?;
     let (i, key) = word(i).map_err(|_| nom::Err::Error(PErr::at(&s, "a property name")))?;
+    let mut at = None;
+    let mut options = Vec::new();
     let (i, label, value) = match Shape::of(&key.name) {
         Shape::Labeled => {
             let (i, label) = cut(word)(i)?;
-            let (i, _) = cut(sym("="))(i)?;
-            let (i, e) = cut(expr)(i)?;
-            (i, Some(label), PropValue::Expr(e))
+            let (i, value) = match sym("=")(i) {
+                Ok((j, _)) => {
+                    let (j, e) = cut(expr)(j)?;
+                    (j, PropValue::Expr(e))
+                }
+                Err(_) => (i, PropValue::Absent(label.span)),
+            };
+            let (i, path) = opt(preceded(keyword("at"), cut(string_lit)))(i)?;
+            at = path;
+            let i = if peek_sym(i, "{") {
+                let (j, open) = sym("{")(i)?;
+                // Options are properties too, so they nest: through the depth guard.
+                let (j, props) = nested(|j| Ok(statements(j, prop)))(j)?;
+                options = props;
+                close_block(j, open)
+            } else {
+                i
+            };
+            (i, Some(label), value)
         }
         Shape::Instance => {
             let (i, spec) = cut(instance_spec)(i)?;
@@ -423,6 +441,8 @@ fn prop(i: In) -> PResult<Prop> {
             key,
             label,
             value,
+            at,
+            options,
             span: span_between(&s, &i),
         },
     ))
