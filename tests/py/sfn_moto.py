@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import time
+import uuid
 from typing import Any
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
@@ -20,7 +21,18 @@ os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 
 import boto3  # noqa: E402
+import jsonata  # noqa: E402
 from moto import mock_aws  # noqa: E402
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (  # noqa: E402
+    state_task_service_callback as callback_service,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import (  # noqa: E402
+    ResourceCondition,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_unsupported import (  # noqa: E402
+    StateTaskServiceUnsupported,
+)
+from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata  # noqa: E402
 from moto.stepfunctions.parser.backend import execution as sfn_execution  # noqa: E402
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker  # noqa: E402
 from moto.stepfunctions.parser.mocking import mock_config  # noqa: E402
@@ -29,6 +41,27 @@ ROLE = "arn:aws:iam::123456789012:role/sfn"
 
 # The interpreter logs every failure it handles at ERROR, with its whole parse tree.
 logging.getLogger("moto.stepfunctions").setLevel(logging.CRITICAL)
+
+# moto ships LocalStack's interpreter without its JSONata engine (LocalStack runs dashjoin's
+# jsonata-java in a JVM; moto's bridge is a stub). jsonata-python is the Python port of that
+# same implementation, so JSONata states (`{% %}`) evaluate as they do in LocalStack.
+moto_jsonata._eval_jsonata = lambda expression: jsonata.Jsonata(expression).evaluate(None)
+
+# LocalStack's interpreter has no optimised SageMaker integration: it forwards plain calls to
+# the service and refuses `.sync` outright, even for a state the mock file answers. Step
+# Functions Local returns the mocked response for a `.sync` task (the job's final Describe*
+# result); so does this harness, for mocked states only.
+_unsupported_body = StateTaskServiceUnsupported._eval_body
+
+
+def _mocked_sync_body(self, env):
+    if env.is_mocked_mode() and self.resource.condition == ResourceCondition.Sync:
+        super(callback_service.StateTaskServiceCallback, self)._eval_body(env=env)
+    else:
+        _unsupported_body(self, env)
+
+
+StateTaskServiceUnsupported._eval_body = _mocked_sync_body
 
 
 class _Model(dict):
@@ -49,6 +82,10 @@ class _Model(dict):
 
     def model_dump(self) -> Any:
         return dict(self)
+
+    def __bool__(self) -> bool:
+        # A model object is there even when it holds nothing (`{"Return": {}}`).
+        return True
 
 
 def _model(raw: Any) -> Any:
@@ -81,6 +118,7 @@ def execute(
     test_case: str | None = None,
     name: str = "pipeline",
     timeout: float = 60.0,
+    execution_name: str | None = None,
 ) -> dict:
     """Run one execution to its end; returns status, output, error, cause and the events."""
     case = None
@@ -96,8 +134,11 @@ def execute(
         arn = sfn.create_state_machine(name=name, definition=definition, roleArn=ROLE)[
             "stateMachineArn"
         ]
+        # AWS names an unnamed execution with a UUID; moto leaves it `None`.
         ex = sfn.start_execution(
-            stateMachineArn=arn, input=json.dumps(execution_input or {})
+            stateMachineArn=arn,
+            name=execution_name or str(uuid.uuid4()),
+            input=json.dumps(execution_input or {}),
         )["executionArn"]
         deadline = time.monotonic() + timeout
         while True:
@@ -117,6 +158,7 @@ def execute(
                 break
     output = json.loads(d["output"]) if d.get("output") else None
     return {
+        "name": d["name"],
         "status": d["status"],
         "output": output,
         "error": d.get("error"),
