@@ -483,6 +483,17 @@ impl Checker {
         e: &Expr,
         reads: Option<&mut Vec<FileRead>>,
     ) -> Option<super::Val> {
+        let r = self.json_value(e, reads)?;
+        Some(super::Val::Template(vec![super::TPart::Ref(r)]))
+    }
+
+    /// `json(Step.payload, "path") as T`: a value inside a JSON result, as it is (a number
+    /// stays a number in a payload). Property files need `reads`, as in [`Self::json_text`].
+    pub(super) fn json_value(
+        &mut self,
+        e: &Expr,
+        reads: Option<&mut Vec<FileRead>>,
+    ) -> Option<Ref> {
         let mut none = Vec::new();
         let has_reads = reads.is_some();
         let target = match reads {
@@ -506,6 +517,6 @@ impl Checker {
             .set_help("compare it in a `when`, or pass the file's location (`Step.file`) instead");
             return None;
         }
-        Some(super::Val::Template(vec![super::TPart::Ref(r)]))
+        Some(r)
     }
 }

@@ -72,6 +72,21 @@ impl Checker {
         })
     }
 
+    /// `model Score` (a create_model step), or the name of an existing model: a string or a
+    /// `string` parameter.
+    fn transform_model(&mut self, p: &ast::Prop) -> Option<(Val, Option<String>)> {
+        let e = self
+            .prop_expr(p, "a create_model step or a model name")?
+            .clone();
+        let is_step = matches!(&e.kind, ExprKind::Ref(parts) if parts.len() == 1 && self.steps.contains_key(&parts[0].name));
+        if is_step {
+            let step = self.step_ref(&e, &[StepKind::CreateModel], "a create_model step")?;
+            let name = self.use_output(&step, "model_name");
+            return Some((name, Some(step)));
+        }
+        Some((self.string_val(&e)?, None))
+    }
+
     /// A parameter named where a value of type `ty` is expected (`instance InstanceType x N`).
     fn param_of(&mut self, name: &ast::Ident, ty: Ty, what: &str) -> Option<Val> {
         let e = Expr {
@@ -533,14 +548,10 @@ impl Checker {
 
     pub(super) fn transform(&mut self, name: &str, set: &PropSet, at: Span) -> Option<StepIr> {
         let what = "transform step";
-        let model = set
-            .required(self, "model", what, at)
-            .and_then(|p| self.prop_expr(p, "a step name").cloned());
-        let model =
-            model.and_then(|e| self.step_ref(&e, &[StepKind::CreateModel], "a create_model step"));
-        if let Some(m) = &model {
-            self.use_output(m, "model_name");
-        }
+        let (model, model_step) = match set.required(self, "model", what, at) {
+            Some(p) => self.transform_model(p)?,
+            None => return None,
+        };
         let instance = self.instance(set, at, what);
         let mut seen = HashSet::new();
         let mut inputs = self.ios(name, set, "input", &mut seen, IoKind::Plain);
@@ -560,14 +571,12 @@ impl Checker {
                 );
             }
         }
-        let content_type = match set.one("content_type") {
-            Some(p) => Some(
-                self.prop_expr(p, "a string")
-                    .cloned()
-                    .and_then(|e| self.literal_string(&e))?,
-            ),
-            None => None,
+        let text = |c: &mut Checker, key: &str| match set.one(key) {
+            Some(p) => c.prop_string(p).map(Some),
+            None => Some(None),
         };
+        let content_type = text(self, "content_type")?;
+        let accept = text(self, "accept")?;
         let split_type = match set.one("split") {
             Some(p) => Some(self.prop_word(
                 p,
@@ -580,6 +589,44 @@ impl Checker {
             )?),
             None => None,
         };
+        let word = |c: &mut Checker, key: &str, allowed: &[(&str, &'static str)]| match set.one(key)
+        {
+            Some(p) => c.prop_word(p, allowed).map(Some),
+            None => Some(None),
+        };
+        let assemble_with = word(self, "assemble_with", &[("line", "Line"), ("none", "None")])?;
+        let batch_strategy = word(
+            self,
+            "batch_strategy",
+            &[
+                ("multi_record", "MultiRecord"),
+                ("single_record", "SingleRecord"),
+            ],
+        )?;
+        let join_source = word(self, "join_source", &[("input", "Input"), ("none", "None")])?;
+        let filter = |c: &mut Checker, key: &str| match set.one(key) {
+            Some(p) => {
+                let e = c.prop_expr(p, "a JSONPath such as \"$[1:]\"")?.clone();
+                c.literal_string(&e).map(Some)
+            }
+            None => Some(None),
+        };
+        let input_filter = filter(self, "input_filter")?;
+        let output_filter = filter(self, "output_filter")?;
+        let max_payload_mb = match set.one("max_payload_mb") {
+            Some(p) => match self.prop_int(p)? {
+                v @ 0..=100 => Some(v),
+                v => {
+                    self.err(
+                        Code::E043,
+                        p.value.span(p.span),
+                        format!("`max_payload_mb` is {v}, but must be between 0 and 100"),
+                    );
+                    return None;
+                }
+            },
+            None => None,
+        };
         let max_runtime = match set.one("max_runtime") {
             Some(_) => Some(self.runtime(set, 2_419_200, 86_400)?),
             None => None,
@@ -588,12 +635,20 @@ impl Checker {
             return None;
         }
         Some(StepIr::Transform(Transform {
-            model: model?,
+            model,
+            model_step,
             instance: instance?,
             input: inputs.swap_remove(0),
             output: outputs.swap_remove(0),
             content_type,
             split_type,
+            accept,
+            assemble_with,
+            max_payload_mb,
+            batch_strategy,
+            input_filter,
+            output_filter,
+            join_source,
             max_runtime,
         }))
     }

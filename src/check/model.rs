@@ -471,13 +471,24 @@ pub struct Tuning {
 
 #[derive(Clone, Debug)]
 pub struct Transform {
-    /// The create_model step whose model runs the job.
-    pub model: String,
+    /// The model's name: a create_model step's model, a parameter or a literal name.
+    pub model: Val,
+    /// The create_model step it comes from, when it does (lineage links the two).
+    pub model_step: Option<String>,
     pub instance: Instance,
     pub input: Io,
     pub output: Io,
-    pub content_type: Option<String>,
+    pub content_type: Option<Val>,
     pub split_type: Option<&'static str>,
+    /// `TransformOutput.Accept`, `AssembleWith`; `MaxPayloadInMB`, `BatchStrategy`.
+    pub accept: Option<Val>,
+    pub assemble_with: Option<&'static str>,
+    pub max_payload_mb: Option<i64>,
+    pub batch_strategy: Option<&'static str>,
+    /// `DataProcessing`: JSONPath filters and the join source.
+    pub input_filter: Option<String>,
+    pub output_filter: Option<String>,
+    pub join_source: Option<&'static str>,
     pub max_runtime: Option<u64>,
 }
 
@@ -490,12 +501,20 @@ pub struct CreateModel {
 #[derive(Clone, Debug)]
 pub struct Register {
     pub group: Val,
-    pub approval: &'static str,
+    /// `PendingManualApproval`, `Approved`, `Rejected`, or a `string` parameter holding one.
+    pub approval: Val,
     pub image: Val,
     pub model_data: Val,
     pub content_types: Vec<String>,
     pub response_types: Vec<String>,
-    pub metrics: Option<Val>,
+    /// `ModelMetrics` reports: (path in the request, e.g. `ModelQuality.Statistics`, S3 URI).
+    pub reports: Vec<(&'static str, Val)>,
+    /// `DriftCheckBaselines`, the same way.
+    pub drift_baselines: Vec<(&'static str, Val)>,
+    /// `CustomerMetadataProperties`.
+    pub metadata: Vec<Named>,
+    pub inference_instances: Vec<String>,
+    pub transform_instances: Vec<String>,
     pub description: Option<Val>,
 }
 

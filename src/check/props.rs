@@ -68,6 +68,13 @@ pub const TRANSFORM: Table = &[
     ("output", Many),
     ("content_type", One),
     ("split", One),
+    ("accept", One),
+    ("assemble_with", One),
+    ("max_payload_mb", One),
+    ("batch_strategy", One),
+    ("input_filter", One),
+    ("output_filter", One),
+    ("join_source", One),
     ("max_runtime", One),
     ("retry", Many),
     ("cache", One),
@@ -78,8 +85,14 @@ pub const CREATE_MODEL: Table = &[("model", One), ("image", One), ("retry", Many
 pub const REGISTER: Table = &[
     ("model_package_group", One),
     ("model", One),
+    ("model_data", One),
     ("approval", One),
     ("metrics", One),
+    ("reports", One),
+    ("drift_baselines", One),
+    ("metadata", One),
+    ("inference_instances", One),
+    ("transform_instances", One),
     ("image", One),
     ("content_types", One),
     ("response_types", One),
@@ -557,6 +570,10 @@ impl Checker {
             ExprKind::Bool(b) => Val::Lit(J::Bool(*b)),
             ExprKind::Duration(d) => Val::Lit(J::from(*d)),
             ExprKind::Ref(_) => return self.resolve(e).map(|(v, _, _)| v),
+            ExprKind::Json { .. } => return self.json_value(e, None).map(Val::Ref),
+            ExprKind::Call { name, args } if matches!(name.name.as_str(), "str" | "join") => {
+                return self.text_call(name, args, e.span, None)
+            }
             ExprKind::List(items) => {
                 let mut out = Vec::new();
                 for item in items {

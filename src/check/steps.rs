@@ -52,6 +52,49 @@ pub fn declared_outputs(s: &ast::Step) -> IndexMap<String, (Ty, Span)> {
     out
 }
 
+/// `reports { … }` keys → `ModelMetrics` request paths.
+const MODEL_METRICS: &[(&str, &str)] = &[
+    ("model_quality_statistics", "ModelQuality.Statistics"),
+    ("model_quality_constraints", "ModelQuality.Constraints"),
+    (
+        "model_data_quality_statistics",
+        "ModelDataQuality.Statistics",
+    ),
+    (
+        "model_data_quality_constraints",
+        "ModelDataQuality.Constraints",
+    ),
+    ("bias_report", "Bias.Report"),
+    ("bias_pre_training_report", "Bias.PreTrainingReport"),
+    ("bias_post_training_report", "Bias.PostTrainingReport"),
+    ("explainability_report", "Explainability.Report"),
+];
+
+/// `drift_baselines { … }` keys → `DriftCheckBaselines` request paths.
+const DRIFT_BASELINES: &[(&str, &str)] = &[
+    ("model_quality_statistics", "ModelQuality.Statistics"),
+    ("model_quality_constraints", "ModelQuality.Constraints"),
+    (
+        "model_data_quality_statistics",
+        "ModelDataQuality.Statistics",
+    ),
+    (
+        "model_data_quality_constraints",
+        "ModelDataQuality.Constraints",
+    ),
+    ("bias_config_file", "Bias.ConfigFile"),
+    (
+        "bias_pre_training_constraints",
+        "Bias.PreTrainingConstraints",
+    ),
+    (
+        "bias_post_training_constraints",
+        "Bias.PostTrainingConstraints",
+    ),
+    ("explainability_constraints", "Explainability.Constraints"),
+    ("explainability_config_file", "Explainability.ConfigFile"),
+];
+
 impl Checker {
     pub(super) fn step(&mut self, s: &ast::Step, enclosing: &[Enclosing]) -> Option<StepDef> {
         let name = &s.name.name;
@@ -305,37 +348,45 @@ impl Checker {
         let group = set
             .required(self, "model_package_group", what, at)
             .and_then(|p| self.prop_string(p));
-        let source = self.model_source(set, at, what);
+        let (model_data, source_image) = self.model_data(set, at, what)?;
         let approval = match set.one("approval") {
-            Some(p) => self.prop_word(
-                p,
-                &[
-                    ("pending_manual", "PendingManualApproval"),
-                    ("approved", "Approved"),
-                    ("rejected", "Rejected"),
-                ],
-            )?,
-            None => "PendingManualApproval",
+            Some(p) => self.approval(p)?,
+            None => Val::str("PendingManualApproval"),
         };
-        let metrics = match set.one("metrics") {
-            Some(p) => Some(self.metrics_ref(p)?),
-            None => None,
-        };
+        let mut reports = Vec::new();
+        if let Some(p) = set.one("metrics") {
+            reports.push(("ModelQuality.Statistics", self.metrics_ref(p)?));
+        }
+        reports.extend(self.reports(set, "reports", MODEL_METRICS));
+        let drift_baselines = self.reports(set, "drift_baselines", DRIFT_BASELINES);
         let image = match set.one("image") {
             Some(p) => self.prop_string(p),
-            None => source.as_ref().and_then(|s| s.2.clone()),
+            None => {
+                if source_image.is_none() {
+                    self.err(
+                        Code::E031,
+                        at,
+                        "register step needs `image` when its model is `model_data`",
+                    )
+                    .set_label("`image` missing")
+                    .set_help("a model from a training step takes that step's image; name one with `image \"...\"`");
+                }
+                source_image
+            }
         };
-        let strings = |c: &mut Checker, key: &str| match set.one(key) {
+        let strings = |c: &mut Checker, key: &str, default: &[&str]| match set.one(key) {
             Some(p) => c.prop_strings(p),
-            None => Some(vec!["text/csv".to_string()]),
+            None => Some(default.iter().map(|s| s.to_string()).collect()),
         };
-        let content_types = strings(self, "content_types")?;
-        let response_types = strings(self, "response_types")?;
+        let content_types = strings(self, "content_types", &["text/csv"])?;
+        let response_types = strings(self, "response_types", &["text/csv"])?;
+        let inference_instances = strings(self, "inference_instances", &[])?;
+        let transform_instances = strings(self, "transform_instances", &[])?;
         let description = match set.one("description") {
             Some(p) => Some(self.prop_string(p)?),
             None => None,
         };
-        let (_, model_data, _) = source?;
+        let metadata = self.map_strings(set, "metadata");
         Some(StepIr::Register(Register {
             group: group?,
             approval,
@@ -343,15 +394,125 @@ impl Checker {
             model_data,
             content_types,
             response_types,
-            metrics,
+            reports,
+            drift_baselines,
+            metadata,
+            inference_instances,
+            transform_instances,
             description,
         }))
     }
 
-    /// `metrics Evaluate.metrics`: the S3 URI of a property file.
+    /// `model TrainXGB` (its artifacts and image) or `model_data "s3://…/model.tar.gz"`.
+    fn model_data(&mut self, set: &PropSet, at: Span, what: &str) -> Option<(Val, Option<Val>)> {
+        match (set.one("model"), set.one("model_data")) {
+            (Some(_), Some(p)) => {
+                self.err(
+                    Code::E032,
+                    p.key.span,
+                    "give `model` or `model_data`, not both",
+                );
+                None
+            }
+            (None, Some(p)) => {
+                let e = self.prop_expr(p, "an S3 location")?.clone();
+                Some((self.s3_val(&e)?, None))
+            }
+            _ => {
+                let (_, data, image) = self.model_source(set, at, what)?;
+                Some((data, image))
+            }
+        }
+    }
+
+    /// `approval pending_manual | approved | rejected`, or a `string` parameter
+    /// (`approval ModelApprovalStatus`).
+    fn approval(&mut self, p: &ast::Prop) -> Option<Val> {
+        const WORDS: &[(&str, &str)] = &[
+            ("pending_manual", "PendingManualApproval"),
+            ("approved", "Approved"),
+            ("rejected", "Rejected"),
+        ];
+        if let PropValue::Expr(e) = &p.value {
+            if let ExprKind::Ref(parts) = &e.kind {
+                let is_word = parts.len() == 1 && WORDS.iter().any(|(w, _)| *w == parts[0].name);
+                if !is_word && self.params.contains_key(&parts[0].name) {
+                    return self.string_val(e);
+                }
+            }
+        }
+        self.prop_word(p, WORDS).map(Val::str)
+    }
+
+    /// `reports { bias_report = "s3://…", … }`: S3 locations by report kind.
+    fn reports(
+        &mut self,
+        set: &PropSet,
+        key: &str,
+        kinds: &'static [(&'static str, &'static str)],
+    ) -> Vec<(&'static str, Val)> {
+        let Some(p) = set.one(key) else {
+            return Vec::new();
+        };
+        let PropValue::Map(bindings) = &p.value else {
+            return Vec::new();
+        };
+        let mut out: Vec<(&'static str, Val)> = Vec::new();
+        for b in bindings {
+            let Some((_, path)) = kinds.iter().find(|(k, _)| *k == b.key.name) else {
+                let names: Vec<&str> = kinds.iter().map(|(k, _)| *k).collect();
+                let guess = crate::diagnostics::did_you_mean(&b.key.name, names.iter().copied());
+                let help = match guess {
+                    Some(g) => format!("did you mean `{g}`?"),
+                    None => format!("reports: {}", names.join(", ")),
+                };
+                self.err(
+                    Code::E030,
+                    b.key.span,
+                    format!("`{key}` has no report `{}`", b.key.name),
+                )
+                .set_help(help);
+                continue;
+            };
+            if out.iter().any(|(p, _)| p == path) {
+                self.err(
+                    Code::E032,
+                    b.key.span,
+                    format!("`{}` is set twice", b.key.name),
+                );
+                continue;
+            }
+            if let Some(v) = self.report_location(&b.value) {
+                out.push((*path, v));
+            }
+        }
+        out
+    }
+
+    /// A report is an S3 location, or a property file (its location).
+    fn report_location(&mut self, e: &ast::Expr) -> Option<Val> {
+        if let ExprKind::Ref(parts) = &e.kind {
+            let key = parts
+                .get(1)
+                .map(|f| (parts[0].name.clone(), f.name.clone()));
+            if let Some(f) = key.and_then(|k| self.files.get(&k).cloned()) {
+                self.resolve(e)?;
+                return Some(f.uri);
+            }
+        }
+        self.s3_val(e)
+    }
+
+    /// `metrics Evaluate.metrics`: the S3 URI of a property file, or any S3 location.
     fn metrics_ref(&mut self, p: &ast::Prop) -> Option<Val> {
         let e = self.prop_expr(p, "a property file")?.clone();
+        if !matches!(e.kind, ExprKind::Ref(ref parts) if parts.len() == 2) {
+            return self.s3_val(&e);
+        }
         let (_, ty, _) = self.resolve(&e)?;
+        if matches!(ty, Ty::S3Uri | Ty::String) {
+            return self.s3_val(&e);
+        }
         let ExprKind::Ref(parts) = &e.kind else {
             return None;
         };

@@ -12,7 +12,7 @@ impl Kind for Register {
         );
         let p = &mut r.parameters;
         put(p, "ModelPackageGroupName", &self.group);
-        put_str(p, "ModelApprovalStatus", self.approval);
+        put(p, "ModelApprovalStatus", &self.approval);
         if let Some(d) = &self.description {
             put(p, "ModelPackageDescription", d);
         }
@@ -31,21 +31,30 @@ impl Kind for Register {
                     "SupportedResponseMIMETypes".into(),
                     json!(self.response_types),
                 );
+                if !self.inference_instances.is_empty() {
+                    m.insert(
+                        "SupportedRealtimeInferenceInstanceTypes".into(),
+                        json!(self.inference_instances),
+                    );
+                }
+                if !self.transform_instances.is_empty() {
+                    m.insert(
+                        "SupportedTransformInstanceTypes".into(),
+                        json!(self.transform_instances),
+                    );
+                }
             }),
         );
-        if let Some(uri) = &self.metrics {
+        if !self.reports.is_empty() {
+            p.insert("ModelMetrics".into(), reports(&self.reports));
+        }
+        if !self.drift_baselines.is_empty() {
+            p.insert("DriftCheckBaselines".into(), reports(&self.drift_baselines));
+        }
+        if !self.metadata.is_empty() {
             p.insert(
-                "ModelMetrics".into(),
-                obj(vec![(
-                    "ModelQuality",
-                    obj(vec![(
-                        "Statistics",
-                        with(|s| {
-                            put_str(s, "ContentType", "application/json");
-                            put(s, "S3Uri", uri);
-                        }),
-                    )]),
-                )]),
+                "CustomerMetadataProperties".into(),
+                with(|m| self.metadata.iter().for_each(|n| put(m, &n.name, &n.value))),
             );
         }
         p.insert(
@@ -77,8 +86,14 @@ impl Kind for Register {
     }
 
     fn values(&self) -> Vec<&Val> {
-        let mut v = vec![&self.group, &self.image, &self.model_data];
-        v.extend(&self.metrics);
+        let mut v = vec![&self.group, &self.image, &self.model_data, &self.approval];
+        v.extend(
+            self.reports
+                .iter()
+                .chain(&self.drift_baselines)
+                .map(|(_, v)| v),
+        );
+        v.extend(self.metadata.iter().map(|n| &n.value));
         v.extend(&self.description);
         v
     }
@@ -86,9 +101,10 @@ impl Kind for Register {
     fn lineage(&self, step: &str) -> Lineage {
         let mut artifacts = vec![Artifact::input(&self.model_data, ArtifactKind::Model)];
         artifacts.extend(
-            self.metrics
+            self.reports
                 .iter()
-                .map(|m| Artifact::input(m, ArtifactKind::Metrics)),
+                .chain(&self.drift_baselines)
+                .map(|(_, m)| Artifact::input(m, ArtifactKind::Metrics)),
         );
         artifacts.push(Artifact::output(
             step,
@@ -106,8 +122,30 @@ impl Kind for Register {
     fn attributes(&self) -> serde_json::Map<String, Json> {
         let mut a = serde_json::Map::new();
         a.insert("model_package_group".into(), text(&self.group));
-        a.insert("approval".into(), Json::String(self.approval.into()));
+        a.insert("approval".into(), text(&self.approval));
         a.insert("image".into(), text(&self.image));
         a
     }
+}
+
+/// `{"Bias": {"Report": {"ContentType": "application/json", "S3Uri": …}}, …}` from
+/// (`Bias.Report`, location) pairs.
+fn reports(items: &[(&'static str, Val)]) -> Json {
+    let mut root = Payload::new();
+    for (path, uri) in items {
+        let (group, report) = path.split_once('.').unwrap_or((path, path));
+        let entry = root
+            .entry(group.to_string())
+            .or_insert_with(|| Json::Object(Payload::new()));
+        if let Json::Object(g) = entry {
+            g.insert(
+                report.to_string(),
+                with(|s| {
+                    put_str(s, "ContentType", "application/json");
+                    put(s, "S3Uri", uri);
+                }),
+            );
+        }
+    }
+    Json::Object(root)
 }

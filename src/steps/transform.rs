@@ -21,11 +21,7 @@ impl Kind for Transform {
         let mut r = JOB.request();
         let p = &mut r.parameters;
         p.insert("TransformJobName.$".into(), job_name(&job_prefix(step)));
-        put(
-            p,
-            "ModelName",
-            &Val::Ref(Ref::output(&self.model, "model_name")),
-        );
+        put(p, "ModelName", &self.model);
         p.insert(
             "TransformInput".into(),
             with(|m| {
@@ -40,7 +36,7 @@ impl Kind for Transform {
                     )]),
                 );
                 if let Some(ct) = &self.content_type {
-                    put_str(m, "ContentType", ct);
+                    put(m, "ContentType", ct);
                 }
                 if let Some(st) = self.split_type {
                     put_str(m, "SplitType", st);
@@ -49,8 +45,39 @@ impl Kind for Transform {
         );
         p.insert(
             "TransformOutput".into(),
-            with(|m| put(m, "S3OutputPath", &self.output.value)),
+            with(|m| {
+                put(m, "S3OutputPath", &self.output.value);
+                if let Some(a) = &self.accept {
+                    put(m, "Accept", a);
+                }
+                if let Some(a) = self.assemble_with {
+                    put_str(m, "AssembleWith", a);
+                }
+            }),
         );
+        if let Some(mb) = self.max_payload_mb {
+            p.insert("MaxPayloadInMB".into(), json!(mb));
+        }
+        if let Some(b) = self.batch_strategy {
+            put_str(p, "BatchStrategy", b);
+        }
+        if self.input_filter.is_some() || self.output_filter.is_some() || self.join_source.is_some()
+        {
+            p.insert(
+                "DataProcessing".into(),
+                with(|m| {
+                    if let Some(f) = &self.input_filter {
+                        put_str(m, "InputFilter", f);
+                    }
+                    if let Some(f) = &self.output_filter {
+                        put_str(m, "OutputFilter", f);
+                    }
+                    if let Some(j) = self.join_source {
+                        put_str(m, "JoinSource", j);
+                    }
+                }),
+            );
+        }
         p.insert(
             "TransformResources".into(),
             with(|m| {
@@ -75,27 +102,33 @@ impl Kind for Transform {
     }
 
     fn values(&self) -> Vec<&Val> {
-        vec![&self.input.value, &self.output.value]
+        let mut v = vec![&self.model, &self.input.value, &self.output.value];
+        v.extend(&self.content_type);
+        v.extend(&self.accept);
+        v
     }
 
     fn lineage(&self, step: &str) -> Lineage {
         Lineage {
             action: "TransformJob",
             source: Val::Ref(Ref::output(step, "job_arn")),
-            artifacts: vec![
+            artifacts: self
+                .model_step
+                .iter()
                 // The model the create_model step recorded, by its ARN.
-                Artifact::input(
-                    &Val::Ref(Ref::output(&self.model, "model_arn")),
-                    ArtifactKind::Model,
-                ),
-                Artifact::input(&self.input.value, ArtifactKind::DataSet),
-                Artifact::output(
-                    step,
-                    &self.output.name,
-                    ArtifactKind::DataSet,
-                    self.output.value.template_text(),
-                ),
-            ],
+                .map(|m| {
+                    Artifact::input(&Val::Ref(Ref::output(m, "model_arn")), ArtifactKind::Model)
+                })
+                .chain([
+                    Artifact::input(&self.input.value, ArtifactKind::DataSet),
+                    Artifact::output(
+                        step,
+                        &self.output.name,
+                        ArtifactKind::DataSet,
+                        self.output.value.template_text(),
+                    ),
+                ])
+                .collect(),
         }
     }
 }

@@ -185,6 +185,9 @@ impl Shape {
         ("environment", Shape::Map),
         ("message", Shape::Map),
         ("tags", Shape::Map),
+        ("reports", Shape::Map),
+        ("drift_baselines", Shape::Map),
+        ("metadata", Shape::Map),
         ("instance", Shape::Instance),
         ("retry", Shape::Names),
     ];
