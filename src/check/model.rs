@@ -353,6 +353,9 @@ pub struct StepDef {
     pub retry: Vec<String>,
     /// `cache <duration>`, in seconds.
     pub cache: Option<u64>,
+    /// `depends_on [A, B]`: steps that must have finished first, beyond those whose outputs
+    /// it reads.
+    pub depends_on: Vec<String>,
     pub body: StepIr,
 }
 

@@ -13,6 +13,9 @@ use Mult::*;
 
 pub type Table = &'static [(&'static str, Mult)];
 
+/// Properties every step with properties takes.
+pub const EVERY_STEP: Table = &[("depends_on", One)];
+
 pub const RETRY: Table = &[
     ("on", One),
     ("interval", One),

@@ -112,6 +112,7 @@ impl Checker {
             self.needs_role = true;
         }
         let at = s.name.span;
+        let mut depends_on = Vec::new();
         let (body, retry, cache) = match &s.body {
             StepBody::Props(ps) => {
                 let what = format!("{} step", s.kind.keyword());
@@ -128,9 +129,15 @@ impl Checker {
                     StepKind::Fail => &[props::FAIL],
                     StepKind::When | StepKind::Parallel => &[],
                 };
-                let set = PropSet::new(self, &what, ps, tables);
+                let mut tables = tables.to_vec();
+                tables.push(props::EVERY_STEP);
+                let set = PropSet::new(self, &what, ps, &tables);
                 let retry = self.retry_refs(&set);
                 let cache = set.one("cache").and_then(|c| self.cache(c));
+                depends_on = set
+                    .one("depends_on")
+                    .map(|p| self.depends_on(p))
+                    .unwrap_or_default();
                 let body = match s.kind {
                     StepKind::Processing => self.processing(name, &set, at),
                     StepKind::Training => {
@@ -159,6 +166,7 @@ impl Checker {
             kind: s.kind,
             retry,
             cache,
+            depends_on,
             body: body?,
         };
         self.derived_names(&def);
@@ -401,6 +409,28 @@ impl Checker {
             transform_instances,
             description,
         }))
+    }
+
+    /// `depends_on [A, B]`: order without data (SageMaker's `DependsOn`). The steps named must
+    /// have run before this one, as a data reference would require.
+    fn depends_on(&mut self, p: &ast::Prop) -> Vec<String> {
+        let Some(e) = self.prop_expr(p, "a list of steps").cloned() else {
+            return Vec::new();
+        };
+        let ExprKind::List(items) = &e.kind else {
+            self.err(Code::E033, e.span, "expected a list of steps: `depends_on [Prepare, Train]`");
+            return Vec::new();
+        };
+        let all: Vec<StepKind> = StepKind::ALL.iter().map(|(_, k)| *k).collect();
+        let mut out = Vec::new();
+        for item in items {
+            if let Some(step) = self.step_ref(item, &all, "a step") {
+                if !out.contains(&step) {
+                    out.push(step);
+                }
+            }
+        }
+        out
     }
 
     /// `model TrainXGB` (its artifacts and image) or `model_data "s3://…/model.tar.gz"`.

@@ -184,6 +184,9 @@ impl Graph {
             // Job and model names are `<prefix>-<uuid>`: how to find this step's jobs.
             attributes.insert("job_prefix".into(), Json::String(p.clone()));
         }
+        if !s.depends_on.is_empty() {
+            attributes.insert("depends_on".into(), serde_json::json!(s.depends_on));
+        }
         if let Some(seconds) = s.cached {
             // A reused result keeps the job ARN of the run that produced it.
             attributes.insert("cache".into(), Json::from(fmt_duration(seconds)));

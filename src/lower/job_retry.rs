@@ -159,7 +159,7 @@ impl Plan<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Instance, Named, StepIr, Training, Tuning, Val};
+    use crate::check::{Instance, Io, StepIr, Training, Tuning, Val};
     use crate::syntax::ast::StepKind;
 
     fn policy(classes: Vec<RetryClass>, max_attempts: Option<u32>, expire: Option<u64>) -> Policy {
@@ -184,9 +184,12 @@ mod tests {
             max_runtime: 3600,
             input_mode: "File",
             channels: vec![],
-            output: Named {
+            output: Io {
                 name: "model".into(),
                 value: Val::str("s3://b/m/"),
+                local: None,
+                options: Default::default(),
+                default_location: false,
             },
             hyperparameters: vec![],
             environment: vec![],
@@ -210,6 +213,7 @@ mod tests {
             kind: StepKind::Training,
             retry: vec![],
             cache: None,
+            depends_on: vec![],
             body,
         }
     }

@@ -231,6 +231,7 @@ impl<'a> Lowerer<'a> {
             gates: vec![],
             attributes: Default::default(),
             params: vec![],
+            depends_on: s.depends_on.clone(),
         }
     }
 

@@ -49,6 +49,8 @@ pub struct StepPlan {
     pub attributes: serde_json::Map<String, Json>,
     /// Parameters its request uses.
     pub params: Vec<String>,
+    /// Steps it waits for without reading their outputs (`depends_on`).
+    pub depends_on: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

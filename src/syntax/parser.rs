@@ -607,6 +607,53 @@ fn compare(i: In) -> PResult<Expr> {
             return Ok((j, Expr { kind, span }));
         }
     }
+    // `x in [a, b]` is `x == a or x == b`; `x not in [a, b]` is its negation (SageMaker's
+    // `ConditionIn`, and `ConditionNot` around it).
+    let negated = keyword("not")(i).and_then(|(j, k)| keyword("in")(j).map(|(j, _)| (j, k)));
+    if let Ok((j, in_kw)) = keyword("in")(i).or(negated.clone()) {
+        let (j, open) = cut(sym("["))(j)?;
+        let (j, items) = separated_list0(sym(","), expr)(j)?;
+        let (j, close) = cut(sym("]"))(j)?;
+        let mut alternatives = items.into_iter().map(|item| {
+            let span = lhs.span.to(item.span);
+            Expr {
+                kind: ExprKind::Binary {
+                    op: BinOp::Eq,
+                    op_span: in_kw.span,
+                    lhs: Box::new(lhs.clone()),
+                    rhs: Box::new(item),
+                },
+                span,
+            }
+        });
+        let span = lhs.span.to(close);
+        let first = alternatives.next().unwrap_or(Expr {
+            // `x in []` is never true.
+            kind: ExprKind::Bool(false),
+            span: open.to(close),
+        });
+        let any = alternatives.fold(first, |acc, alt| {
+            let s = acc.span.to(alt.span);
+            Expr {
+                kind: ExprKind::Binary {
+                    op: BinOp::Or,
+                    op_span: in_kw.span,
+                    lhs: Box::new(acc),
+                    rhs: Box::new(alt),
+                },
+                span: s,
+            }
+        });
+        let e = if negated.is_ok() {
+            Expr {
+                kind: ExprKind::Not(Box::new(any)),
+                span,
+            }
+        } else {
+            Expr { span, ..any }
+        };
+        return Ok((j, e));
+    }
     if let Ok((j, _)) = keyword("matches")(i) {
         let (j, pattern) = cut(string_lit)(j)?;
         let span = lhs.span.to(pattern.span);
