@@ -47,6 +47,7 @@ snapshot!(step_parallel, "fixtures/steps/parallel.sfn");
 snapshot!(step_schedule, "fixtures/steps/schedule.sfn");
 snapshot!(step_cache, "fixtures/steps/cache.sfn");
 snapshot!(step_names, "fixtures/steps/names.sfn");
+snapshot!(step_values, "fixtures/steps/values.sfn");
 
 #[test]
 fn output_is_deterministic() {

@@ -203,9 +203,10 @@ impl Checker {
         let inputs = self.ios(name, set, "input", &mut seen_in, IoKind::ProcessingInput);
         let mut seen_out = HashSet::new();
         let outputs = self.ios(name, set, "output", &mut seen_out, IoKind::ProcessingOutput);
+        let declared: Vec<String> = seen_out.iter().cloned().collect();
         let mut property_files = Vec::new();
         for (label, e) in self.unique_labels(set, "property_file", &mut seen_out) {
-            if let Some(f) = self.property_file(&label.name, e, &outputs) {
+            if let Some(f) = self.property_file(&label.name, e, &outputs, &declared) {
                 self.files
                     .insert((name.to_string(), label.name.clone()), f.clone());
                 property_files.push(f);
@@ -270,6 +271,7 @@ impl Checker {
         name: &str,
         e: &Expr,
         outputs: &[Io],
+        declared: &[String],
     ) -> Option<PropertyFile> {
         let ExprKind::Join(base, key) = &e.kind else {
             self.err(
@@ -297,6 +299,10 @@ impl Checker {
         };
         let out_name = &parts[0].name;
         let Some(output) = outputs.iter().find(|o| &o.name == out_name) else {
+            if declared.contains(out_name) {
+                // The output is there but has an error of its own, reported already.
+                return None;
+            }
             let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
             let guess = crate::diagnostics::did_you_mean(out_name, names).map(str::to_string);
             let d = self.err(

@@ -364,6 +364,24 @@ impl Checker {
     /// parameter or step output holding one (`"{InputData}"`, `"{Prefix}/train/"`), or a
     /// reference to one. A `string` parameter used so is checked at run time to be `s3://…`.
     pub fn s3_val(&mut self, e: &Expr) -> Option<Val> {
+        if let ExprKind::Call { name, args } = &e.kind {
+            if matches!(name.name.as_str(), "str" | "join") {
+                let v = self.text_call(name, args, e.span, None)?;
+                let ok = match &v {
+                    Val::Template(parts) => match parts.first() {
+                        Some(super::TPart::Text(t)) => t.starts_with("s3://") && t.len() > 5,
+                        Some(super::TPart::Ref(_)) => true,
+                        None => false,
+                    },
+                    _ => false,
+                };
+                if !ok {
+                    self.err(Code::E040, e.span, "an S3 location must start with `s3://` and a bucket name");
+                    return None;
+                }
+                return Some(v);
+            }
+        }
         if let ExprKind::Str(s) = &e.kind {
             let starts_ok = match (s.parts.first(), s.parts.get(1)) {
                 (Some(StrPart::Text(t)), _) if t.starts_with("s3://") && t.len() > 5 => true,
