@@ -167,7 +167,7 @@ impl Checker {
                 d.help = Some(
                     match crate::diagnostics::did_you_mean(k, allowed.iter().copied()) {
                         Some(g) => format!("did you mean `{g}`?"),
-                        None if allowed.is_empty() => format!("a {key} here takes no options"),
+                        None if allowed.is_empty() => format!("this {key} takes no options"),
                         None => format!("options: {}", allowed.join(", ")),
                     },
                 );

@@ -376,7 +376,11 @@ impl Checker {
                     _ => false,
                 };
                 if !ok {
-                    self.err(Code::E040, e.span, "an S3 location must start with `s3://` and a bucket name");
+                    self.err(
+                        Code::E040,
+                        e.span,
+                        "an S3 location must start with `s3://` and a bucket name",
+                    );
                     return None;
                 }
                 return Some(v);

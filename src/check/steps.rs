@@ -418,7 +418,11 @@ impl Checker {
             return Vec::new();
         };
         let ExprKind::List(items) = &e.kind else {
-            self.err(Code::E033, e.span, "expected a list of steps: `depends_on [Prepare, Train]`");
+            self.err(
+                Code::E033,
+                e.span,
+                "expected a list of steps: `depends_on [Prepare, Train]`",
+            );
             return Vec::new();
         };
         let all: Vec<StepKind> = StepKind::ALL.iter().map(|(_, k)| *k).collect();
