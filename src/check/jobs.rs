@@ -640,7 +640,7 @@ impl Checker {
         if inputs.len() != 1 || outputs.len() != 1 {
             return None;
         }
-        Some(StepIr::Transform(Transform {
+        Some(StepIr::Transform(Box::new(Transform {
             model,
             model_step,
             instance: instance?,
@@ -656,6 +656,6 @@ impl Checker {
             output_filter,
             join_source,
             max_runtime,
-        }))
+        })))
     }
 }

@@ -422,7 +422,7 @@ pub enum StepIr {
     Processing(Processing),
     Training(Training),
     Tuning(Tuning),
-    Transform(Transform),
+    Transform(Box<Transform>),
     CreateModel(CreateModel),
     Register(Register),
     Lambda(Lambda),

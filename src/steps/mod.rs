@@ -91,7 +91,7 @@ pub fn kind(body: &StepIr) -> Option<&dyn Kind> {
         StepIr::Processing(x) => x,
         StepIr::Training(x) => x,
         StepIr::Tuning(x) => x,
-        StepIr::Transform(x) => x,
+        StepIr::Transform(x) => &**x,
         StepIr::CreateModel(x) => x,
         StepIr::Register(x) => x,
         StepIr::Lambda(x) => x,
