@@ -138,6 +138,9 @@ pub struct Retrier {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Choice {
+    /// `JSONata` for a Choice whose rules are `Condition`s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     pub choices: Vec<Json>,

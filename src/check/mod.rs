@@ -262,6 +262,17 @@ impl Checker {
         };
         let default = p.default.as_ref().and_then(|e| {
             let v = literal_json(e, ty);
+            if let (None, ExprKind::Str(s)) = (&v, &e.kind) {
+                if ty == Ty::String && s.as_plain().is_none() {
+                    self.err(
+                        Code::E018,
+                        e.span,
+                        "a parameter's default cannot interpolate: it is known before any value is",
+                    )
+                    .set_help("write `\\{` and `\\}` for literal braces: \"$\\{ModelName\\}\"");
+                    return None;
+                }
+            }
             if v.is_none() && ty != Ty::Error {
                 let found = literal_kind(e);
                 self.err(

@@ -108,7 +108,8 @@ impl Checker {
                 ),
             );
         }
-        if s.kind.starts_job() {
+        // Transform jobs run under their model's role; the others pass the pipeline's.
+        if s.kind.starts_job() && s.kind != StepKind::Transform {
             self.needs_role = true;
         }
         let at = s.name.span;

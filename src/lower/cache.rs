@@ -113,19 +113,24 @@ pub fn before(
             ..Task::default()
         }),
     );
-    let expires = format!("{slot}.found.Item.expires.S");
+    // JSONata, like the expiry it checks: `$now()` is the one clock every interpreter gives a
+    // Choice (LocalStack's, which moto ships, reads no `$$` path in a JSONPath Choice rule and
+    // parses no fractional seconds in timestamps). Both sides are UTC ISO 8601 with
+    // milliseconds, so comparing them as strings orders them in time.
+    let expires = format!(
+        "$states.input.cache.{}.found.Item.expires.S",
+        paths::key(&s.name)
+    );
     out.insert(
         n("Hit"),
         State::Choice(Choice {
+            query_language: Some("JSONata"),
             comment: Some(format!(
                 "Did an earlier run of {} with the same request finish recently enough?",
                 s.name
             )),
             choices: vec![json!({
-                "And": [
-                    { "Variable": expires, "IsPresent": true },
-                    { "Variable": expires, "TimestampGreaterThanPath": "$$.State.EnteredTime" },
-                ],
+                "Condition": format!("{{% $exists({expires}) and {expires} > $now() %}}"),
                 "Next": n("Reuse"),
             })],
             default: Some(s.name.clone()),

@@ -102,6 +102,7 @@ impl Plan<'_> {
         out.insert(
             format!("{s}.Retry.Classify"),
             State::Choice(Choice {
+                query_language: None,
                 comment: Some(format!("Is this failure of {s} worth another job?")),
                 choices: rules,
                 default: Some(give_up.clone()),

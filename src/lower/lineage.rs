@@ -262,6 +262,7 @@ fn processor(step: &str) -> Processor {
     states.insert(
         n("Found"),
         State::Choice(Choice {
+            query_language: None,
             comment: None,
             choices: vec![
                 json!({ "Variable": "$.found.arns[0]", "IsPresent": true, "Next": n("Link") }),
@@ -283,6 +284,7 @@ fn processor(step: &str) -> Processor {
     states.insert(
         n("Link"),
         State::Choice(Choice {
+                query_language: None,
             comment: None,
             choices: vec![json!({ "Variable": "$.artifact.role", "StringEquals": "input", "Next": n("Input") })],
             default: Some(n("Output")),

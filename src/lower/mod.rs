@@ -389,6 +389,7 @@ impl Lowerer<'_> {
         out.insert(
             s.name.clone(),
             State::Choice(Choice {
+                query_language: None,
                 comment: None,
                 choices: vec![rule],
                 default: Some(else_target.clone()),

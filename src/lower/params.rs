@@ -155,6 +155,7 @@ impl Lowerer<'_> {
         out.insert(
             VALIDATE.into(),
             State::Choice(Choice {
+                query_language: None,
                 comment: None,
                 choices: rules,
                 default: Some(default),
@@ -201,6 +202,7 @@ fn integer_check(ints: &[&ParamDef], next: &str) -> (State, State) {
         ..Pass::default()
     });
     let whole = State::Choice(Choice {
+        query_language: None,
         comment: None,
         choices: rules,
         default: Some(next.to_string()),
