@@ -66,8 +66,40 @@ pub struct Analysis {
     pub syntax_errors: bool,
 }
 
+/// Run `f` on a thread with a large stack. Every recursive rule of the parser is bounded
+/// ([`crate::syntax::MAX_DEPTH`]), but the checker and the lowering walk the tree it allows
+/// with large frames (a debug build needs over a megabyte at the limit), and a caller's thread
+/// may have little stack: the phases get their own, whatever thread calls the library.
+fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    let job = std::sync::Mutex::new(Some(f));
+    let run = || {
+        let f = job.lock().ok().and_then(|mut j| j.take());
+        f.map(|f| f())
+    };
+    let done = std::thread::scope(|s| {
+        let worker = std::thread::Builder::new()
+            .name("aslc-compile".into())
+            .stack_size(64 << 20)
+            .spawn_scoped(s, run);
+        match worker.map(|w| w.join()) {
+            Ok(Ok(v)) => v,
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
+            // No thread to be had (a resource limit): the caller's stack will do.
+            Err(_) => None,
+        }
+    });
+    match done {
+        Some(v) => v,
+        None => run().unwrap_or_else(|| unreachable!("the job runs exactly once")),
+    }
+}
+
 /// Parse and check, keeping the tree and the resolved names.
 pub fn analyze(text: &str) -> Analysis {
+    on_big_stack(|| analyze_here(text))
+}
+
+fn analyze_here(text: &str) -> Analysis {
     let (ast, mut diags) = syntax::parse(text);
     let has_syntax_errors = diags.iter().any(Diagnostic::is_error);
     let check::Analysis {
@@ -112,7 +144,12 @@ impl Compiled {
 
 /// Compile a source: check, lower, validate our own output, derive the lineage sidecar.
 pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -> Compiled {
-    let (checked, mut diagnostics) = check_source(text);
+    on_big_stack(|| compile_here(text, source_name, options))
+}
+
+fn compile_here(text: &str, source_name: &str, options: &lower::Options) -> Compiled {
+    let a = analyze_here(text);
+    let (checked, mut diagnostics) = (a.checked, a.diagnostics);
     let Some(checked) = checked else {
         return Compiled::nothing(diagnostics);
     };

@@ -153,11 +153,13 @@ impl Graph {
             .into_iter()
             .filter_map(|r| self.by_ref.get(r).cloned())
             .collect();
-        if matches!(v, Val::Ref(_)) {
+        if matches!(v, Val::Ref(_)) && !out.is_empty() {
             return out;
         }
+        // An S3 location written out, or one a parameter holds (`"{InputData}"`): a node with
+        // its URI template, as the recording states record it.
         let uri = v.template_text();
-        if uri.starts_with("s3://") {
+        if uri.starts_with("s3://") || (matches!(v, Val::Ref(_)) && out.is_empty()) {
             let id = match self.by_uri.get(&uri) {
                 Some(id) => id.clone(),
                 None => self.node(s3_node(

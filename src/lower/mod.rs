@@ -172,6 +172,15 @@ impl<'a> Lowerer<'a> {
             if let Some(k) = steps::kind(&s.body) {
                 let mut record = k.lineage(&s.name);
                 record.artifacts.retain(|a| self.exists(a));
+                // One association per artifact and role: a report that is also a baseline
+                // is recorded once (a second AddAssociation would fail).
+                let mut seen = Vec::new();
+                record.artifacts.retain(|a| {
+                    let key = (a.value.clone(), a.role);
+                    let new = !seen.contains(&key);
+                    seen.push(key);
+                    new
+                });
                 if !record.artifacts.is_empty() {
                     self.records.insert(s.name.clone(), record);
                 }

@@ -406,8 +406,7 @@ fn prop(i: In) -> PResult<Prop> {
             at = path;
             let i = if peek_sym(i, "{") {
                 let (j, open) = sym("{")(i)?;
-                // Options are properties too, so they nest: through the depth guard.
-                let (j, props) = nested(|j| Ok(statements(j, prop)))(j)?;
+                let (j, props) = statements(j, option);
                 options = props;
                 close_block(j, open)
             } else {
@@ -443,6 +442,25 @@ fn prop(i: In) -> PResult<Prop> {
             value,
             at,
             options,
+            span: span_between(&s, &i),
+        },
+    ))
+}
+
+/// An option of an input, output or channel: `key value`, never a block, so options cannot
+/// nest.
+fn option(i: In) -> PResult<Prop> {
+    let (s, _) = ws(i)?;
+    let (i, key) = word(i).map_err(|_| nom::Err::Error(PErr::at(&s, "an option name")))?;
+    let (i, e) = cut(expr)(i)?;
+    Ok((
+        i,
+        Prop {
+            key,
+            label: None,
+            value: PropValue::Expr(e),
+            at: None,
+            options: Vec::new(),
             span: span_between(&s, &i),
         },
     ))
