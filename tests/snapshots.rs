@@ -48,6 +48,7 @@ snapshot!(step_schedule, "fixtures/steps/schedule.sfn");
 snapshot!(step_cache, "fixtures/steps/cache.sfn");
 snapshot!(step_names, "fixtures/steps/names.sfn");
 snapshot!(step_values, "fixtures/steps/values.sfn");
+snapshot!(step_json_optional, "fixtures/steps/json_optional.sfn");
 
 #[test]
 fn output_is_deterministic() {

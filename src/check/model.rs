@@ -437,6 +437,9 @@ pub enum StepIr {
     When {
         /// Property files read before the Choice, in order.
         reads: Vec<FileRead>,
+        /// Values read from JSON that must be there, of their type, or the step fails (as a
+        /// SageMaker JsonGet does); a value the condition tests with `exists(...)` is not here.
+        checks: Vec<(Ref, CmpTy)>,
         cond: Cond,
         then: Vec<StepDef>,
         otherwise: Vec<StepDef>,
@@ -610,6 +613,43 @@ pub enum Cond {
 }
 
 impl Cond {
+    /// Split the type guards of values read from JSON: those the condition itself tests with
+    /// `exists(...)` stay in the comparison (false when missing); the others are returned, to be
+    /// checked before the condition (missing or mistyped fails the step, as in SageMaker).
+    pub fn take_checks(&mut self) -> Vec<(Ref, CmpTy)> {
+        let mut tested = Vec::new();
+        self.exists_refs(&mut tested);
+        let mut out = Vec::new();
+        self.strip_guards(&tested, &mut out);
+        out
+    }
+
+    fn exists_refs(&self, out: &mut Vec<Ref>) {
+        match self {
+            Cond::And(v) | Cond::Or(v) => v.iter().for_each(|c| c.exists_refs(out)),
+            Cond::Not(x) => x.exists_refs(out),
+            Cond::Exists(r) => out.push(r.clone()),
+            Cond::Compare { .. } | Cond::Matches(..) => {}
+        }
+    }
+
+    fn strip_guards(&mut self, tested: &[Ref], out: &mut Vec<(Ref, CmpTy)>) {
+        match self {
+            Cond::And(v) | Cond::Or(v) => v.iter_mut().for_each(|c| c.strip_guards(tested, out)),
+            Cond::Not(x) => x.strip_guards(tested, out),
+            Cond::Compare { guards, .. } => guards.retain(|g| {
+                if tested.contains(&g.0) {
+                    return true;
+                }
+                if !out.contains(g) {
+                    out.push(g.clone());
+                }
+                false
+            }),
+            Cond::Exists(_) | Cond::Matches(..) => {}
+        }
+    }
+
     /// The run-time values the condition reads.
     pub fn refs(&self) -> Vec<&Ref> {
         match self {

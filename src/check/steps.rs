@@ -3,8 +3,8 @@
 
 use super::props::{self, PropSet};
 use super::{
-    Callback, Checker, CreateModel, Emr, Enclosing, Lambda, Named, Register, StepDef, StepIr, Ty,
-    Val,
+    Callback, Checker, Cond, CreateModel, Emr, Enclosing, Lambda, Named, Register, StepDef, StepIr,
+    Ty, Val,
 };
 use crate::diagnostics::{Code, Span};
 use crate::syntax::ast::{self, ExprKind, PropValue, StepBody, StepKind};
@@ -676,7 +676,8 @@ impl Checker {
 
     fn when(&mut self, s: &ast::Step, w: &ast::When, enclosing: &[Enclosing]) -> Option<StepIr> {
         let mut reads = Vec::new();
-        let cond = self.condition(&w.cond, &mut reads);
+        let mut cond = self.condition(&w.cond, &mut reads);
+        let checks = cond.as_mut().map(Cond::take_checks).unwrap_or_default();
         let before = self.ran.clone();
         let mut inner = enclosing.to_vec();
         inner.push(Enclosing {
@@ -694,6 +695,7 @@ impl Checker {
         self.ran.retain(|n| after_then.contains(n));
         Some(StepIr::When {
             reads,
+            checks,
             cond: cond?,
             then,
             otherwise,

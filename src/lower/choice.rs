@@ -1,9 +1,93 @@
 //! Conditions → JSONPath Choice rules with typed operators.
 
 use super::paths;
-use crate::check::{CmpTy, Cond, Operand};
+use crate::asl::model::{Choice, Fail, State};
+use crate::check::{CmpTy, Cond, Operand, Ref};
 use crate::syntax::ast::BinOp;
+use indexmap::IndexMap;
 use serde_json::{json, Map, Value as Json};
+
+/// The state that checks, before a condition, the values it reads from JSON.
+pub fn check_state(when: &str) -> String {
+    format!("{when}.Check")
+}
+
+/// Values read from JSON (`json(Evaluate.metrics, "auc") as float`) must be there and of their
+/// type, or the step fails with a clear error naming the file and the path, as SageMaker's
+/// JsonGet fails its condition step. A value the condition tests with `exists(...)` is not
+/// checked here: the comparison is then false when it is missing.
+pub fn checks(when: &str, checks: &[(Ref, CmpTy)], out: &mut IndexMap<String, State>) {
+    if checks.is_empty() {
+        return;
+    }
+    let mut rules = Vec::new();
+    for (i, (r, ty)) in checks.iter().enumerate() {
+        let path = paths::of(r);
+        let test = type_test(*ty);
+        let fail = format!("{when}.NoValue.{}", i + 1);
+        // Two rules, not one `And`: rules are tried in order and the first match wins, so the
+        // type test never reads a path that is not there.
+        rules.push(json!({"Not": {"Variable": path, "IsPresent": true}, "Next": fail}));
+        rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
+        let what = match ty {
+            CmpTy::Numeric => "number",
+            CmpTy::String => "string",
+            CmpTy::Boolean => "boolean",
+        };
+        out.insert(
+            fail,
+            State::Fail(Fail {
+                comment: None,
+                error: Some("aslc.JsonGetFailed".into()),
+                cause: Some(format!(
+                    "{when}: {} holds no {what} at `{}`",
+                    source(r),
+                    keys_of(r)
+                )),
+                error_path: None,
+                cause_path: None,
+            }),
+        );
+    }
+    out.insert(
+        check_state(when),
+        State::Choice(Choice {
+            query_language: None,
+            comment: Some(format!(
+                "The values {when} compares must be there, of their type"
+            )),
+            choices: rules,
+            default: Some(when.to_string()),
+        }),
+    );
+}
+
+/// What a JSON value is read from, for messages: `property file Evaluate.metrics`.
+fn source(r: &Ref) -> String {
+    match r {
+        Ref::File { step, file, .. } => format!("property file {step}.{file}"),
+        Ref::Json { step, output, .. } => format!("{step}.{output}"),
+        other => other.placeholder(),
+    }
+}
+
+/// `classification_metrics.auc.value`: the path inside the JSON, as the user wrote it.
+fn keys_of(r: &Ref) -> String {
+    match r {
+        Ref::File { keys, .. } | Ref::Json { keys, .. } => crate::check::render_keys(keys)
+            .trim_start_matches('.')
+            .to_string(),
+        _ => String::new(),
+    }
+}
+
+fn type_test(ty: CmpTy) -> &'static str {
+    match ty {
+        CmpTy::Numeric => "IsNumeric",
+        CmpTy::String => "IsString",
+        CmpTy::Boolean => "IsBoolean",
+    }
+}
 
 /// A Choice rule for a condition (without `Next`).
 pub fn rule(c: &Cond) -> Json {
@@ -29,11 +113,7 @@ pub fn rule(c: &Cond) -> Json {
             let mut all = Vec::new();
             for (r, ty) in guards {
                 let path = paths::of(r);
-                let test = match ty {
-                    CmpTy::Numeric => "IsNumeric",
-                    CmpTy::String => "IsString",
-                    CmpTy::Boolean => "IsBoolean",
-                };
+                let test = type_test(*ty);
                 all.push(json!({"Variable": path, "IsPresent": true}));
                 all.push(json!({"Variable": path, test: true}));
             }

@@ -118,6 +118,7 @@ fn entry(s: &StepDef) -> String {
         StepIr::When { reads, .. } | StepIr::Fail { reads, .. } if !reads.is_empty() => {
             read_state(&s.name, &reads[0].step, &reads[0].file)
         }
+        StepIr::When { checks, .. } if !checks.is_empty() => choice::check_state(&s.name),
         _ => s.name.clone(),
     }
 }
@@ -323,7 +324,7 @@ impl Lowerer<'_> {
                 cause,
                 reads,
             } => {
-                self.reads(s, reads, &mut plan, out);
+                self.reads(s, reads, &s.name, &mut plan, out);
                 let (error, error_path) = message(error);
                 let (cause, cause_path) = cause.as_ref().map(message).unwrap_or_default();
                 out.insert(
@@ -343,6 +344,7 @@ impl Lowerer<'_> {
                 cond,
                 then,
                 otherwise,
+                ..
             } => {
                 self.when(s, reads, cond, next, &mut plan, out);
                 plan.gates = then
@@ -382,12 +384,21 @@ impl Lowerer<'_> {
         out: &mut IndexMap<String, State>,
     ) {
         let StepIr::When {
-            then, otherwise, ..
+            then,
+            otherwise,
+            checks,
+            ..
         } = &s.body
         else {
             return;
         };
-        self.reads(s, reads, plan, out);
+        let first = if checks.is_empty() {
+            s.name.clone()
+        } else {
+            choice::check_state(&s.name)
+        };
+        self.reads(s, reads, &first, plan, out);
+        choice::checks(&s.name, checks, out);
         plan.compares = cond.refs().into_iter().cloned().collect();
         let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
         let (else_target, else_succeed) = target(otherwise, next, &format!("{}.Else", s.name));
@@ -417,13 +428,14 @@ impl Lowerer<'_> {
         &mut self,
         s: &StepDef,
         reads: &[crate::check::FileRead],
+        then: &str,
         plan: &mut StepPlan,
         out: &mut IndexMap<String, State>,
     ) {
         for (i, r) in reads.iter().enumerate() {
             let after = match reads.get(i + 1) {
                 Some(n) => read_state(&s.name, &n.step, &n.file),
-                None => s.name.clone(),
+                None => then.to_string(),
             };
             let state = read_state(&s.name, &r.step, &r.file);
             let mut p = Payload::new();

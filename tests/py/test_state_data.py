@@ -45,3 +45,21 @@ def test_a_lambda_result_keeps_only_the_fields_later_steps_read(compiled):
         assert kept == {"payload": {"result": {"count": count}}}
         # The 50 KB the Lambda also returned is not carried along.
         assert len(json.dumps(result["output"])) < 2_000
+
+
+def test_a_value_tested_with_exists_is_optional(compiled):
+    from mocks import mock_file, processing_job, s3_json
+
+    asl = compiled("fixtures/steps/json_optional.sfn", "--no-lineage-states")["asl"]
+    for metrics, branch in [({"auc": 0.95}, "Promote"), ({"auc": 0.5}, "Hold"), ({}, "Hold")]:
+        mocks = mock_file(
+            {
+                "Evaluate": processing_job("e-1", {"report": "s3://b/eval/"}),
+                "Gate.Read.Evaluate.metrics": s3_json(metrics),
+                "Promote": {"StatusCode": 200, "Payload": {}},
+                "Hold": {"StatusCode": 200, "Payload": {}},
+            }
+        )
+        result = execute(json.dumps(asl), {}, mocks, "Case")
+        assert result["status"] == "SUCCEEDED", (metrics, result["error"], result["cause"])
+        assert branch in entered(result), metrics

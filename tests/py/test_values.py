@@ -73,3 +73,18 @@ def test_an_s3_parameter_must_hold_an_s3_uri(asl):
     result = execute(asl, {"InputData": "raw/"}, mocks(2.5), "Case")
     assert result["error"] == "aslc.InvalidParameter"
     assert "S3 URI" in result["cause"]
+
+
+def test_a_metric_missing_from_the_file_fails_the_condition_as_sagemaker_does(asl):
+    mocks = mock_file(
+        {
+            "Prepare": processing_job("prepare-1", {"train": "s3://x/train", "report": "s3://b/reports/x"}),
+            "Train": training_job("train-1", "s3://x/model"),
+            "Gate.Read.Prepare.metrics": s3_json({"rmse": 1.0}),
+        }
+    )
+    result = execute(asl, {}, mocks, "Case")
+    assert result["status"] == "FAILED"
+    assert result["error"] == "aslc.JsonGetFailed"
+    assert result["cause"] == "Gate: property file Prepare.metrics holds no number at `mse`"
+    assert "Register" not in entered(result) and "TooHigh" not in entered(result)
