@@ -53,7 +53,7 @@ impl Checker {
         for p in set.many(key) {
             let Some(label) = &p.label else { continue };
             if !seen.insert(label.name.clone()) {
-                self.err(
+                let d = self.err(
                     Code::E039,
                     label.span,
                     format!(
@@ -61,6 +61,10 @@ impl Checker {
                         label.name
                     ),
                 );
+                if label.name == "code" && key == "input" {
+                    d.message = "`code` is the input that `code \"s3://…\"` creates".into();
+                    d.help = Some("name this input otherwise, or drop `code` and mount the script yourself".into());
+                }
                 continue;
             }
             if let Some(io) = self.io(step, p, &label.name, key, kind) {

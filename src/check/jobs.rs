@@ -262,7 +262,9 @@ impl Checker {
             );
             return None;
         };
-        items.iter().map(|i| self.string_val(i)).collect()
+        // Every item is checked, so two bad values are two diagnostics.
+        let vals: Vec<Option<Val>> = items.iter().map(|i| self.string_val(i)).collect();
+        vals.into_iter().collect()
     }
 
     /// `property_file metrics = report / "evaluation.json"`.
