@@ -49,6 +49,7 @@ snapshot!(step_cache, "fixtures/steps/cache.sfn");
 snapshot!(step_names, "fixtures/steps/names.sfn");
 snapshot!(step_values, "fixtures/steps/values.sfn");
 snapshot!(step_json_optional, "fixtures/steps/json_optional.sfn");
+snapshot!(step_result_fields, "fixtures/steps/result_fields.sfn");
 
 #[test]
 fn output_is_deterministic() {

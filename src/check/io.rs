@@ -63,7 +63,10 @@ impl Checker {
                 );
                 if label.name == "code" && key == "input" {
                     d.message = "`code` is the input that `code \"s3://…\"` creates".into();
-                    d.help = Some("name this input otherwise, or drop `code` and mount the script yourself".into());
+                    d.help = Some(
+                        "name this input otherwise, or drop `code` and mount the script yourself"
+                            .into(),
+                    );
                 }
                 continue;
             }

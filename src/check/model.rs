@@ -528,15 +528,21 @@ pub struct Register {
 pub struct Lambda {
     pub function: Val,
     pub payload: Vec<Named>,
-    pub timeout: Option<u64>,
+    /// Seconds; SageMaker's LambdaStep default (120) when not given.
+    pub timeout: u64,
+    /// `outputs { name: type }`: fields of the returned payload later steps read by name.
+    pub fields: Vec<(String, Ty)>,
 }
 
 #[derive(Clone, Debug)]
 pub struct Callback {
     pub queue: Val,
     pub message: Vec<Named>,
-    pub timeout: Option<u64>,
+    /// Seconds; SageMaker's CallbackStep gives up after 7 days, and so does the default here.
+    pub timeout: u64,
     pub heartbeat: Option<u64>,
+    /// `outputs { name: type }`: fields of the result sent with `SendTaskSuccess`.
+    pub fields: Vec<(String, Ty)>,
 }
 
 #[derive(Clone, Debug)]

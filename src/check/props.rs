@@ -106,6 +106,7 @@ pub const REGISTER: Table = &[
 pub const LAMBDA: Table = &[
     ("function", One),
     ("payload", One),
+    ("outputs", One),
     ("timeout", One),
     ("retry", Many),
 ];
@@ -113,6 +114,7 @@ pub const LAMBDA: Table = &[
 pub const CALLBACK: Table = &[
     ("queue", One),
     ("message", One),
+    ("outputs", One),
     ("timeout", One),
     ("heartbeat", One),
     ("retry", Many),

@@ -49,6 +49,45 @@ pub fn declared_outputs(s: &ast::Step) -> IndexMap<String, (Ty, Span)> {
     for (n, t) in builtins {
         out.entry((*n).to_string()).or_insert((*t, at));
     }
+    // `outputs { model_uri: s3 }`: fields of a Lambda's or a callback's result, typed.
+    if matches!(s.kind, StepKind::Lambda | StepKind::Callback) {
+        for (name, ty, span) in result_fields(props) {
+            out.entry(name).or_insert((ty, span));
+        }
+    }
+    out
+}
+
+/// The types a result field may be declared with.
+const FIELD_TYPES: &[(&str, Ty)] = &[
+    ("s3", Ty::S3Uri),
+    ("string", Ty::String),
+    ("int", Ty::Int),
+    ("float", Ty::Float),
+    ("bool", Ty::Bool),
+];
+
+/// `outputs { name: type, … }`, the fields whose type is known (others are reported by the
+/// checker).
+pub fn result_fields(props: &[ast::Prop]) -> Vec<(String, Ty, Span)> {
+    let mut out = Vec::new();
+    for p in props.iter().filter(|p| p.key.name == "outputs") {
+        let PropValue::Map(bindings) = &p.value else {
+            continue;
+        };
+        for b in bindings {
+            let ty = match &b.value.kind {
+                ExprKind::Ref(parts) if parts.len() == 1 => FIELD_TYPES
+                    .iter()
+                    .find(|(n, _)| *n == parts[0].name)
+                    .map(|(_, t)| *t),
+                _ => None,
+            };
+            if let Some(ty) = ty {
+                out.push((b.key.name.clone(), ty, b.key.span));
+            }
+        }
+    }
     out
 }
 
@@ -565,15 +604,84 @@ impl Checker {
             .required(self, "function", "lambda step", at)
             .and_then(|p| self.prop_string(p));
         let payload = self.map_vals(set, "payload");
-        let timeout = match set.one("timeout") {
-            Some(p) => Some(self.prop_duration(p)?),
-            None => None,
-        };
+        let fields = self.result_fields(set, "payload");
+        // SageMaker's LambdaStep: 120 s by default; Lambda itself stops at 15 minutes.
+        let timeout = self.bounded_duration(set, "timeout", 120, 900)?;
         Some(StepIr::Lambda(Lambda {
             function: function?,
             payload,
             timeout,
+            fields,
         }))
+    }
+
+    /// A duration property with a default and a largest value (E043 past it).
+    fn bounded_duration(
+        &mut self,
+        set: &PropSet,
+        key: &str,
+        default: u64,
+        max: u64,
+    ) -> Option<u64> {
+        let Some(p) = set.one(key) else {
+            return Some(default);
+        };
+        let d = self.prop_duration(p)?;
+        if d == 0 || d > max {
+            self.err(
+                Code::E043,
+                p.value.span(p.span),
+                format!(
+                    "`{key}` must be between 1s and {}",
+                    super::fmt_duration(max)
+                ),
+            );
+            return None;
+        }
+        Some(d)
+    }
+
+    /// `outputs { model_uri: s3, rows: int }`: the result's fields, typed; `builtin` (the whole
+    /// result's own name) cannot be one of them.
+    fn result_fields(&mut self, set: &PropSet, builtin: &str) -> Vec<(String, Ty)> {
+        let Some(p) = set.one("outputs") else {
+            return Vec::new();
+        };
+        let PropValue::Map(bindings) = &p.value else {
+            return Vec::new();
+        };
+        let known = result_fields(std::slice::from_ref(p));
+        let mut out: Vec<(String, Ty)> = Vec::new();
+        for b in bindings {
+            if b.key.name == builtin {
+                self.err(
+                    Code::E039,
+                    b.key.span,
+                    format!("`{builtin}` is the whole result; name the field otherwise"),
+                );
+                continue;
+            }
+            if out.iter().any(|(n, _)| *n == b.key.name) {
+                self.err(
+                    Code::E032,
+                    b.key.span,
+                    format!("`{}` is declared twice", b.key.name),
+                );
+                continue;
+            }
+            match known
+                .iter()
+                .find(|(n, _, s)| *n == b.key.name && *s == b.key.span)
+            {
+                Some((n, ty, _)) => out.push((n.clone(), *ty)),
+                None => {
+                    let names: Vec<&str> = FIELD_TYPES.iter().map(|(n, _)| *n).collect();
+                    self.err(Code::E034, b.value.span, "unknown type of a result field")
+                        .set_help(format!("write one of: {}", names.join(", ")));
+                }
+            }
+        }
+        out
     }
 
     fn callback(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
@@ -581,15 +689,15 @@ impl Checker {
             .required(self, "queue", "callback step", at)
             .and_then(|p| self.prop_string(p));
         let message = self.map_vals(set, "message");
-        let timeout = match set.one("timeout") {
-            Some(p) => Some(self.prop_duration(p)?),
-            None => None,
-        };
+        let fields = self.result_fields(set, "output");
+        // SageMaker's CallbackStep gives up after 7 days: the default says so. A task token
+        // lives at most a year in Step Functions.
+        let timeout = self.bounded_duration(set, "timeout", 7 * 86_400, 365 * 86_400)?;
         let heartbeat = match set.one("heartbeat") {
             Some(p) => Some(self.prop_duration(p)?),
             None => None,
         };
-        if let (Some(t), Some(h), Some(p)) = (timeout, heartbeat, set.one("heartbeat")) {
+        if let (t, Some(h), Some(p)) = (timeout, heartbeat, set.one("heartbeat")) {
             if h >= t {
                 self.err(
                     Code::E043,
@@ -602,6 +710,7 @@ impl Checker {
         Some(StepIr::Callback(Callback {
             queue: queue?,
             message,
+            fields,
             timeout,
             heartbeat,
         }))

@@ -20,7 +20,12 @@ impl Kind for Callback {
             }),
         );
         r.outputs = vec![("output".into(), "$".into())];
-        r.timeout = self.timeout;
+        r.outputs.extend(
+            self.fields
+                .iter()
+                .map(|(n, _)| (n.clone(), format!("$.{n}"))),
+        );
+        r.timeout = Some(self.timeout);
         r.heartbeat = self.heartbeat;
         r
     }

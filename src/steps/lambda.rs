@@ -12,7 +12,12 @@ impl Kind for Lambda {
             with(|m| self.payload.iter().for_each(|n| put(m, &n.name, &n.value))),
         );
         r.outputs = vec![("payload".into(), "$.Payload".into())];
-        r.timeout = self.timeout;
+        r.outputs.extend(
+            self.fields
+                .iter()
+                .map(|(n, _)| (n.clone(), format!("$.Payload.{n}"))),
+        );
+        r.timeout = Some(self.timeout);
         r
     }
 
@@ -36,7 +41,7 @@ impl Kind for Lambda {
         v
     }
 
-    fn lineage(&self, _step: &str) -> Lineage {
+    fn lineage(&self, step: &str) -> Lineage {
         Lineage {
             action: "LambdaInvocation",
             source: self.function.clone(),
@@ -44,6 +49,7 @@ impl Kind for Lambda {
                 .payload
                 .iter()
                 .map(|p| Artifact::maybe(&p.value))
+                .chain(s3_fields(step, &self.fields))
                 .collect(),
         }
     }
@@ -53,4 +59,17 @@ impl Kind for Lambda {
         a.insert("function".into(), text(&self.function));
         a
     }
+}
+
+/// Result fields declared `s3`: locations the step produced, for lineage.
+pub(super) fn s3_fields<'a>(
+    step: &'a str,
+    fields: &'a [(String, crate::check::Ty)],
+) -> impl Iterator<Item = Artifact> + 'a {
+    fields
+        .iter()
+        .filter(|(_, t)| *t == crate::check::Ty::S3Uri)
+        .map(move |(n, _)| {
+            Artifact::output(step, n, ArtifactKind::DataSet, format!("{{{step}.{n}}}"))
+        })
 }

@@ -9,7 +9,7 @@
 mod callback;
 mod create_model;
 mod emr;
-mod lambda;
+pub(crate) mod lambda;
 mod processing;
 mod register;
 mod training;

@@ -188,6 +188,7 @@ impl Shape {
         ("reports", Shape::Map),
         ("drift_baselines", Shape::Map),
         ("metadata", Shape::Map),
+        ("outputs", Shape::Map),
         ("instance", Shape::Instance),
         ("retry", Shape::Names),
     ];

@@ -540,7 +540,8 @@ fn binding(i: In) -> PResult<Binding> {
         }),
     ))(s)
     .map_err(|_| nom::Err::Error(PErr::at(&s, "a key")))?;
-    let (i, _) = cut(sym("="))(i)?;
+    // `key = value`; `key: type` declares a field (`outputs { model_uri: s3 }`).
+    let (i, _) = cut(alt((sym("="), sym(":"))))(i)?;
     let (i, value) = cut(expr)(i)?;
     Ok((
         i,

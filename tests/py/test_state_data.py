@@ -63,3 +63,26 @@ def test_a_value_tested_with_exists_is_optional(compiled):
         result = execute(json.dumps(asl), {}, mocks, "Case")
         assert result["status"] == "SUCCEEDED", (metrics, result["error"], result["cause"])
         assert branch in entered(result), metrics
+
+
+def test_declared_result_fields_feed_later_steps(compiled):
+    from mocks import mock_file, processing_job
+    from sfn_moto import scheduled
+
+    asl = compiled("fixtures/steps/result_fields.sfn", "--no-lineage-states")["asl"]
+    for rows, scored in [(5000, True), (10, False)]:
+        mocks = mock_file(
+            {
+                "Approve": {"model_uri": "s3://models/approved/model.tar.gz", "approver": "ana"},
+                "Count": {"StatusCode": 200, "Payload": {"rows": rows}},
+                "Score": processing_job("s-1", {"scores": "s3://b/scores/"}),
+            }
+        )
+        result = execute(json.dumps(asl), {}, mocks, "Case")
+        assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
+        req = {t["state"]: t["parameters"] for t in scheduled(result)}
+        assert req["Count"]["Payload"] == {"Model": "s3://models/approved/model.tar.gz"}
+        assert ("Score" in entered(result)) == scored
+        if scored:
+            model = req["Score"]["ProcessingInputs"][0]["S3Input"]["S3Uri"]
+            assert model == "s3://models/approved/model.tar.gz"
