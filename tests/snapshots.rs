@@ -50,6 +50,7 @@ snapshot!(step_names, "fixtures/steps/names.sfn");
 snapshot!(step_values, "fixtures/steps/values.sfn");
 snapshot!(step_json_optional, "fixtures/steps/json_optional.sfn");
 snapshot!(step_result_fields, "fixtures/steps/result_fields.sfn");
+snapshot!(step_tuning_options, "fixtures/steps/tuning_options.sfn");
 
 #[test]
 fn output_is_deterministic() {

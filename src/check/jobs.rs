@@ -489,6 +489,35 @@ impl Checker {
         let max_jobs = count(self, "max_jobs", 10)?;
         let max_parallel = count(self, "max_parallel", 2)?;
         let ranges = self.ranges(set)?;
+        let early_stopping = match set.one("early_stopping") {
+            Some(p) => Some(self.prop_word(p, &[("auto", "Auto"), ("off", "Off")])?),
+            None => None,
+        };
+        let warm_start = match (set.one("warm_start_from"), set.one("warm_start_type")) {
+            (Some(p), kind) => {
+                let parents = self.val_list(p)?;
+                let kind = match kind {
+                    Some(k) => self.prop_word(
+                        k,
+                        &[
+                            ("identical_data_and_algorithm", "IdenticalDataAndAlgorithm"),
+                            ("transfer_learning", "TransferLearning"),
+                        ],
+                    )?,
+                    None => "IdenticalDataAndAlgorithm",
+                };
+                Some((parents, kind))
+            }
+            (None, Some(k)) => {
+                self.err(
+                    Code::E031,
+                    k.key.span,
+                    "`warm_start_type` needs `warm_start_from [\"<tuning job>\", …]`",
+                );
+                return None;
+            }
+            (None, None) => None,
+        };
         if let Some(t) = &training {
             self.images.insert(name.to_string(), t.image.clone());
         }
@@ -500,6 +529,8 @@ impl Checker {
             max_jobs,
             max_parallel,
             ranges,
+            early_stopping,
+            warm_start,
         }))
     }
 
@@ -521,6 +552,31 @@ impl Checker {
                 ExprKind::Int(i) => Some(i.to_string()),
                 ExprKind::Float(f) => Some(f.to_string()),
                 _ => None,
+            };
+            // `continuous(0.01, 0.3, log)`: a third argument is the scaling.
+            let (args, scaling) = match args.as_slice() {
+                [a, b2, s] if name.name != "categorical" => {
+                    let word = match &s.kind {
+                        ExprKind::Ref(p) if p.len() == 1 => p[0].name.as_str(),
+                        _ => "",
+                    };
+                    let scaling = match word {
+                        "auto" => "Auto",
+                        "linear" => "Linear",
+                        "log" => "Logarithmic",
+                        "reverse_log" => "ReverseLogarithmic",
+                        _ => {
+                            self.err(
+                                Code::E046,
+                                s.span,
+                                "a scaling is `auto`, `linear`, `log` or `reverse_log`",
+                            );
+                            continue;
+                        }
+                    };
+                    (vec![a.clone(), b2.clone()], Some(scaling))
+                }
+                other => (other.to_vec(), None),
             };
             let kind = match (name.name.as_str(), args.as_slice()) {
                 ("continuous", [a, b2]) => num(a)
@@ -545,6 +601,7 @@ impl Checker {
                 Some(kind) => out.push(ParamRange {
                     name: b.key.name.clone(),
                     kind,
+                    scaling,
                 }),
                 None => {
                     self.err(Code::E033, b.value.span, "expected `continuous(min, max)`, `integer(min, max)` or `categorical(\"a\", ...)`");

@@ -473,6 +473,10 @@ pub struct Tuning {
     pub max_jobs: i64,
     pub max_parallel: i64,
     pub ranges: Vec<ParamRange>,
+    /// `TrainingJobEarlyStoppingType`: Auto or Off.
+    pub early_stopping: Option<&'static str>,
+    /// `WarmStartConfig`: parent tuning jobs and the kind of warm start.
+    pub warm_start: Option<(Vec<Val>, &'static str)>,
 }
 
 #[derive(Clone, Debug)]
@@ -502,6 +506,7 @@ pub struct Transform {
 pub struct CreateModel {
     pub image: Val,
     pub model_data: Val,
+    pub environment: Vec<Named>,
 }
 
 #[derive(Clone, Debug)]
@@ -570,6 +575,9 @@ pub struct Training {
 pub struct ParamRange {
     pub name: String,
     pub kind: RangeKind,
+    /// `ScalingType` of a continuous or integer range: Auto, Linear, Logarithmic,
+    /// ReverseLogarithmic.
+    pub scaling: Option<&'static str>,
 }
 
 #[derive(Clone, Debug)]

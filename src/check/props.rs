@@ -62,6 +62,9 @@ pub const TUNING: Table = &[
     ("strategy", One),
     ("max_jobs", One),
     ("max_parallel", One),
+    ("early_stopping", One),
+    ("warm_start_from", One),
+    ("warm_start_type", One),
 ];
 
 pub const TRANSFORM: Table = &[
@@ -83,7 +86,13 @@ pub const TRANSFORM: Table = &[
     ("cache", One),
 ];
 
-pub const CREATE_MODEL: Table = &[("model", One), ("image", One), ("retry", Many)];
+pub const CREATE_MODEL: Table = &[
+    ("model", One),
+    ("model_data", One),
+    ("image", One),
+    ("environment", One),
+    ("retry", Many),
+];
 
 pub const REGISTER: Table = &[
     ("model_package_group", One),

@@ -379,15 +379,26 @@ impl Checker {
 
     fn create_model(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
         let what = "create_model step";
-        let source = self.model_source(set, at, what);
+        let (model_data, source_image) = self.model_data(set, at, what)?;
         let image = match set.one("image") {
             Some(p) => self.prop_string(p),
-            None => source.as_ref().and_then(|s| s.2.clone()),
+            None => {
+                if source_image.is_none() {
+                    self.err(
+                        Code::E031,
+                        at,
+                        "create_model step needs `image` when its model is `model_data`",
+                    )
+                    .set_label("`image` missing");
+                }
+                source_image
+            }
         };
-        let (_, model_data, _) = source?;
+        let environment = self.map_strings(set, "environment");
         Some(StepIr::CreateModel(CreateModel {
             image: image?,
             model_data,
+            environment,
         }))
     }
 

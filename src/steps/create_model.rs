@@ -22,6 +22,7 @@ impl Kind for CreateModel {
             with(|m| {
                 put(m, "Image", &self.image);
                 put(m, "ModelDataUrl", &self.model_data);
+                env(m, &self.environment);
             }),
         );
         // CreateModel returns only the ARN; the name is its last segment.
@@ -51,7 +52,9 @@ impl Kind for CreateModel {
     }
 
     fn values(&self) -> Vec<&Val> {
-        vec![&self.image, &self.model_data]
+        let mut v = vec![&self.image, &self.model_data];
+        v.extend(self.environment.iter().map(|n| &n.value));
+        v
     }
 
     fn lineage(&self, step: &str) -> Lineage {

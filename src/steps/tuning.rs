@@ -38,13 +38,16 @@ impl Kind for Tuning {
         );
         let (mut cont, mut int, mut cat) = (Vec::new(), Vec::new(), Vec::new());
         for range in &self.ranges {
+            let numeric = |a: &str, b: &str| {
+                let mut r = json!({"Name": range.name, "MinValue": a, "MaxValue": b});
+                if let Some(s) = range.scaling {
+                    r["ScalingType"] = json!(s);
+                }
+                r
+            };
             match &range.kind {
-                RangeKind::Continuous(a, b) => {
-                    cont.push(json!({"Name": range.name, "MinValue": a, "MaxValue": b}))
-                }
-                RangeKind::Integer(a, b) => {
-                    int.push(json!({"Name": range.name, "MinValue": a, "MaxValue": b}))
-                }
+                RangeKind::Continuous(a, b) => cont.push(numeric(a, b)),
+                RangeKind::Integer(a, b) => int.push(numeric(a, b)),
                 RangeKind::Categorical(v) => cat.push(json!({"Name": range.name, "Values": v})),
             }
         }
@@ -61,6 +64,23 @@ impl Kind for Tuning {
                 },
             }),
         );
+        if let Some(e) = self.early_stopping {
+            r.parameters["HyperParameterTuningJobConfig"]["TrainingJobEarlyStoppingType"] =
+                json!(e);
+        }
+        if let Some((parents, kind)) = &self.warm_start {
+            r.parameters.insert(
+                "WarmStartConfig".into(),
+                with(|w| {
+                    let jobs: Vec<Json> = parents
+                        .iter()
+                        .map(|p| with(|j| put(j, "HyperParameterTuningJobName", p)))
+                        .collect();
+                    w.insert("ParentHyperParameterTuningJobs".into(), Json::Array(jobs));
+                    w.insert("WarmStartType".into(), json!(kind));
+                }),
+            );
+        }
         let mut def = Payload::new();
         put_str(&mut def, "RoleArn", cx.role);
         training::definition(&mut def, &self.training, "StaticHyperParameters");
