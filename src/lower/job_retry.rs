@@ -204,6 +204,8 @@ mod tests {
                 max_jobs: 1,
                 max_parallel: 1,
                 ranges: vec![],
+                early_stopping: None,
+                warm_start: None,
             })
         } else {
             StepIr::Training(training)
