@@ -117,6 +117,32 @@ impl Checker {
         None
     }
 
+    /// A number SageMaker takes that may come from an `int` parameter (`volume_gb Size`,
+    /// `max_runtime Seconds`): the parameter's reference, or `None` when the value is written.
+    fn int_param(&mut self, p: &ast::Prop) -> Option<Option<Val>> {
+        let PropValue::Expr(e) = &p.value else {
+            return Some(None);
+        };
+        let ExprKind::Ref(parts) = &e.kind else {
+            return Some(None);
+        };
+        if parts.len() != 1 || !self.params.contains_key(&parts[0].name) {
+            return Some(None);
+        }
+        self.param_of(&parts[0], Ty::Int, &format!("`{}`", p.key.name))
+            .map(Some)
+    }
+
+    /// `max_runtime 2h`, or an `int` parameter holding seconds.
+    pub(super) fn runtime_val(&mut self, set: &PropSet, max: u64, default: u64) -> Option<Val> {
+        if let Some(p) = set.one("max_runtime") {
+            if let Some(v) = self.int_param(p)? {
+                return Some(v);
+            }
+        }
+        self.runtime(set, max, default).map(|d| Val::Lit(d.into()))
+    }
+
     pub(super) fn runtime(&mut self, set: &PropSet, max: u64, default: u64) -> Option<u64> {
         let Some(p) = set.one("max_runtime") else {
             return Some(default);
@@ -136,21 +162,24 @@ impl Checker {
         Some(d)
     }
 
-    pub(super) fn volume(&mut self, set: &PropSet) -> i64 {
+    pub(super) fn volume(&mut self, set: &PropSet) -> Val {
         let Some(p) = set.one("volume_gb") else {
-            return 30;
+            return Val::Lit(30.into());
         };
+        if let Some(Some(v)) = self.int_param(p) {
+            return v;
+        }
         match self.prop_int(p) {
-            Some(v) if (1..=16_384).contains(&v) => v,
+            Some(v) if (1..=16_384).contains(&v) => Val::Lit(v.into()),
             Some(v) => {
                 self.err(
                     Code::E043,
                     p.value.span(p.span),
                     format!("`volume_gb` is {v}, but must be between 1 and 16384"),
                 );
-                30
+                Val::Lit(30.into())
             }
-            None => 30,
+            None => Val::Lit(30.into()),
         }
     }
 
@@ -235,7 +264,7 @@ impl Checker {
             None => Vec::new(),
         };
         let environment = self.map_strings(set, "environment");
-        let max_runtime = self.runtime(set, 777_600, 86_400);
+        let max_runtime = self.runtime_val(set, 777_600, 86_400);
         let volume_gb = self.volume(set);
         Some(StepIr::Processing(Processing {
             image: image?,
@@ -411,7 +440,7 @@ impl Checker {
             None => "File",
         };
         let environment = self.map_strings(set, "environment");
-        let max_runtime = self.runtime(set, 2_419_200, 86_400);
+        let max_runtime = self.runtime_val(set, 2_419_200, 86_400);
         let volume_gb = self.volume(set);
         if outputs.is_empty() {
             return None;

@@ -453,8 +453,8 @@ pub enum StepIr {
 pub struct Processing {
     pub image: Val,
     pub instance: Instance,
-    pub volume_gb: i64,
-    pub max_runtime: u64,
+    pub volume_gb: Val,
+    pub max_runtime: Val,
     pub code: Option<Val>,
     pub entrypoint: Vec<String>,
     pub arguments: Vec<Val>,
@@ -562,8 +562,8 @@ pub struct Emr {
 pub struct Training {
     pub image: Val,
     pub instance: Instance,
-    pub volume_gb: i64,
-    pub max_runtime: u64,
+    pub volume_gb: Val,
+    pub max_runtime: Val,
     pub input_mode: &'static str,
     pub channels: Vec<Io>,
     pub output: Io,

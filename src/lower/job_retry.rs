@@ -181,8 +181,8 @@ mod tests {
                 ty: Val::str("ml.m5.xlarge"),
                 count: Val::Lit(1.into()),
             },
-            volume_gb: 30,
-            max_runtime: 3600,
+            volume_gb: Val::Lit(30.into()),
+            max_runtime: Val::Lit(3600.into()),
             input_mode: "File",
             channels: vec![],
             output: Io {

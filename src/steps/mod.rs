@@ -283,11 +283,11 @@ fn with(f: impl FnOnce(&mut Payload)) -> Json {
     Json::Object(m)
 }
 
-fn resources(i: &Instance, volume: i64) -> Json {
+fn resources(i: &Instance, volume: &Val) -> Json {
     with(|m| {
         put(m, "InstanceCount", &i.count);
         put(m, "InstanceType", &i.ty);
-        m.insert("VolumeSizeInGB".into(), json!(volume));
+        put(m, "VolumeSizeInGB", volume);
     })
 }
 

@@ -86,7 +86,7 @@ impl Kind for Processing {
             "ProcessingResources".into(),
             obj(vec![(
                 "ClusterConfig",
-                resources(&self.instance, self.volume_gb),
+                resources(&self.instance, &self.volume_gb),
             )]),
         );
         let mut ins: Vec<Json> = self
@@ -117,7 +117,7 @@ impl Kind for Processing {
         }
         p.insert(
             "StoppingCondition".into(),
-            obj(vec![("MaxRuntimeInSeconds", json!(self.max_runtime))]),
+            with(|m| put(m, "MaxRuntimeInSeconds", &self.max_runtime)),
         );
         env(p, &self.environment);
         r.outputs = self

@@ -38,6 +38,7 @@ def test_values_reach_the_requests_and_a_good_model_registers(asl):
     prep = req["Prepare"]
     assert prep["ProcessingResources"]["ClusterConfig"]["InstanceCount"] == 3
     assert prep["ProcessingResources"]["ClusterConfig"]["InstanceType"] == "ml.m5.xlarge"
+    assert prep["ProcessingResources"]["ClusterConfig"]["VolumeSizeInGB"] == 50
     assert prep["AppSpecification"]["ContainerArguments"] == ["--threshold", "6.0", "--run", "night-1"]
     assert prep["Environment"] == {"STAGE": "dev", "COUNT": "3", "DEBUG": "false"}
     raw = prep["ProcessingInputs"][0]["S3Input"]
