@@ -269,6 +269,11 @@ mod gen {
         match rng.below(4) {
             0 => format!("not ({})", condition(rng, sc, depth + 1)),
             1 if !sc.params.is_empty() => format!("exists({})", rng.pick(&sc.params).0),
+            3 if !sc.params.is_empty() => format!(
+                "{} {}in [\"a\", 1, true]",
+                rng.pick(&sc.params).0,
+                if rng.chance(50) { "not " } else { "" }
+            ),
             2 => format!(
                 "{} or {}",
                 condition(rng, sc, depth + 1),
@@ -308,8 +313,16 @@ mod gen {
                 out.push_str(&format!("  processing {name} {{\n"));
                 job_common(rng, out);
                 out.push_str("    code \"s3://b/code/run.py\"\n");
-                out.push_str(&format!("    input a = {}\n", s3(rng, sc)));
-                out.push_str(&format!("    output o = {}\n", s3(rng, sc)));
+                out.push_str(&format!("    input a = {}", s3(rng, sc)));
+                if rng.chance(30) {
+                    out.push_str(" at \"/opt/ml/processing/in\" { distribution ShardedByS3Key }");
+                }
+                out.push('\n');
+                if rng.chance(30) {
+                    out.push_str("    output o at \"/opt/ml/processing/o\"\n");
+                } else {
+                    out.push_str(&format!("    output o = {}\n", s3(rng, sc)));
+                }
                 if rng.chance(50) {
                     out.push_str("    property_file m = o / \"m.json\"\n");
                     sc.files.push((name.clone(), "m".into()));
@@ -372,11 +385,12 @@ mod gen {
             }
             6 => {
                 out.push_str(&format!(
-                    "  lambda {name} {{\n    function \"f\"\n    payload {{ A = {}, B = {} }}\n  }}\n",
+                    "  lambda {name} {{\n    function \"f\"\n    payload {{ A = {}, B = join(\"/\", {}, execution.id) }}\n    outputs {{ uri: s3 }}\n  }}\n",
                     value(rng, sc),
                     value(rng, sc)
                 ));
-                sc.outputs.push((name, "payload".into(), false));
+                sc.outputs.push((name.clone(), "payload".into(), false));
+                sc.outputs.push((name, "uri".into(), true));
             }
             7 => {
                 out.push_str(&format!(
@@ -427,7 +441,7 @@ mod gen {
     }
 
     pub fn pipeline(rng: &mut Rng) -> String {
-        let mut out = String::from("pipeline \"fuzz\" {\n  role \"arn:aws:iam::123456789012:role/r\"\n  cache_table \"t\"\n");
+        let mut out = String::from("pipeline \"fuzz\" {\n  role \"arn:aws:iam::123456789012:role/r\"\n  cache_table \"t\"\n  default_bucket \"bucket\"\n");
         let mut sc = Scope {
             params: vec![],
             outputs: vec![],

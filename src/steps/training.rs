@@ -153,7 +153,10 @@ pub(super) fn definition(p: &mut Payload, t: &Training, hyper_key: &str) {
         "OutputDataConfig".into(),
         with(|m| put(m, "S3OutputPath", &t.output.value)),
     );
-    p.insert("ResourceConfig".into(), resources(&t.instance, &t.volume_gb));
+    p.insert(
+        "ResourceConfig".into(),
+        resources(&t.instance, &t.volume_gb),
+    );
     p.insert(
         "StoppingCondition".into(),
         with(|m| put(m, "MaxRuntimeInSeconds", &t.max_runtime)),

@@ -150,3 +150,21 @@ def test_batch_inference(tmp_path):
     missing = execute(asl, {"ModelName": "m"}, mocks, "Case")
     assert missing["status"] == "FAILED" and missing["error"] == "aslc.InvalidParameter"
     assert "BatchInferenceStep" not in entered(missing)
+
+
+def test_register_drift_check_baselines_refuses_a_location_that_is_not_s3(tmp_path):
+    asl = compiled(tmp_path, "register_drift_check_baselines")
+    mocks = mock_file({"MyRegisterModelStep-RegisterModel": {"ModelPackageArn": "arn:x"}})
+    result = execute(asl, {"metrics_uri": "metrics/run-7"}, mocks, "Case")
+    assert result["status"] == "FAILED" and result["error"] == "aslc.InvalidParameter"
+    assert "MyRegisterModelStep-RegisterModel" not in entered(result)
+
+
+def test_lambda_output_reference_stops_when_the_first_lambda_fails(tmp_path):
+    asl = compiled(tmp_path, "lambda_output_reference")
+    failure = {"Throw": {"Error": "Lambda.Unknown", "Cause": "the function crashed"}}
+    mocks = mock_file({"lambda-step1": failure})
+    result = execute(asl, {}, mocks, "Case")
+    assert result["status"] == "FAILED"
+    assert result["error"] == "Lambda.Unknown" and result["cause"] == "the function crashed"
+    assert "lambda-step2" not in entered(result)
