@@ -153,6 +153,9 @@ fn needs(resource: &str) -> &'static [&'static str] {
         "sagemaker:listArtifacts" => &["sagemaker:ListArtifacts"],
         "sagemaker:createArtifact" => &["sagemaker:CreateArtifact"],
         "sagemaker:addAssociation" => &["sagemaker:AddAssociation"],
+        "sagemaker:listTrainingJobsForHyperParameterTuningJob" => {
+            &["sagemaker:ListTrainingJobsForHyperParameterTuningJob"]
+        }
         "s3:getObject" => &["s3:GetObject"],
         "lambda:invoke" => &["lambda:InvokeFunction"],
         "sqs:sendMessage.waitForTaskToken" => &["sqs:SendMessage"],

@@ -79,6 +79,7 @@ pub fn check(pipeline: &ast::Pipeline) -> Analysis {
             .collect(),
         steps,
         used_outputs: c.used_outputs.clone(),
+        top_models: c.top_models.clone(),
         schedule: c.schedule.clone(),
         cache_table: c.cache_table.clone(),
     };
@@ -134,6 +135,8 @@ struct Checker {
     /// Resolving the JSON a `json(...)` reads: the output is read by fields, not whole.
     reading_json: bool,
     names: Vec<Resolution>,
+    /// `top_model(Tune, k)` ranks read, by tuning step.
+    top_models: IndexMap<String, Vec<u32>>,
     /// `string` parameters used as S3 locations.
     s3_params: HashSet<String>,
     /// Step names by their state-data key (`-` written `_`).

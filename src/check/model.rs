@@ -120,6 +120,11 @@ pub enum Key {
     Index(u32),
 }
 
+/// The output name under which the k-th best model of a tuning step is kept.
+pub fn top_model_output(k: u32) -> String {
+    format!("top.k{k}")
+}
+
 impl Ref {
     pub fn output(step: &str, output: &str) -> Ref {
         Ref::Output {
@@ -281,6 +286,9 @@ pub struct Checked {
     /// Which outputs of which steps later steps read, and how: the ResultSelector keeps only
     /// these.
     pub used_outputs: IndexMap<String, IndexMap<String, Read>>,
+    /// Tuning steps whose k-th best model a later step reads (`top_model(Tune, k)`), with the
+    /// ranks read.
+    pub top_models: IndexMap<String, Vec<u32>>,
     pub schedule: Option<ScheduleDef>,
     /// The DynamoDB table of step caching, when a step is cached.
     pub cache_table: Option<String>,

@@ -376,6 +376,9 @@ impl Checker {
     /// reference to one. A `string` parameter used so is checked at run time to be `s3://…`.
     pub fn s3_val(&mut self, e: &Expr) -> Option<Val> {
         if let ExprKind::Call { name, args } = &e.kind {
+            if name.name == "top_model" {
+                return self.top_model(args, e.span);
+            }
             if matches!(name.name.as_str(), "str" | "join") {
                 let v = self.text_call(name, args, e.span, None)?;
                 let ok = match &v {
@@ -529,6 +532,54 @@ impl Checker {
             [super::TPart::Ref(r)] if all_text => Val::Ref(r.clone()),
             _ => Val::Template(parts),
         })
+    }
+
+    /// `top_model(Tune, k)`: the model artifacts of the tuning job's k-th best training job
+    /// (0 is the best, `Tune.model_artifacts`), as SageMaker's `get_top_model_s3_uri`.
+    fn top_model(&mut self, args: &[Expr], span: Span) -> Option<Val> {
+        let [step, rank] = args else {
+            self.err(
+                Code::E044,
+                span,
+                "`top_model` takes a tuning step and a rank: `top_model(Tune, 1)`",
+            );
+            return None;
+        };
+        let step = self.step_ref(
+            step,
+            &[crate::syntax::ast::StepKind::Tuning],
+            "a tuning step",
+        )?;
+        let ExprKind::Int(k) = rank.kind else {
+            self.err(
+                Code::E033,
+                rank.span,
+                "the rank is a whole number: 0 for the best model",
+            );
+            return None;
+        };
+        let Ok(k) =
+            u32::try_from(k)
+                .map_err(|_| ())
+                .and_then(|k| if k < 100 { Ok(k) } else { Err(()) })
+        else {
+            self.err(Code::E043, rank.span, "the rank is between 0 and 99");
+            return None;
+        };
+        if k == 0 {
+            return Some(self.use_output(&step, "model_artifacts"));
+        }
+        let ranks = self.top_models.entry(step.clone()).or_default();
+        if !ranks.contains(&k) {
+            ranks.push(k);
+        }
+        // The URI is made from the tuning job's output prefix.
+        self.use_output(&step, "output_prefix");
+        self.use_output(&step, "tuning_job_name");
+        Some(Val::Ref(super::Ref::output(
+            &step,
+            &super::top_model_output(k),
+        )))
     }
 
     /// `str(x)` and `join(sep, a, b, …)`: values written as text, as SageMaker's `Std:Join`

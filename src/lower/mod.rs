@@ -13,6 +13,7 @@ mod params;
 pub mod paths;
 pub mod plan;
 pub(crate) mod retry;
+mod top;
 pub(crate) mod values;
 
 pub use plan::{Plan, StepLineage, StepPlan};
@@ -567,10 +568,21 @@ impl Lowerer<'_> {
         let job_retry = job_retry::plan(s, &policies);
         let lineage_entry = recording.then(|| lineage::entry(&s.name));
         // Where the step continues once its result is in: lineage states, or the next step.
-        let then = match &lineage_entry {
+        let mut then = match &lineage_entry {
             Some(e) => Cont::Next(e.clone()),
             None => next.clone(),
         };
+        if let Some(ranks) = self.c.top_models.get(&s.name) {
+            then = Cont::Next(top::states(s, ranks, &then, out));
+            self.plan.grant(Grant::new(
+                "RankTuningJobs",
+                &["sagemaker:ListTrainingJobsForHyperParameterTuningJob"],
+                vec![format!(
+                    "arn:aws:sagemaker:*:{}:hyper-parameter-tuning-job/*",
+                    self.cx.account
+                )],
+            ));
+        }
         let cached = cache::applies(s);
         let table = self.c.cache_table.clone().unwrap_or_default();
         if cached {

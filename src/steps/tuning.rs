@@ -100,6 +100,9 @@ impl Kind for Tuning {
             ),
             (self.training.output.name.clone(), "$.TrainingJobDefinition.OutputDataConfig.S3OutputPath".into()),
             ("job_arn".into(), "$.HyperParameterTuningJobArn".into()),
+            // What `top_model(Tune, k)` builds the k-th best model's location from.
+            ("output_prefix".into(), "$.TrainingJobDefinition.OutputDataConfig.S3OutputPath".into()),
+            ("tuning_job_name".into(), "$.HyperParameterTuningJobName".into()),
         ];
         r.always = &["job_arn"];
         r
