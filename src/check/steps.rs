@@ -234,11 +234,11 @@ impl Checker {
                 derived.push(format!("{name}.RetryWait.{}", p.policy.name));
             }
         }
-        if let StepIr::When { reads, .. } = &def.body {
+        if let StepIr::When { reads, .. } | StepIr::Fail { reads, .. } = &def.body {
             derived.extend(
                 reads
                     .iter()
-                    .map(|r| format!("{name}.Read.{}.{}", r.step, r.file)),
+                    .map(|r| format!("{name}.Read.{}.{}.Unreadable", r.step, r.file)),
             );
         }
         if let Some(longest) = derived

@@ -137,6 +137,10 @@ fn read_state(when: &str, step: &str, file: &str) -> String {
     format!("{when}.Read.{step}.{file}")
 }
 
+fn unreadable(read_state: &str) -> String {
+    format!("{read_state}.Unreadable")
+}
+
 struct Lowerer<'a> {
     c: &'a Checked,
     cx: Cx<'a>,
@@ -458,8 +462,33 @@ impl Lowerer<'_> {
                     parameters: p,
                     result_selector: Some(sel),
                     result_path: Json::String(paths::output(&r.step, &r.file)),
+                    catch: vec![Catcher {
+                        error_equals: vec!["States.ALL".into()],
+                        result_path: Json::String(paths::output(&r.step, &r.file)),
+                        next: unreadable(&state),
+                    }],
                     transition: Some(Transition::Next(after)),
                     ..Task::default()
+                }),
+            );
+            // A file that is missing or not JSON fails the step, as SageMaker's JsonGet does,
+            // saying which file and why.
+            let cause = format!(
+                "States.Format('property file {}.{} (s3://{}/{{}}) could not be read as JSON: {{}}', {}, {}.Cause)",
+                r.step,
+                r.file,
+                r.bucket,
+                values::arg(&r.key),
+                paths::output(&r.step, &r.file)
+            );
+            out.insert(
+                unreadable(&state),
+                State::Fail(Fail {
+                    comment: None,
+                    error: Some("aslc.PropertyFileUnreadable".into()),
+                    cause: None,
+                    error_path: None,
+                    cause_path: Some(cause),
                 }),
             );
             self.plan.grant(Grant::new(

@@ -89,3 +89,19 @@ def test_a_metric_missing_from_the_file_fails_the_condition_as_sagemaker_does(as
     assert result["error"] == "aslc.JsonGetFailed"
     assert result["cause"] == "Gate: property file Prepare.metrics holds no number at `mse`"
     assert "Register" not in entered(result) and "TooHigh" not in entered(result)
+
+
+def test_a_property_file_that_is_not_json_fails_naming_the_file(asl):
+    mocks = mock_file(
+        {
+            "Prepare": processing_job("prepare-1", {"train": "s3://x/train", "report": "s3://b/reports/x"}),
+            "Train": training_job("train-1", "s3://x/model"),
+            "Gate.Read.Prepare.metrics": {"Body": "mse=3", "ContentType": "text/plain"},
+        }
+    )
+    result = execute(asl, {}, mocks, "Case", execution_name="night-9")
+    assert result["status"] == "FAILED"
+    assert result["error"] == "aslc.PropertyFileUnreadable"
+    assert result["cause"].startswith(
+        "property file Prepare.metrics (s3://b/reports/values-demo/night-9/metrics.json) could not be read as JSON: "
+    ), result["cause"]
