@@ -271,3 +271,40 @@ fn lineage_states_are_on_by_default_and_can_be_turned_off() {
         .expect("sidecar");
     assert!(sidecar.contains("\"state\": \"Featurise\"") && !sidecar.contains("Lineage.Artifacts"));
 }
+
+#[test]
+fn a_deeply_nested_file_beside_a_good_one_still_gets_one_json_report() {
+    let dir = tempdir();
+    let deep = dir.path().join("bad.sfn");
+    std::fs::write(
+        &deep,
+        format!(
+            "pipeline \"p\" {{\n  param X: string = {}\"a\"{}\n}}\n",
+            "[".repeat(200_000),
+            "]".repeat(200_000)
+        ),
+    )
+    .expect("write");
+    let out_dir = dir.path().join("out");
+    let out = aslc(&[
+        "compile",
+        &fixture("fixtures/nightly_fraud_retrain.sfn"),
+        &deep.to_string_lossy(),
+        "-o",
+        &out_dir.to_string_lossy(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
+    let files = report["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2);
+    assert!(files[1]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .any(|d| d["code"] == "E005"));
+    // The good file was still compiled; the bad one wrote nothing.
+    assert!(out_dir.join("nightly_fraud_retrain.asl.json").exists());
+    assert!(!out_dir.join("bad.asl.json").exists());
+}
