@@ -660,13 +660,16 @@ timestamps, and every `*Path` operator a path (rule R6.6).";
 backslash. A pattern that ends with an unpaired backslash fails at run time (rule R6.7).";
 
     E128 => "unsupported service integration",
-"The Task `Resource` names an optimised integration that does not exist, or asks for `.sync` or
-`.waitForTaskToken` where the service does not support it (for example
-`sagemaker:createModel.sync`, or `.sync` on an `aws-sdk` integration).";
+"The Task `Resource` names an optimised integration that does not exist (for example
+`arn:aws:states:::dynamodb:query`: DynamoDB's optimised integration has only `getItem`,
+`putItem`, `updateItem` and `deleteItem`; every other API is called as
+`arn:aws:states:::aws-sdk:dynamodb:query`), or asks for `.sync` or `.waitForTaskToken` where the
+service does not support it (for example `sagemaker:createModel.sync`, or `.sync` on an
+`aws-sdk` integration).";
 
     E129 => "integration pattern not available in Express workflows",
 "Express state machines only support request-response integrations: `.sync` and
-`.waitForTaskToken` resources are rejected (validated with `--express`).";
+`.waitForTaskToken` resources, and activities, are rejected (validated with `--express`).";
 
     E130 => "invalid timeout",
 "`TimeoutSeconds` and `HeartbeatSeconds` must be positive, at most one of each pair with its
@@ -694,6 +697,11 @@ Example:
     outer state:  \"Assign\": { \"total\": 0 }
     inside a Map: \"Assign\": { \"total\": 1 }
 Fix: give the inner variable its own name.";
+
+    E135 => "invalid resource ARN",
+"A Task `Resource` is an ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`), for
+example `arn:aws:states:::lambda:invoke` or an activity's ARN. In a template, `${Name}`
+placeholders that `DefinitionSubstitutions` replaces are allowed, and each must be closed.";
 
     W101 => "loop with no way out",
 "The states of this cycle never reach a terminal state, so an execution that enters it runs

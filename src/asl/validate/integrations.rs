@@ -1,5 +1,5 @@
-//! Service integrations in Task `Resource`s: the optimised integrations and which patterns
-//! (request-response, `.sync`, `.waitForTaskToken`) each supports; EXPRESS restrictions.
+//! Task `Resource`s: the shape of the ARN, the optimised integrations and the patterns
+//! (request-response, `.sync`, `.waitForTaskToken`) each supports, and EXPRESS restrictions.
 
 use super::{Finding, Walker};
 use crate::diagnostics::Code;
@@ -8,47 +8,149 @@ const RR: u8 = 1;
 const SYNC: u8 = 2;
 const WAIT: u8 = 4;
 
-/// Optimised integrations whose patterns are known. SageMaker's list is complete (§1 of the
-/// integration reference); for the other services, APIs missing here are not judged.
-const KNOWN: &[(&str, &str, u8)] = &[
-    ("sagemaker", "createTrainingJob", RR | SYNC),
-    ("sagemaker", "createProcessingJob", RR | SYNC),
-    ("sagemaker", "createTransformJob", RR | SYNC),
-    ("sagemaker", "createHyperParameterTuningJob", RR | SYNC),
-    ("sagemaker", "createLabelingJob", RR | SYNC),
-    ("sagemaker", "createModel", RR),
-    ("sagemaker", "createEndpointConfig", RR),
-    ("sagemaker", "createEndpoint", RR),
-    ("sagemaker", "updateEndpoint", RR),
-    ("lambda", "invoke", RR | WAIT),
-    ("sqs", "sendMessage", RR | WAIT),
-    ("sns", "publish", RR | WAIT),
-    ("dynamodb", "getItem", RR),
-    ("dynamodb", "putItem", RR),
-    ("dynamodb", "updateItem", RR),
-    ("dynamodb", "deleteItem", RR),
-    ("batch", "submitJob", RR | SYNC),
-    ("ecs", "runTask", RR | SYNC | WAIT),
-    ("glue", "startJobRun", RR | SYNC),
-    ("states", "startExecution", RR | SYNC | WAIT),
-    ("events", "putEvents", RR | WAIT),
-    ("athena", "startQueryExecution", RR | SYNC),
-    ("athena", "getQueryExecution", RR),
-    ("athena", "getQueryResults", RR),
-    ("athena", "stopQueryExecution", RR),
-    ("elasticmapreduce", "addStep", RR | SYNC),
-    ("elasticmapreduce", "createCluster", RR | SYNC),
-    ("elasticmapreduce", "terminateCluster", RR | SYNC),
-    ("elasticmapreduce", "cancelStep", RR),
-    ("apigateway", "invoke", RR | WAIT),
-    ("codebuild", "startBuild", RR | SYNC),
+/// Whether a service's API list below is the whole list AWS documents (an API missing from it
+/// is an error) or only the APIs whose patterns we know (a missing API is not judged).
+#[derive(PartialEq)]
+enum Apis {
+    All,
+    Some,
+}
+
+/// A service, whether its list is whole, and its APIs with the patterns each supports.
+type Service = (&'static str, Apis, &'static [(&'static str, u8)]);
+
+/// The optimised integrations, by service. Source: the Step Functions developer guide,
+/// "Integrating optimized services" (integrate-optimized.html) and each service's
+/// `connect-<service>` page, read 2026-12. Services absent from this table are not optimised
+/// integrations: their APIs are called through `aws-sdk:<service>:<api>`.
+const SERVICES: &[Service] = &[
+    ("apigateway", Apis::All, &[("invoke", RR | WAIT)]),
+    (
+        "athena",
+        Apis::All,
+        &[
+            ("startQueryExecution", RR | SYNC),
+            ("stopQueryExecution", RR),
+            ("getQueryExecution", RR),
+            ("getQueryResults", RR),
+        ],
+    ),
+    ("batch", Apis::All, &[("submitJob", RR | SYNC)]),
+    (
+        "bedrock",
+        Apis::Some,
+        &[
+            ("invokeModel", RR),
+            ("createModelCustomizationJob", RR | SYNC),
+        ],
+    ),
+    (
+        "codebuild",
+        Apis::All,
+        &[
+            ("startBuild", RR | SYNC),
+            ("stopBuild", RR),
+            ("batchDeleteBuilds", RR),
+            ("batchGetReports", RR),
+            ("startBuildBatch", RR | SYNC),
+            ("stopBuildBatch", RR),
+            ("retryBuildBatch", RR | SYNC),
+            ("deleteBuildBatch", RR),
+        ],
+    ),
+    ("databrew", Apis::Some, &[("startJobRun", RR | SYNC)]),
+    (
+        "dynamodb",
+        Apis::All,
+        &[
+            ("getItem", RR),
+            ("putItem", RR),
+            ("updateItem", RR),
+            ("deleteItem", RR),
+        ],
+    ),
+    ("ecs", Apis::All, &[("runTask", RR | SYNC | WAIT)]),
+    ("eks", Apis::Some, &[("runJob", RR | SYNC), ("call", RR)]),
+    (
+        "elasticmapreduce",
+        Apis::Some,
+        &[
+            ("addStep", RR | SYNC),
+            ("cancelStep", RR),
+            ("createCluster", RR | SYNC),
+            ("terminateCluster", RR | SYNC),
+        ],
+    ),
+    ("emr-containers", Apis::Some, &[("startJobRun", RR | SYNC)]),
+    (
+        "emr-serverless",
+        Apis::All,
+        &[
+            ("createApplication", RR | SYNC),
+            ("startApplication", RR | SYNC),
+            ("stopApplication", RR | SYNC),
+            ("deleteApplication", RR | SYNC),
+            ("startJobRun", RR | SYNC),
+            ("cancelJobRun", RR | SYNC),
+        ],
+    ),
+    ("events", Apis::All, &[("putEvents", RR | WAIT)]),
+    ("glue", Apis::All, &[("startJobRun", RR | SYNC)]),
+    ("http", Apis::All, &[("invoke", RR)]),
+    ("lambda", Apis::All, &[("invoke", RR | WAIT)]),
+    ("mediaconvert", Apis::Some, &[("createJob", RR | SYNC)]),
+    // Distributed Map's ItemReader and ResultWriter use these.
+    (
+        "s3",
+        Apis::Some,
+        &[("getObject", RR), ("listObjectsV2", RR), ("putObject", RR)],
+    ),
+    (
+        "sagemaker",
+        Apis::All,
+        &[
+            ("createTrainingJob", RR | SYNC),
+            ("createProcessingJob", RR | SYNC),
+            ("createTransformJob", RR | SYNC),
+            ("createHyperParameterTuningJob", RR | SYNC),
+            ("createLabelingJob", RR | SYNC),
+            ("createModel", RR),
+            ("createEndpointConfig", RR),
+            ("createEndpoint", RR),
+            ("updateEndpoint", RR),
+        ],
+    ),
+    ("sns", Apis::All, &[("publish", RR | WAIT)]),
+    ("sqs", Apis::All, &[("sendMessage", RR | WAIT)]),
+    ("states", Apis::All, &[("startExecution", RR | SYNC | WAIT)]),
 ];
 
 impl Walker<'_> {
     pub fn resource(&mut self, resource: &str, p: &str) {
-        let Some(rest) = resource.strip_prefix("arn:aws:states:::") else {
+        if let Err(why) = arn_shape(resource) {
+            self.out.push(Finding::new(Code::E135, p, why));
             return;
-        };
+        }
+        let parts: Vec<&str> = resource.splitn(7, ':').collect();
+        if self.options.express
+            && parts.get(2) == Some(&"states")
+            && parts.get(5) == Some(&"activity")
+        {
+            self.out.push(Finding::new(
+                Code::E129,
+                p,
+                "EXPRESS state machines do not support activities",
+            ));
+        }
+        if parts.get(2..5) != Some(&["states", "", ""]) {
+            return;
+        }
+        let rest = &resource[parts[..5].iter().map(|s| s.len() + 1).sum::<usize>()..];
+        self.integration(rest, p);
+    }
+
+    /// `rest` is what follows `arn:<partition>:states:::`.
+    fn integration(&mut self, rest: &str, p: &str) {
         let (base, pattern, name) = if let Some(b) = rest.strip_suffix(".waitForTaskToken") {
             (b, WAIT, ".waitForTaskToken")
         } else if let Some(b) = rest
@@ -76,50 +178,88 @@ impl Walker<'_> {
             }
             return;
         }
-        let Some((service, api)) = base.split_once(':') else {
+        let (service, api) = base.split_once(':').unwrap_or((base, ""));
+        let Some((_, list, apis)) = SERVICES.iter().find(|(s, _, _)| *s == service) else {
+            let mut f = Finding::new(
+                Code::E128,
+                p,
+                format!("`{service}` is not an optimised integration"),
+            );
+            f.help = Some(format!(
+                "call it through the AWS SDK integration: `arn:aws:states:::aws-sdk:{base}`"
+            ));
+            self.out.push(f);
             return;
         };
-        match KNOWN.iter().find(|(s, a, _)| *s == service && *a == api) {
-            Some((_, _, allowed)) if allowed & pattern == 0 => {
-                let mut f = Finding::new(
-                    Code::E128,
-                    p,
-                    format!("`{service}:{api}` does not support `{name}`"),
-                );
-                let mut options = Vec::new();
-                for (bit, label) in [
-                    (RR, "request-response"),
-                    (SYNC, "`.sync`"),
-                    (WAIT, "`.waitForTaskToken`"),
-                ] {
-                    if allowed & bit != 0 {
-                        options.push(label);
-                    }
-                }
-                f.help = Some(format!(
-                    "`{service}:{api}` supports: {}",
-                    options.join(", ")
-                ));
-                self.out.push(f);
-            }
+        match apis.iter().find(|(a, _)| *a == api) {
+            Some((_, allowed)) if allowed & pattern == 0 => self
+                .out
+                .push(wrong_pattern(service, api, name, *allowed, p)),
             Some(_) => {}
-            None if service == "sagemaker" => {
-                let mut f = Finding::new(
-                    Code::E128,
-                    p,
-                    format!("`sagemaker:{api}` is not an optimised SageMaker integration"),
-                );
-                let apis = KNOWN
-                    .iter()
-                    .filter(|(s, _, _)| *s == "sagemaker")
-                    .map(|(_, a, _)| *a);
-                f.help = Some(match crate::diagnostics::did_you_mean(api, apis) {
-                    Some(g) => format!("did you mean `sagemaker:{g}`? Other SageMaker APIs go through `arn:aws:states:::aws-sdk:sagemaker:{api}`"),
-                    None => format!("use the SDK integration `arn:aws:states:::aws-sdk:sagemaker:{api}`"),
-                });
-                self.out.push(f);
-            }
+            None if *list == Apis::All => self.out.push(unknown_api(service, api, apis, p)),
             None => {}
         }
     }
+}
+
+/// A Resource is an ARN, or holds `${Name}` placeholders that a template's
+/// `DefinitionSubstitutions` replaces before AWS reads it.
+fn arn_shape(r: &str) -> Result<(), String> {
+    let mut rest = r;
+    let mut placeholders = false;
+    while let Some(i) = rest.find("${") {
+        let Some(j) = rest[i..].find('}') else {
+            return Err(format!(
+                "`{}` opens a `${{` placeholder that is never closed",
+                &rest[i..]
+            ));
+        };
+        placeholders = true;
+        rest = &rest[i + j + 1..];
+    }
+    if placeholders || (r.starts_with("arn:") && r.split(':').count() >= 6) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{r}` is not an ARN (`arn:<partition>:<service>:<region>:<account>:<resource>`)"
+        ))
+    }
+}
+
+fn wrong_pattern(service: &str, api: &str, name: &str, allowed: u8, p: &str) -> Finding {
+    let mut f = Finding::new(
+        Code::E128,
+        p,
+        format!("`{service}:{api}` does not support `{name}`"),
+    );
+    let options: Vec<&str> = [
+        (RR, "request-response"),
+        (SYNC, "`.sync`"),
+        (WAIT, "`.waitForTaskToken`"),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| allowed & bit != 0)
+    .map(|(_, label)| label)
+    .collect();
+    f.help = Some(format!(
+        "`{service}:{api}` supports: {}",
+        options.join(", ")
+    ));
+    f
+}
+
+fn unknown_api(service: &str, api: &str, apis: &[(&str, u8)], p: &str) -> Finding {
+    let mut f = Finding::new(
+        Code::E128,
+        p,
+        format!("`{service}:{api}` is not an optimised integration"),
+    );
+    let names = apis.iter().map(|(a, _)| *a);
+    f.help = Some(match crate::diagnostics::did_you_mean(api, names) {
+        Some(g) => format!(
+            "did you mean `{service}:{g}`? Other APIs go through `arn:aws:states:::aws-sdk:{service}:{api}`"
+        ),
+        None => format!("use the AWS SDK integration `arn:aws:states:::aws-sdk:{service}:{api}`"),
+    });
+    f
 }

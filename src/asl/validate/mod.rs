@@ -249,8 +249,10 @@ impl Walker<'_> {
             return;
         };
         // R9.7: a branch or iteration may read the variables of the scopes around it, but must
-        // not assign one of their names.
-        let mut visible: Vec<String> = outer.to_vec();
+        // not assign one of their names. The names a Parallel or Map assigns itself (its own
+        // `Assign`, its catchers') are set after its branches end: its branches may use them
+        // (AWS runs such machines), so each state's scopes see the others' names only.
+        let mut assigned_here: Vec<(String, &String)> = Vec::new();
         for (name, state) in states {
             // Most states assign nothing: build their pointer only for those that do.
             if !has_assignments(state) {
@@ -264,7 +266,7 @@ impl Walker<'_> {
                     f.help = Some("use another name for the branch's own variable".into());
                     self.out.push(f);
                 }
-                visible.push(var);
+                assigned_here.push((var, name));
             }
         }
         for (name, state) in states {
@@ -273,9 +275,29 @@ impl Walker<'_> {
                 continue;
             };
             let state_ql = QueryLanguage::of(obj.get("QueryLanguage"), ql);
+            if ql == QueryLanguage::Jsonata && state_ql == QueryLanguage::JsonPath {
+                // R10.1: a JSONata machine cannot hold a JSONPath state (AWS rejects it).
+                let mut f = Finding::new(
+                    Code::E108,
+                    &format!("{p}/QueryLanguage"),
+                    "a state of a JSONata state machine cannot use JSONPath",
+                );
+                f.help = Some("write the state in JSONata, or make the machine JSONPath and its JSONata states say so".into());
+                self.out.push(f);
+            }
             self.state(name, obj, &p, state_ql);
-            for (inner, ip) in nested_scopes(state, &p) {
-                self.scope(inner, &ip, state_ql, &visible);
+            let nested = nested_scopes(state, &p);
+            if !nested.is_empty() {
+                let mut visible: Vec<String> = outer.to_vec();
+                visible.extend(
+                    assigned_here
+                        .iter()
+                        .filter(|(_, by)| *by != name)
+                        .map(|(v, _)| v.clone()),
+                );
+                for (inner, ip) in nested {
+                    self.scope(inner, &ip, state_ql, &visible);
+                }
             }
         }
         self.graph(scope, states, pointer);

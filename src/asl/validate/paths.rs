@@ -108,20 +108,34 @@ fn segments(mut s: &str, kind: PathKind) -> Result<(), String> {
     Ok(())
 }
 
+/// A quoted name: `'a'` or `"a"`, where a backslash escapes the next character (Jayway reads
+/// `['it\'s']` as the key `it's`), and the other quote character needs no escape.
 fn is_quoted(s: &str) -> bool {
-    s.len() >= 2
-        && ((s.starts_with('\'') && s.ends_with('\'')) || (s.starts_with('"') && s.ends_with('"')))
-        && !s[1..s.len() - 1].contains(['\'', '"'])
+    let Some(q) = s.chars().next().filter(|c| matches!(c, '\'' | '"')) else {
+        return false;
+    };
+    let mut chars = s[1..].chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.next().is_none() => return false,
+            '\\' => {}
+            c if c == q => return chars.as_str().is_empty(),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Index of the `]` closing the `[` at 0, skipping quoted text and nested brackets.
 fn matching_bracket(s: &str) -> Option<usize> {
     let mut depth = 0;
     let mut quote: Option<char> = None;
+    let mut escaped = false;
     for (i, c) in s.char_indices() {
         match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
+            (Some(_), '\\') => escaped = !escaped,
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (Some(_), _) => escaped = false,
             (None, '\'' | '"') => quote = Some(c),
             (None, '[' | '(') => depth += 1,
             (None, ']' | ')') => {
@@ -350,10 +364,14 @@ mod tests {
             "$var.x",
             "$.a.length()",
             "$.detail.s3-bucket",
+            r#"$['Test"Name']"#,
+            r"$['it\'s']",
+            r#"$["a\"b"]"#,
+            r"$['back\\']",
         ] {
             assert!(check_path(ok, PathKind::Path).is_ok(), "{ok}");
         }
-        for bad in ["a.b", "$.", "$.a[", "$.a b", "$[]"] {
+        for bad in ["a.b", "$.", "$.a[", "$.a b", "$[]", r"$['a\']", "$['a'b']"] {
             assert!(check_path(bad, PathKind::Path).is_err(), "{bad}");
         }
         assert!(check_path("$.a[0].b", PathKind::Reference).is_ok());

@@ -137,7 +137,7 @@ impl Walker<'_> {
                 }
             }
         }
-        self.alternatives(ty, s, p);
+        self.alternatives(ty, s, p, ql);
         self.timeouts(s, p);
         if ty == "Task" {
             if let Some(r) = field(s, "Resource").and_then(Value::as_str) {
@@ -208,34 +208,8 @@ impl Walker<'_> {
                 }
             }
         }
-        if ql == QueryLanguage::Jsonata {
-            for key in ["Arguments", "Output", "Assign", "ItemSelector"] {
-                if let Some(v) = field(s, key) {
-                    self.no_dollar_keys(v, &ptr(p, key));
-                }
-            }
-        }
-    }
-
-    fn no_dollar_keys(&mut self, v: &Value, p: &str) {
-        match v {
-            Value::Object(m) => {
-                for (k, v) in m {
-                    let kp = ptr(p, k);
-                    if k.ends_with(".$") {
-                        let mut f = Finding::new(Code::E122, &kp, format!("`{k}`: keys ending in `.$` are JSONPath syntax; in JSONata use `{{% ... %}}` values"));
-                        f.on_key = true;
-                        self.out.push(f);
-                    }
-                    self.no_dollar_keys(v, &kp);
-                }
-            }
-            Value::Array(a) => a
-                .iter()
-                .enumerate()
-                .for_each(|(i, v)| self.no_dollar_keys(v, &format!("{p}/{i}"))),
-            _ => {}
-        }
+        // In JSONata, keys ending in `.$` in `Output`, `Arguments` and `Assign` are ordinary
+        // keys: AWS accepts and keeps them (recorded verdicts, issue 15).
     }
 
     /// R9.1-R9.3: path fields of a JSONPath state.
@@ -365,7 +339,19 @@ impl Walker<'_> {
             ));
             return;
         };
-        let s = s.trim();
+        if s.starts_with(char::is_whitespace) {
+            let mut f = Finding::new(
+                Code::E120,
+                &at(),
+                format!(
+                    "`{key}` starts with whitespace; AWS reads the value from its first character"
+                ),
+            );
+            f.help = Some("remove the leading spaces".into());
+            self.out.push(f);
+            return;
+        }
+        let s = s.trim_end();
         if s.starts_with("States.") {
             if let Err(e) = check_intrinsic(s) {
                 self.out.push(Finding::new(Code::E121, &at(), e));
@@ -398,11 +384,9 @@ impl Walker<'_> {
     fn assign(&mut self, a: &Value, p: &str, ql: QueryLanguage) {
         let Some(m) = a.as_object() else { return };
         for (k, v) in m {
-            let name = if ql == QueryLanguage::JsonPath {
-                k.strip_suffix(".$").unwrap_or(k)
-            } else {
-                k.as_str()
-            };
+            // `.$` marks a path in JSONPath; in JSONata it is part of an ordinary key, and the
+            // name is what comes before it (AWS accepts `"x.$": …` in a JSONata `Assign`).
+            let name = k.strip_suffix(".$").unwrap_or(k);
             let valid = name
                 .chars()
                 .next()
@@ -481,72 +465,69 @@ impl Walker<'_> {
     }
 
     /// R7, R8.1, R8.2, R4.2: fields of which exactly (or at most) one may be set.
-    fn alternatives(&mut self, ty: &str, s: &Map<String, Value>, p: &str) {
-        let present = |keys: &[&str]| {
-            keys.iter()
-                .filter(|k| has(s, k))
-                .map(|k| k.to_string())
-                .collect::<Vec<_>>()
-        };
-        let at_most_one = |keys: &[&str], exactly: bool, out: &mut Vec<Finding>| {
-            let found = present(keys);
-            let list = keys
-                .iter()
-                .map(|k| format!("`{k}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            if found.len() > 1 {
-                let mut f = Finding::new(
-                    Code::E133,
-                    &ptr(p, &found[1]),
-                    format!("set only one of {list}"),
-                );
-                f.on_key = true;
-                f.secondary
-                    .push((ptr(p, &found[0]), true, "also set here".into()));
-                out.push(f);
-            } else if exactly && found.is_empty() {
-                let mut f =
-                    Finding::new(Code::E133, p, format!("a {ty} state needs one of {list}"));
-                f.on_key = true;
-                out.push(f);
-            }
-        };
+    fn alternatives(&mut self, ty: &str, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
         let mut out = Vec::new();
         match ty {
             "Wait" => at_most_one(
+                s,
+                p,
                 &["Seconds", "Timestamp", "SecondsPath", "TimestampPath"],
-                true,
+                Some(ty),
                 &mut out,
             ),
             "Fail" => {
-                at_most_one(&["Error", "ErrorPath"], false, &mut out);
-                at_most_one(&["Cause", "CausePath"], false, &mut out);
+                at_most_one(s, p, &["Error", "ErrorPath"], None, &mut out);
+                at_most_one(s, p, &["Cause", "CausePath"], None, &mut out);
             }
             "Map" => {
-                at_most_one(&["ItemProcessor", "Iterator"], true, &mut out);
-                at_most_one(&["ItemSelector", "Parameters"], false, &mut out);
-                at_most_one(&["MaxConcurrency", "MaxConcurrencyPath"], false, &mut out);
-                at_most_one(
-                    &[
-                        "ToleratedFailurePercentage",
-                        "ToleratedFailurePercentagePath",
-                    ],
-                    false,
-                    &mut out,
-                );
-                at_most_one(
-                    &["ToleratedFailureCount", "ToleratedFailureCountPath"],
-                    false,
-                    &mut out,
-                );
+                at_most_one(s, p, &["ItemProcessor", "Iterator"], Some(ty), &mut out);
+                at_most_one(s, p, &["ItemSelector", "Parameters"], None, &mut out);
+                for twins in MAP_TWINS {
+                    at_most_one(s, p, twins, None, &mut out);
+                }
+                // The same family one level down: the reader's and the batcher's limits.
+                if let Some(Value::Object(r)) = field(s, "ItemReader") {
+                    let rp = ptr(p, "ItemReader");
+                    if let Some(Value::Object(c)) = r.get("ReaderConfig") {
+                        at_most_one(
+                            c,
+                            &ptr(&rp, "ReaderConfig"),
+                            &["MaxItems", "MaxItemsPath"],
+                            None,
+                            &mut out,
+                        );
+                    }
+                    at_most_one(r, &rp, &["Parameters", "Arguments"], None, &mut out);
+                }
+                if let Some(Value::Object(b)) = field(s, "ItemBatcher") {
+                    let bp = ptr(p, "ItemBatcher");
+                    for twins in BATCHER_TWINS {
+                        at_most_one(b, &bp, twins, None, &mut out);
+                    }
+                }
             }
             _ => {}
+        }
+        // `Credentials` says which role to assume (R3: `RoleArn`, or `RoleArn.$` in JSONPath).
+        if let Some(Value::Object(c)) = field(s, "Credentials") {
+            let ok = c.contains_key("RoleArn")
+                || (ql == QueryLanguage::JsonPath && c.contains_key("RoleArn.$"));
+            if !ok {
+                let mut f = Finding::new(
+                    Code::E105,
+                    &ptr(p, "Credentials"),
+                    "`Credentials` needs `RoleArn`: the role the state assumes",
+                );
+                f.on_key = true;
+                out.push(f);
+            }
         }
         self.out.extend(out);
         if ty == "Wait" {
             if let Some(Value::String(t)) = field(s, "Timestamp") {
-                if !t.starts_with("{%") && !is_timestamp(t) {
+                // A `{% %}` string is an expression only in a JSONata state.
+                let expression = ql == QueryLanguage::Jsonata && t.starts_with("{%");
+                if !expression && !is_timestamp(t) {
                     self.out.push(Finding::new(
                         Code::E132,
                         &ptr(p, "Timestamp"),
@@ -556,6 +537,38 @@ impl Walker<'_> {
                     ));
                 }
             }
+        }
+        if ty == "Fail" && ql == QueryLanguage::JsonPath {
+            for key in ["ErrorPath", "CausePath"] {
+                if let Some(Value::String(v)) = field(s, key) {
+                    self.string_intrinsic(v, &ptr(p, key), key);
+                }
+            }
+        }
+    }
+
+    /// `ErrorPath`/`CausePath` may call only the intrinsics that return a string (R8.2).
+    fn string_intrinsic(&mut self, v: &str, p: &str, key: &str) {
+        const STRINGS: &[&str] = &[
+            "States.Format",
+            "States.JsonToString",
+            "States.ArrayGetItem",
+            "States.Base64Encode",
+            "States.Base64Decode",
+            "States.Hash",
+            "States.UUID",
+        ];
+        let Some(name) = v.strip_prefix("States.").and(v.split('(').next()) else {
+            return;
+        };
+        if !STRINGS.contains(&name.trim()) {
+            let mut f = Finding::new(
+                Code::E121,
+                p,
+                format!("`{key}` must give a string, and `{}` does not", name.trim()),
+            );
+            f.help = Some(format!("use one of {}", STRINGS.join(", ")));
+            self.out.push(f);
         }
     }
 
@@ -625,6 +638,57 @@ fn with_segment<R>(p: &mut String, key: &str, f: impl FnOnce(&mut String) -> R) 
     r
 }
 
+/// A field and its `…Path` twin (or other alternatives) of a Map state: at most one each.
+const MAP_TWINS: &[&[&str]] = &[
+    &["MaxConcurrency", "MaxConcurrencyPath"],
+    &[
+        "ToleratedFailurePercentage",
+        "ToleratedFailurePercentagePath",
+    ],
+    &["ToleratedFailureCount", "ToleratedFailureCountPath"],
+    &["ItemsPath", "Items"],
+];
+
+const BATCHER_TWINS: &[&[&str]] = &[
+    &["MaxItemsPerBatch", "MaxItemsPerBatchPath"],
+    &["MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath"],
+];
+
+/// At most one of `keys` in `obj` (E133); exactly one when `required_by` names the state type.
+fn at_most_one(
+    obj: &Map<String, Value>,
+    p: &str,
+    keys: &[&str],
+    required_by: Option<&str>,
+    out: &mut Vec<Finding>,
+) {
+    let found: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| obj.contains_key(*k))
+        .collect();
+    let list = keys
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if found.len() > 1 {
+        let mut f = Finding::new(
+            Code::E133,
+            &ptr(p, found[1]),
+            format!("set only one of {list}"),
+        );
+        f.on_key = true;
+        f.secondary
+            .push((ptr(p, found[0]), true, "also set here".into()));
+        out.push(f);
+    } else if let (Some(ty), true) = (required_by, found.is_empty()) {
+        let mut f = Finding::new(Code::E133, p, format!("a {ty} state needs one of {list}"));
+        f.on_key = true;
+        out.push(f);
+    }
+}
+
 fn wrong_language(p: &str, key: &str, ql: QueryLanguage) -> Finding {
     let (lang, other) = match ql {
         QueryLanguage::Jsonata => ("JSONata", "JSONPath"),
@@ -656,6 +720,9 @@ pub fn is_timestamp(s: &str) -> bool {
         b.get(r.clone())
             .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
     };
+    // Digits already checked: their value.
+    let num =
+        |r: std::ops::Range<usize>| b[r].iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
     if b.len() < 20
         || !digits(0..4)
         || b[4] != b'-'
@@ -680,11 +747,32 @@ pub fn is_timestamp(s: &str) -> bool {
             return false;
         }
     }
-    match b.get(i) {
+    let zone_ok = match b.get(i) {
         Some(b'Z') => i + 1 == b.len(),
         Some(b'+' | b'-') => {
-            b.len() == i + 6 && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+            b.len() == i + 6
+                && digits(i + 1..i + 3)
+                && b[i + 3] == b':'
+                && digits(i + 4..i + 6)
+                && num(i + 1..i + 3) < 24
+                && num(i + 4..i + 6) < 60
         }
         _ => false,
-    }
+    };
+    // A real date and time: month 13, day 32 or hour 25 have the shape but are not one.
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    zone_ok
+        && (1..=days).contains(&day)
+        && num(11..13) < 24
+        && num(14..16) < 60
+        // 60: a leap second.
+        && num(17..19) <= 60
 }
