@@ -129,6 +129,9 @@ struct Checker {
     /// Steps that have certainly finished at the current point of the walk.
     ran: HashSet<String>,
     current: Option<(String, usize, Vec<Enclosing>)>,
+    /// The steps each step uses (reads an output, a file or JSON of, or names in
+    /// `depends_on`), in order of first use: the edges of the pipeline's DAG.
+    uses: HashMap<String, Vec<String>>,
     used_params: HashSet<String>,
     used_policies: HashSet<String>,
     used_outputs: IndexMap<String, IndexMap<String, Read>>,

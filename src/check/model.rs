@@ -364,6 +364,9 @@ pub struct StepDef {
     /// `depends_on [A, B]`: steps that must have finished first, beyond those whose outputs
     /// it reads.
     pub depends_on: Vec<String>,
+    /// Every step this one uses, for data or by `depends_on`, in order of first use; the
+    /// steps nested in a `when` or `parallel` list their own.
+    pub uses: Vec<String>,
     pub body: StepIr,
 }
 

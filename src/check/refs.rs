@@ -227,6 +227,7 @@ impl Checker {
 
     /// Record how a later step reads an output: whole wins over fields.
     pub fn mark_read(&mut self, step: &str, output: &str, read: Read) {
+        self.note_use(step);
         let entry = self
             .used_outputs
             .entry(step.to_string())
@@ -246,8 +247,23 @@ impl Checker {
         }
     }
 
+    /// The current step uses `step`: an edge of the DAG.
+    fn note_use(&mut self, step: &str) {
+        let Some((current, ..)) = &self.current else {
+            return;
+        };
+        if current == step {
+            return;
+        }
+        let uses = self.uses.entry(current.clone()).or_default();
+        if !uses.iter().any(|u| u == step) {
+            uses.push(step.to_string());
+        }
+    }
+
     /// Has `step` certainly run before the current step? Reports E014/E015 when not.
     fn visible(&mut self, step: &str, at: Span) -> bool {
+        self.note_use(step);
         if self.ran.contains(step) {
             return true;
         }

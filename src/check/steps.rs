@@ -206,6 +206,7 @@ impl Checker {
             kind: s.kind,
             retry,
             cache,
+            uses: self.uses.remove(name).unwrap_or_default(),
             depends_on,
             body: body?,
         };
@@ -234,11 +235,14 @@ impl Checker {
                 derived.push(format!("{name}.RetryWait.{}", p.policy.name));
             }
         }
+        if def.kind == StepKind::Parallel {
+            derived.push(crate::lower::paths::join_state(name));
+        }
         if let StepIr::When { reads, .. } | StepIr::Fail { reads, .. } = &def.body {
             derived.extend(
                 reads
                     .iter()
-                    .map(|r| format!("{name}.Read.{}.{}.Unreadable", r.step, r.file)),
+                    .map(|r| crate::lower::paths::read_state(name, &r.step, &r.file)),
             );
         }
         if let Some(longest) = derived
@@ -479,6 +483,13 @@ impl Checker {
         let all: Vec<StepKind> = StepKind::ALL.iter().map(|(_, k)| *k).collect();
         let mut out = Vec::new();
         for item in items {
+            let current = self.current.as_ref().map(|c| c.0.as_str());
+            if let ExprKind::Ref(parts) = &item.kind {
+                if parts.len() == 1 && Some(parts[0].name.as_str()) == current {
+                    self.err(Code::E014, item.span, "a step cannot depend on itself");
+                    continue;
+                }
+            }
             if let Some(step) = self.step_ref(item, &all, "a step") {
                 if !out.contains(&step) {
                     out.push(step);

@@ -177,8 +177,10 @@ impl Graph {
     fn step(&mut self, s: &StepPlan) {
         let id = format!("step:{}", s.name);
         let kind = match s.kind {
-            StepKind::Fail | StepKind::Parallel => return,
+            StepKind::Fail => return,
             StepKind::When => "condition",
+            // A `parallel` the author wrote: the steps after it wait for all its branches.
+            StepKind::Parallel => "parallel",
             _ => "step",
         };
         let mut attributes = s.attributes.clone();
@@ -186,8 +188,8 @@ impl Graph {
             // Job and model names are `<prefix>-<uuid>`: how to find this step's jobs.
             attributes.insert("job_prefix".into(), Json::String(p.clone()));
         }
-        if !s.depends_on.is_empty() {
-            attributes.insert("depends_on".into(), serde_json::json!(s.depends_on));
+        if !s.after.is_empty() {
+            attributes.insert("after".into(), serde_json::json!(s.after));
         }
         if let Some(seconds) = s.cached {
             // A reused result keeps the job ARN of the run that produced it.

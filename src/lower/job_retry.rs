@@ -217,6 +217,7 @@ mod tests {
             retry: vec![],
             cache: None,
             depends_on: vec![],
+            uses: vec![],
             body,
         }
     }

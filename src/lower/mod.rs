@@ -6,6 +6,7 @@
 
 mod cache;
 mod choice;
+pub mod dag;
 mod job_retry;
 mod keep;
 mod lineage;
@@ -68,10 +69,11 @@ pub fn lower(c: &Checked, options: &Options) -> Lowered {
         caching: false,
         plan: Plan::default(),
     };
-    l.collect(&c.steps);
+    let steps = dag::schedule(&c.steps);
+    l.collect(&steps);
     l.lineage = l.wired && !l.records.is_empty();
     let mut states = IndexMap::new();
-    let first = match c.steps.first() {
+    let first = match steps.first() {
         Some(s) => Cont::Next(entry(s)),
         None => Cont::End,
     };
@@ -83,7 +85,7 @@ pub fn lower(c: &Checked, options: &Options) -> Lowered {
     } else {
         l.init(first, &mut states)
     };
-    l.block(&c.steps, &Cont::End, &mut states);
+    l.block(&steps, &Cont::End, &mut states);
     l.finish(&states);
     Lowered {
         machine: StateMachine {
@@ -133,13 +135,7 @@ fn message(v: &crate::check::Val) -> (Option<String>, Option<String>) {
     }
 }
 
-fn read_state(when: &str, step: &str, file: &str) -> String {
-    format!("{when}.Read.{step}.{file}")
-}
-
-fn unreadable(read_state: &str) -> String {
-    format!("{read_state}.Unreadable")
-}
+use paths::read_state;
 
 struct Lowerer<'a> {
     c: &'a Checked,
@@ -246,7 +242,7 @@ impl<'a> Lowerer<'a> {
             gates: vec![],
             attributes: Default::default(),
             params: vec![],
-            depends_on: s.depends_on.clone(),
+            after: s.uses.clone(),
         }
     }
 
@@ -364,10 +360,15 @@ impl Lowerer<'_> {
             StepIr::Parallel { branches } => {
                 // The Parallel comes first in the plan; its branches' steps follow it.
                 let at = self.plan.steps.len();
-                let state = self.parallel(branches, next);
+                let join = paths::join_state(&s.name);
+                let (state, joined) = self.parallel(branches, &join, next);
                 out.insert(s.name.clone(), state);
-                plan.states = vec![s.name.clone()];
-                self.plan.steps.insert(at, plan);
+                out.insert(join.clone(), joined);
+                plan.states = vec![s.name.clone(), join];
+                // A Parallel the schedule added is not a step of the pipeline.
+                if !dag::is_fork(s) {
+                    self.plan.steps.insert(at, plan);
+                }
             }
             body => {
                 if let Some(kind) = steps::kind(body) {
@@ -465,7 +466,7 @@ impl Lowerer<'_> {
                     catch: vec![Catcher {
                         error_equals: vec!["States.ALL".into()],
                         result_path: Json::String(paths::output(&r.step, &r.file)),
-                        next: unreadable(&state),
+                        next: paths::unreadable_state(&s.name, i, reads.len()),
                     }],
                     transition: Some(Transition::Next(after)),
                     ..Task::default()
@@ -482,7 +483,7 @@ impl Lowerer<'_> {
                 paths::output(&r.step, &r.file)
             );
             out.insert(
-                unreadable(&state),
+                paths::unreadable_state(&s.name, i, reads.len()),
                 State::Fail(Fail {
                     comment: None,
                     error: Some("aslc.PropertyFileUnreadable".into()),
@@ -508,7 +509,8 @@ impl Lowerer<'_> {
         }
     }
 
-    fn parallel(&mut self, branches: &[Vec<StepDef>], next: &Cont) -> State {
+    /// The Parallel state and the Pass after it that joins its branches' state data.
+    fn parallel(&mut self, branches: &[Vec<StepDef>], join: &str, next: &Cont) -> (State, State) {
         let mut scopes = Vec::new();
         for b in branches {
             let mut states = IndexMap::new();
@@ -518,30 +520,42 @@ impl Lowerer<'_> {
                 states,
             });
         }
-        // Each branch returns the whole state; fold the branches' step results back into one
-        // `$.steps` so later steps find them where they always are.
-        let mut merged = "$[0].steps".to_string();
-        for i in 1..branches.len() {
-            merged = format!("States.JsonMerge({merged}, $[{i}].steps, false)");
-        }
+        // Each branch returns the whole state data. The branches are named first (`$[1]`),
+        // then their step results are folded back into one `$.steps`: a path that indexes and
+        // then selects (`$[1].steps`) is an object on AWS but a one-element list on moto's
+        // interpreter, while `$[1]` alone and `$.b1.steps` are the same everywhere.
         let mut sel = Payload::new();
-        sel.insert("params.$".into(), json!("$[0].params"));
-        sel.insert("steps.$".into(), Json::String(merged));
+        for i in 0..branches.len() {
+            sel.insert(format!("b{i}.$"), Json::String(format!("$[{i}]")));
+        }
+        let mut merged = "$.b0.steps".to_string();
+        for i in 1..branches.len() {
+            merged = format!("States.JsonMerge({merged}, $.b{i}.steps, false)");
+        }
+        let mut p = Payload::new();
+        p.insert("params.$".into(), json!("$.b0.params"));
+        p.insert("steps.$".into(), Json::String(merged));
         if self.lineage {
             // Lineage ARNs and failures of the first branch; see README (limits).
-            sel.insert("lineage.$".into(), json!("$[0].lineage"));
+            p.insert("lineage.$".into(), json!("$.b0.lineage"));
         }
         if !self.retry_counters.is_empty() {
-            sel.insert("retry.$".into(), json!("$[0].retry"));
+            p.insert("retry.$".into(), json!("$.b0.retry"));
         }
         if self.caching {
-            sel.insert("cache.$".into(), json!("$[0].cache"));
+            p.insert("cache.$".into(), json!("$.b0.cache"));
         }
-        State::Parallel(Parallel {
+        let parallel = State::Parallel(Parallel {
             branches: scopes,
             result_selector: sel,
+            transition: Some(Transition::Next(join.to_string())),
+        });
+        let joined = State::Pass(Pass {
+            parameters: Some(p),
             transition: next.transition(),
-        })
+            ..Pass::default()
+        });
+        (parallel, joined)
     }
 
     /// A step that runs a Task: its request, wrapped in caching, retries and lineage.

@@ -65,6 +65,26 @@ pub fn of(r: &Ref) -> String {
     }
 }
 
+/// The state that reads property file `step.file` for a `when` or `fail` step.
+pub fn read_state(reader: &str, step: &str, file: &str) -> String {
+    format!("{reader}.Read.{step}.{file}")
+}
+
+/// The Fail state for the `index`-th of `count` property files a step reads, when it is
+/// missing or not JSON (its Cause names the file): `Gate.Unreadable`, or `Gate.Unreadable.2`.
+pub fn unreadable_state(reader: &str, index: usize, count: usize) -> String {
+    if count == 1 {
+        format!("{reader}.Unreadable")
+    } else {
+        format!("{reader}.Unreadable.{}", index + 1)
+    }
+}
+
+/// The Pass state after a Parallel that joins its branches' state data.
+pub fn join_state(parallel: &str) -> String {
+    format!("{parallel}.Join")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

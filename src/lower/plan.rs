@@ -49,8 +49,9 @@ pub struct StepPlan {
     pub attributes: serde_json::Map<String, Json>,
     /// Parameters its request uses.
     pub params: Vec<String>,
-    /// Steps it waits for without reading their outputs (`depends_on`).
-    pub depends_on: Vec<String>,
+    /// The steps it waits for: those it uses (data or `depends_on`), the `when` or `fail`
+    /// before it, the `when` it is inside. The edges of the DAG the schedule follows.
+    pub after: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -26,6 +26,9 @@ from moto import mock_aws  # noqa: E402
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (  # noqa: E402
     state_task_service_callback as callback_service,
 )
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (  # noqa: E402
+    state_task_service as task_service,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import (  # noqa: E402
     ResourceCondition,
 )
@@ -54,6 +57,7 @@ moto_jsonata._eval_jsonata = lambda expression: jsonata.Jsonata(expression).eval
 _unsupported_body = StateTaskServiceUnsupported._eval_body
 
 
+
 def _mocked_sync_body(self, env):
     if env.is_mocked_mode() and self.resource.condition == ResourceCondition.Sync:
         super(callback_service.StateTaskServiceCallback, self)._eval_body(env=env)
@@ -62,6 +66,20 @@ def _mocked_sync_body(self, env):
 
 
 StateTaskServiceUnsupported._eval_body = _mocked_sync_body
+
+# Mocked tasks that take this long (seconds), by state name: a job that runs for a while, so
+# that tests can see which jobs run at the same time.
+JOB_SECONDS: dict[str, float] = {}
+_service_execution = task_service.StateTaskService._eval_execution
+
+
+def _timed_execution(self, env):
+    if env.is_mocked_mode():
+        time.sleep(JOB_SECONDS.get(self.name, 0.0))
+    _service_execution(self, env)
+
+
+task_service.StateTaskService._eval_execution = _timed_execution
 
 
 class _Model(dict):
@@ -176,18 +194,27 @@ def entered(result: dict) -> list[str]:
     ]
 
 
+def _entered_before(event: dict, by_id: dict) -> str | None:
+    """The state an event belongs to: the state entered before it on its own chain of
+    `previousEventId`s (branches of a Parallel interleave in the history)."""
+    e = event
+    while e is not None:
+        if "stateEnteredEventDetails" in e:
+            return e["stateEnteredEventDetails"]["name"]
+        e = by_id.get(e.get("previousEventId"))
+    return None
+
+
 def scheduled(result: dict) -> list[dict]:
     """The parameters of every Task scheduled, with the state that scheduled it."""
     out = []
-    current = None
+    by_id = {e["id"]: e for e in result["events"]}
     for e in result["events"]:
-        if "stateEnteredEventDetails" in e:
-            current = e["stateEnteredEventDetails"]["name"]
         if "taskScheduledEventDetails" in e:
             d = e["taskScheduledEventDetails"]
             out.append(
                 {
-                    "state": current,
+                    "state": _entered_before(e, by_id),
                     "resource": f'{d["resourceType"]}:{d["resource"]}',
                     "parameters": json.loads(d["parameters"]),
                 }
