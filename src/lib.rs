@@ -14,6 +14,7 @@ pub mod check;
 pub mod cli;
 pub mod diagnostics;
 pub mod driver;
+pub mod graph;
 pub mod iam;
 pub mod lineage;
 pub mod lower;

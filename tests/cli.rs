@@ -308,3 +308,34 @@ fn a_deeply_nested_file_beside_a_good_one_still_gets_one_json_report() {
     assert!(out_dir.join("nightly_fraud_retrain.asl.json").exists());
     assert!(!out_dir.join("bad.asl.json").exists());
 }
+
+#[test]
+fn graph_draws_the_dag_and_the_state_machine() {
+    let diamond = fixture("fixtures/dag/diamond.sfn");
+    let out = aslc(&["graph", &diamond]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("flowchart TD\n"), "{text}");
+    // A → B, A → C, B → D, C → D, and nothing else.
+    let edges: Vec<&str> = text.lines().filter(|l| l.contains("-->")).collect();
+    assert_eq!(
+        edges,
+        ["  n0 --> n1", "  n0 --> n2", "  n1 --> n3", "  n2 --> n3"]
+    );
+    assert!(text.contains("n3[\"D<br/>lambda\"]"), "{text}");
+
+    let out = aslc(&["graph", &diamond, "--asl", "--format", "dot"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("digraph pipeline {"), "{text}");
+    assert!(text.contains("label=\"Together B and C #1\""), "{text}");
+    assert!(text.contains("[label=\"catch\", style=dashed]"), "{text}");
+}
+
+#[test]
+fn graph_of_a_broken_pipeline_reports_and_draws_nothing() {
+    let out = aslc(&["graph", &fixture("fixtures/invalid/E012_unknown_name.sfn")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E012"));
+}

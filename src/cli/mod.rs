@@ -86,9 +86,25 @@ enum Command {
         #[arg(long, value_enum, default_value = "tree")]
         format: LineageFormat,
     },
+    /// Draw a pipeline's DAG (steps, conditions, the edges it runs by), or with `--asl` the
+    /// compiled state machine, as Mermaid or Graphviz DOT on standard output.
+    Graph {
+        file: PathBuf,
+        /// Draw the compiled state machine instead of the pipeline.
+        #[arg(long)]
+        asl: bool,
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: GraphFormatArg,
+    },
     /// Run the language server on standard input and output.
     #[cfg(feature = "lsp")]
     Lsp,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum GraphFormatArg {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -147,6 +163,7 @@ pub fn main() -> ExitCode {
             execution_output.as_deref(),
             format,
         ),
+        Command::Graph { file, asl, format } => graph(&file, asl, format),
         #[cfg(feature = "lsp")]
         Command::Lsp => match crate::lsp::run() {
             Ok(()) => ExitCode::SUCCESS,
@@ -328,6 +345,42 @@ fn explain(code: Option<&str>) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn graph(file: &Path, asl: bool, format: GraphFormatArg) -> ExitCode {
+    use crate::graph::{machine, pipeline, GraphFormat};
+    let format = match format {
+        GraphFormatArg::Mermaid => GraphFormat::Mermaid,
+        GraphFormatArg::Dot => GraphFormat::Dot,
+    };
+    run(
+        &[file.to_path_buf()],
+        driver::MAX_SOURCE_BYTES,
+        Format::Human,
+        |path, text| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            let compiled = driver::compile_source(text, &name, &Default::default());
+            let document = if asl {
+                &compiled.asl
+            } else {
+                &compiled.lineage
+            };
+            if let Some(doc) = document
+                .as_deref()
+                .and_then(|d| serde_json::from_str(d).ok())
+            {
+                print!(
+                    "{}",
+                    if asl {
+                        machine(&doc, format)
+                    } else {
+                        pipeline(&doc, format)
+                    }
+                );
+            }
+            (compiled.diagnostics, false)
+        },
+    )
 }
 
 fn lineage(
