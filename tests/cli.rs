@@ -339,3 +339,39 @@ fn graph_of_a_broken_pipeline_reports_and_draws_nothing() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("E012"));
 }
+
+#[test]
+fn compile_check_finds_stale_and_missing_artefacts_and_writes_nothing() {
+    let dir = tempdir();
+    let source = fixture("fixtures/dag/diamond.sfn");
+    let out_dir = dir.path().to_string_lossy().into_owned();
+    let check = || aslc(&["compile", "--check", &source, "-o", &out_dir]);
+    // Nothing on disk yet: every artefact is missing, and --check writes none.
+    let out = check();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("diamond.asl.json is missing"));
+    assert!(std::fs::read_dir(dir.path()).expect("dir").next().is_none());
+
+    assert_eq!(compile_into(&dir, &source, &[]).status.code(), Some(0));
+    assert_eq!(check().status.code(), Some(0));
+
+    let asl = dir.path().join("diamond.asl.json");
+    let edited = std::fs::read_to_string(&asl)
+        .expect("asl")
+        .replace("ml.m5.xlarge", "ml.m5.large");
+    std::fs::write(&asl, &edited).expect("write");
+    let out = check();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("diamond.asl.json differs"), "{stderr}");
+    assert!(
+        stderr.contains("-            \"InstanceType\": \"ml.m5.large\","),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("+            \"InstanceType\": \"ml.m5.xlarge\","),
+        "{stderr}"
+    );
+    // The file on disk is left as it was.
+    assert_eq!(std::fs::read_to_string(&asl).expect("asl"), edited);
+}

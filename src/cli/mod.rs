@@ -47,6 +47,10 @@ enum Command {
         /// Also write `<stem>.iam.json`: the least-privilege policy for the state machine's role.
         #[arg(long, value_enum)]
         emit: Vec<Emit>,
+        /// Write nothing: exit 1 if an artefact on disk is missing or differs from what the
+        /// sources compile to, and show how (for CI, when the artefacts are committed).
+        #[arg(long)]
+        check: bool,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
@@ -136,12 +140,13 @@ pub fn main() -> ExitCode {
             out_dir,
             no_lineage_states,
             emit,
+            check,
             format,
         } => {
             let options = crate::lower::Options {
                 lineage_states: !no_lineage_states,
             };
-            compile(&files, out_dir.as_deref(), &options, &emit, format)
+            compile(&files, out_dir.as_deref(), &options, &emit, check, format)
         }
         Command::Check { files, format } => check(&files, format),
         Command::Validate {
@@ -204,8 +209,18 @@ fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     }
 }
 
-/// What handling one file produced: its diagnostics, and whether writing its output failed.
-type Handled = (Vec<Diagnostic>, bool);
+/// What handling one file produced: its diagnostics, and how the rest of the work went.
+type Handled = (Vec<Diagnostic>, Done);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Done {
+    Ok,
+    /// Writing or reading an artefact failed (exit 2).
+    IoError,
+    /// The work found a problem that is not a diagnostic of the source, such as a stale
+    /// artefact (exit 1).
+    Failed,
+}
 
 /// Read and decode each file, hand its text to `handle`, report what it says, and fold the
 /// outcome into the exit code. I/O errors are reported here, once, for every command.
@@ -233,9 +248,9 @@ fn run(
         };
         match driver::decode(&bytes, limit) {
             Ok(text) => {
-                let (diags, io_error) = handle(path, text);
-                outcome.errors |= diags.iter().any(Diagnostic::is_error);
-                outcome.io_error |= io_error;
+                let (diags, done) = handle(path, text);
+                outcome.errors |= diags.iter().any(Diagnostic::is_error) || done == Done::Failed;
+                outcome.io_error |= done == Done::IoError;
                 reporter.file(&SourceFile { name: &name, text }, diags);
             }
             Err(d) => {
@@ -258,7 +273,7 @@ fn run(
 
 fn check(files: &[PathBuf], format: Format) -> ExitCode {
     run(files, driver::MAX_SOURCE_BYTES, format, |_, text| {
-        (driver::check_source(text).1, false)
+        (driver::check_source(text).1, Done::Ok)
     })
 }
 
@@ -267,6 +282,7 @@ fn compile(
     out_dir: Option<&Path>,
     options: &crate::lower::Options,
     emit: &[Emit],
+    check_only: bool,
     format: Format,
 ) -> ExitCode {
     run(files, driver::MAX_SOURCE_BYTES, format, |path, text| {
@@ -276,7 +292,7 @@ fn compile(
             .unwrap_or_default();
         let compiled = driver::compile_source(text, &source_name, options);
         let (Some(asl), Some(lineage)) = (&compiled.asl, &compiled.lineage) else {
-            return (compiled.diagnostics, false);
+            return (compiled.diagnostics, Done::Ok);
         };
         let stem = path
             .file_stem()
@@ -295,6 +311,11 @@ fn compile(
         if let Some(schedule) = &compiled.schedule {
             targets.push((dir.join(format!("{stem}.schedule.json")), schedule));
         }
+        if check_only {
+            let stale = output::stale(&targets);
+            let done = if stale { Done::Failed } else { Done::Ok };
+            return (compiled.diagnostics, done);
+        }
         match output::write_all_atomically(&targets) {
             Ok(()) => {
                 if format == Format::Human {
@@ -302,11 +323,11 @@ fn compile(
                         eprintln!("wrote {}", p.display());
                     }
                 }
-                (compiled.diagnostics, false)
+                (compiled.diagnostics, Done::Ok)
             }
             Err(e) => {
                 eprintln!("error: cannot write the output of {}: {e}", path.display());
-                (compiled.diagnostics, true)
+                (compiled.diagnostics, Done::IoError)
             }
         }
     })
@@ -315,7 +336,7 @@ fn compile(
 fn validate(files: &[PathBuf], options: &asl::Options, format: Format) -> ExitCode {
     // Larger than any definition AWS accepts, so the size rule reports it instead of a refusal.
     run(files, 256 << 20, format, |_, text| {
-        (asl::validate(text, options), false)
+        (asl::validate(text, options), Done::Ok)
     })
 }
 
@@ -378,7 +399,7 @@ fn graph(file: &Path, asl: bool, format: GraphFormatArg) -> ExitCode {
                     }
                 );
             }
-            (compiled.diagnostics, false)
+            (compiled.diagnostics, Done::Ok)
         },
     )
 }

@@ -84,3 +84,42 @@ fn staging_file(dir: &std::path::Path) -> std::io::Result<tempfile::NamedTempFil
     }
     builder.tempfile_in(dir)
 }
+
+/// `compile --check`: report, on stderr, each target that is missing on disk or differs from
+/// what would be written (with a unified diff, at most 40 lines each). True if any is stale.
+pub fn stale(targets: &[(PathBuf, &String)]) -> bool {
+    let mut any = false;
+    for (path, new) in targets {
+        let old = match std::fs::read_to_string(path) {
+            Ok(old) => old,
+            Err(e) => {
+                eprintln!("stale: {} is missing ({e})", path.display());
+                any = true;
+                continue;
+            }
+        };
+        if old == **new {
+            continue;
+        }
+        any = true;
+        eprintln!(
+            "stale: {} differs from what the source compiles to",
+            path.display()
+        );
+        let name = path.display().to_string();
+        let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str());
+        let text = diff
+            .unified_diff()
+            .context_radius(2)
+            .header(&name, "compiled")
+            .to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        for line in lines.iter().take(40) {
+            eprintln!("{line}");
+        }
+        if lines.len() > 40 {
+            eprintln!("… {} more lines of diff", lines.len() - 40);
+        }
+    }
+    any
+}
