@@ -144,22 +144,7 @@ impl Checker {
     }
 
     pub(super) fn runtime(&mut self, set: &PropSet, max: u64, default: u64) -> Option<u64> {
-        let Some(p) = set.one("max_runtime") else {
-            return Some(default);
-        };
-        let d = self.prop_duration(p)?;
-        if d == 0 || d > max {
-            self.err(
-                Code::E043,
-                p.value.span(p.span),
-                format!(
-                    "`max_runtime` must be between 1s and {}",
-                    super::fmt_duration(max)
-                ),
-            );
-            return None;
-        }
-        Some(d)
+        self.bounded_duration(set, "max_runtime", default, max)
     }
 
     pub(super) fn volume(&mut self, set: &PropSet) -> Val {

@@ -638,7 +638,7 @@ impl Checker {
     }
 
     /// A duration property with a default and a largest value (E043 past it).
-    fn bounded_duration(
+    pub(super) fn bounded_duration(
         &mut self,
         set: &PropSet,
         key: &str,
