@@ -196,3 +196,40 @@ fn control_flow_keeps_its_place() {
     assert_eq!(asl["States"]["Together Score and Side"]["Type"], "Parallel");
     assert_eq!(asl_critical(&asl, &step_states(&g)), 3);
 }
+
+#[test]
+fn long_step_names_give_distinct_fork_names() {
+    // Two independent groups, the first starting with two independent steps, all with long
+    // names: both fork names are shortened, and must not collide.
+    let long = "Prepare-The-Training-Dataset-For-The-Nightly-Model";
+    let src = format!(
+        r#"pipeline "long" {{
+  lambda {long}-A {{ function "a" }}
+  lambda {long}-B {{ function "b" }}
+  lambda Join-Them {{ function "j" payload {{ A = {long}-A.payload, B = {long}-B.payload }} }}
+  lambda {long}-C {{ function "c" }}
+}}"#
+    );
+    let out = aslc::driver::compile_source(&src, "long.sfn", &Default::default());
+    let errors: Vec<_> = out.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let asl: Value = serde_json::from_str(&out.asl.expect("asl")).expect("json");
+    let mut names = Vec::new();
+    fn collect(scope: &Value, names: &mut Vec<String>) {
+        for (name, s) in scope["States"].as_object().into_iter().flatten() {
+            names.push(name.clone());
+            for b in s["Branches"].as_array().into_iter().flatten() {
+                collect(b, names);
+            }
+        }
+    }
+    collect(&asl, &mut names);
+    let forks: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("Together "))
+        .collect();
+    assert!(forks.len() >= 4, "{forks:?}");
+    let unique: HashSet<&String> = forks.iter().copied().collect();
+    assert_eq!(unique.len(), forks.len(), "{forks:?}");
+    assert!(forks.iter().all(|n| n.chars().count() <= 80), "{forks:?}");
+}

@@ -36,8 +36,13 @@ fn fork_name(branches: &[Vec<StepDef>]) -> String {
     if all.chars().count() <= 75 {
         return all;
     }
+    // Counting every step inside keeps a fork and the fork it starts with apart.
+    let mut steps = 0;
+    for st in branches.iter().flatten() {
+        each_step(st, &mut |x| steps += usize::from(!is_fork(x)));
+    }
     let head: String = firsts[0].chars().take(45).collect();
-    format!("Together {head} and {} more", firsts.len() - 1)
+    format!("Together {head} and {} more", steps - 1)
 }
 
 fn first_leaf(s: &StepDef) -> &str {
