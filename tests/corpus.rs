@@ -32,10 +32,13 @@ fn check(dir: &std::path::Path, at_least: usize) {
         let path = entry.expect("entry").path();
         let text = std::fs::read_to_string(&path).expect("read");
         count += 1;
-        for d in asl::validate(&text, &asl::Options::default())
-            .iter()
-            .filter(|d| d.is_error())
-        {
+        let options = asl::Options::default();
+        let diagnostics = if asl::is_yaml(&path) {
+            asl::validate_yaml(&text, &options)
+        } else {
+            asl::validate(&text, &options)
+        };
+        for d in diagnostics.iter().filter(|d| d.is_error()) {
             failures.push(format!(
                 "{}: {} {} at {}",
                 path.file_name().unwrap_or_default().to_string_lossy(),

@@ -81,8 +81,19 @@ fn invalid_pipeline_fixtures_report_exactly_their_diagnostics() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The invalid ASL fixtures, JSON and YAML.
+fn asl_fixtures() -> Vec<PathBuf> {
+    let mut v = files("fixtures/asl/invalid", ".asl.json");
+    v.extend(files("fixtures/asl/invalid", ".asl.yaml"));
+    v
+}
+
 fn check_asl(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
-    let expect_path = PathBuf::from(path.to_string_lossy().replace(".asl.json", ".expect"));
+    let name = path.to_string_lossy();
+    let expect_path = PathBuf::from(
+        name.replace(".asl.json", ".expect")
+            .replace(".asl.yaml", ".expect"),
+    );
     let spec = std::fs::read_to_string(&expect_path)
         .unwrap_or_else(|_| panic!("{} needs {}", path.display(), expect_path.display()));
     let express = spec.lines().any(|l| l.trim() == "# options: --express");
@@ -92,14 +103,19 @@ fn check_asl(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
         .map(|l| l.trim().to_string())
         .collect();
     let text = std::fs::read_to_string(path).expect("read fixture");
-    let diags = asl::validate(&text, &asl::Options { express });
+    let options = asl::Options { express };
+    let diags = if asl::is_yaml(path) {
+        asl::validate_yaml(&text, &options)
+    } else {
+        asl::validate(&text, &options)
+    };
     (expected, actual(&text, &diags, true))
 }
 
 #[test]
 fn invalid_asl_fixtures_report_exactly_their_diagnostics() {
     let mut failures = Vec::new();
-    for path in files("fixtures/asl/invalid", ".asl.json") {
+    for path in asl_fixtures() {
         let (expected, got) = check_asl(&path);
         if expected != got {
             failures.push(format!(
@@ -156,7 +172,7 @@ fn every_registered_code_has_a_fixture() {
     for path in files("fixtures/invalid", ".sfn") {
         seen.extend(check_sfn(&path).0.iter().map(|s| s[..4].to_string()));
     }
-    for path in files("fixtures/asl/invalid", ".asl.json") {
+    for path in asl_fixtures() {
         seen.extend(check_asl(&path).0.iter().map(|s| s[..4].to_string()));
     }
     let missing: Vec<&str> = Code::ALL

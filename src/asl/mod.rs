@@ -3,6 +3,7 @@
 pub mod jsonata;
 pub mod model;
 mod validate;
+mod yaml;
 pub use validate::{is_timestamp, json, MAX_DEFINITION_CHARS, SCHEMA_TEXT};
 
 use crate::diagnostics::Diagnostic;
@@ -16,4 +17,15 @@ pub struct Options {
 /// Validate an ASL document given as text.
 pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     validate::validate(text, options)
+}
+
+/// Validate an ASL document written in YAML; locations are in the YAML text.
+pub fn validate_yaml(text: &str, options: &Options) -> Vec<Diagnostic> {
+    yaml::validate(text, options)
+}
+
+/// Is this file YAML, by its name (`.yaml`, `.yml`, `.asl.yaml`)?
+pub fn is_yaml(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }

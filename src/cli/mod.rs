@@ -335,8 +335,13 @@ fn compile(
 
 fn validate(files: &[PathBuf], options: &asl::Options, format: Format) -> ExitCode {
     // Larger than any definition AWS accepts, so the size rule reports it instead of a refusal.
-    run(files, 256 << 20, format, |_, text| {
-        (asl::validate(text, options), Done::Ok)
+    run(files, 256 << 20, format, |path, text| {
+        let diagnostics = if asl::is_yaml(path) {
+            asl::validate_yaml(text, options)
+        } else {
+            asl::validate(text, options)
+        };
+        (diagnostics, Done::Ok)
     })
 }
 

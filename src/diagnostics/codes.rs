@@ -703,6 +703,11 @@ Fix: give the inner variable its own name.";
 example `arn:aws:states:::lambda:invoke` or an activity's ARN. In a template, `${Name}`
 placeholders that `DefinitionSubstitutions` replaces are allowed, and each must be closed.";
 
+    E136 => "not valid YAML",
+"A `.yaml`/`.yml` ASL document must be one YAML document that maps onto JSON: no aliases
+(`*name`), no tags (`!Sub`: CloudFormation intrinsics belong to templates), no second
+document after `---`. The location is where the YAML parser stopped.";
+
     W101 => "loop with no way out",
 "The states of this cycle never reach a terminal state, so an execution that enters it runs
 until its timeout. AWS accepts this; polling loops normally leave through a Choice (rule

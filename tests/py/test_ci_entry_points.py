@@ -25,8 +25,14 @@ def test_pre_commit_hooks_run_on_the_files_they_select():
     cases = {
         "aslc-check": (["fixtures/dag/diamond.sfn"], ["fixtures/invalid/E012_unknown_name.sfn"]),
         "aslc-validate": (
-            ["fixtures/asl/valid/comment_never_evaluated.asl.json"],
-            ["fixtures/asl/invalid/E128_unknown_optimised_integration.asl.json"],
+            [
+                "fixtures/asl/valid/comment_never_evaluated.asl.json",
+                "fixtures/asl/valid/yaml_block_and_flow.asl.yaml",
+            ],
+            [
+                "fixtures/asl/invalid/E128_unknown_optimised_integration.asl.json",
+                "fixtures/asl/invalid/E111_yaml_locations.asl.yaml",
+            ],
         ),
     }
     for hook_id, (good, bad) in cases.items():
