@@ -235,3 +235,23 @@ fn two_hundred_thousand_levels_of_json_are_reported() {
     let objects = format!("{}1{}", "{\"a\":".repeat(200_000), "}".repeat(200_000));
     assert_eq!(codes(&objects), vec![Code::E103, Code::E104]);
 }
+
+#[test]
+fn hostile_yaml_gets_one_clear_diagnostic() {
+    let codes = |yaml: &str| {
+        asl::validate_yaml(yaml, &asl::Options::default())
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+    };
+    let deep = format!("a: {}{}", "[".repeat(200_000), "]".repeat(200_000));
+    assert_eq!(codes(&deep), vec![Code::E136]);
+    let deep_maps = format!("a: {}1{}", "{x: ".repeat(50_000), "}".repeat(50_000));
+    assert_eq!(codes(&deep_maps), vec![Code::E136]);
+    // An alias bomb ("billion laughs") is refused before anything expands.
+    let bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n";
+    assert_eq!(codes(bomb), vec![Code::E136]);
+    assert_eq!(codes("a: !Ref Thing\n"), vec![Code::E136]);
+    // Empty YAML is the JSON `null`: not an object.
+    assert_eq!(codes(""), vec![Code::E101]);
+}
