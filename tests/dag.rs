@@ -57,6 +57,16 @@ fn step_states(g: &BTreeMap<String, (usize, Vec<String>)>) -> HashSet<String> {
         .collect()
 }
 
+/// Every state, nested ones included: (name, type).
+fn every_state(scope: &Value, out: &mut Vec<(String, String)>) {
+    for (name, s) in scope["States"].as_object().into_iter().flatten() {
+        out.push((name.clone(), s["Type"].as_str().unwrap_or("").to_string()));
+        for b in s["Branches"].as_array().into_iter().flatten() {
+            every_state(b, out);
+        }
+    }
+}
+
 fn dag_critical(g: &BTreeMap<String, (usize, Vec<String>)>) -> usize {
     fn longest(g: &BTreeMap<String, (usize, Vec<String>)>, n: &str) -> usize {
         let Some((w, after)) = g.get(n) else {
@@ -112,6 +122,19 @@ fn the_state_machine_waits_no_longer_than_the_dag() {
     for path in fixtures() {
         let (asl, sidecar) = compile(&path);
         let g = dag(&sidecar);
+        // Every edge names a step: a node of the sidecar, or a `fail` (which has no node).
+        let mut all = Vec::new();
+        every_state(&asl, &mut all);
+        for (name, (_, after)) in &g {
+            for a in after {
+                let fail = all.iter().any(|(n, t)| n == a && t == "Fail");
+                assert!(
+                    g.contains_key(a) || fail,
+                    "{}: {name} after {a}",
+                    path.display()
+                );
+            }
+        }
         assert_eq!(
             asl_critical(&asl, &step_states(&g)),
             dag_critical(&g),
@@ -232,4 +255,26 @@ fn long_step_names_give_distinct_fork_names() {
     let unique: HashSet<&String> = forks.iter().copied().collect();
     assert_eq!(unique.len(), forks.len(), "{forks:?}");
     assert!(forks.iter().all(|n| n.chars().count() <= 80), "{forks:?}");
+}
+
+#[test]
+fn steps_inside_a_gate_run_together_and_edges_name_steps_only() {
+    let src = r#"pipeline "g2" {
+  lambda Score { function "s" }
+  when Gate: json(Score.payload, "ok") as bool == true {
+    lambda Register { function "r" }
+    lambda Announce { function "a" }
+  }
+  lambda Notify { function "n" }
+}"#;
+    let out = aslc::driver::compile_source(src, "g2.sfn", &Default::default());
+    let asl: Value = serde_json::from_str(&out.asl.expect("asl")).expect("json");
+    let sidecar: Value = serde_json::from_str(&out.lineage.expect("lineage")).expect("json");
+    let g = dag(&sidecar);
+    assert_eq!(g["Notify"].1, ["Gate", "Register", "Announce"]);
+    assert_eq!(
+        asl["States"]["Gate"]["Choices"][0]["Next"],
+        "Together Register and Announce"
+    );
+    assert_eq!(asl_critical(&asl, &step_states(&g)), 3);
 }

@@ -74,7 +74,7 @@ pub fn schedule(block: &[StepDef]) -> Vec<StepDef> {
         let mut names = Vec::new();
         for &j in preds {
             each_step(&block[j], &mut |x| {
-                if x.name == block[j].name || block[j].kind == StepKind::When {
+                if x.name == block[j].name || (block[j].kind == StepKind::When && !is_fork(x)) {
                     names.push(x.name.clone());
                 }
             });
@@ -118,7 +118,11 @@ fn nested(s: &StepDef) -> StepDef {
 /// for all of its branches.
 fn join_uses(s: &StepDef) -> Vec<String> {
     let mut inside = Vec::new();
-    each_step(s, &mut |x| inside.push(x.name.clone()));
+    each_step(s, &mut |x| {
+        if !is_fork(x) {
+            inside.push(x.name.clone());
+        }
+    });
     let mut out: Vec<String> = Vec::new();
     each_step(s, &mut |x| {
         for u in &x.uses {
