@@ -27,12 +27,12 @@ struct Origin {
     yaml: (usize, usize),
 }
 
-struct Converted {
+struct Converted<'a> {
     json: String,
     /// In the order the values start in the JSON text.
     origins: Vec<Origin>,
     /// The YAML text the origins point into.
-    yaml: String,
+    yaml: &'a str,
 }
 
 enum Frame {
@@ -40,7 +40,7 @@ enum Frame {
     Seq { origin: usize, items: usize },
 }
 
-fn to_json(yaml: &str) -> Result<Converted, Box<Diagnostic>> {
+fn to_json(yaml: &str) -> Result<Converted<'_>, Box<Diagnostic>> {
     let bytes: Vec<usize> = yaml
         .char_indices()
         .map(|(b, _)| b)
@@ -50,7 +50,7 @@ fn to_json(yaml: &str) -> Result<Converted, Box<Diagnostic>> {
     let mut out = Converted {
         json: String::new(),
         origins: Vec::new(),
-        yaml: yaml.to_string(),
+        yaml,
     };
     let mut stack: Vec<Frame> = Vec::new();
     let mut documents = 0;
@@ -193,7 +193,7 @@ fn scalar(value: &str, style: ScalarStyle) -> String {
     string()
 }
 
-impl Converted {
+impl Converted<'_> {
     /// The innermost value of the JSON text that holds `offset`.
     fn origin(&self, offset: usize) -> Option<&Origin> {
         self.origins

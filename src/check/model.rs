@@ -361,9 +361,6 @@ pub struct StepDef {
     pub retry: Vec<String>,
     /// `cache <duration>`, in seconds.
     pub cache: Option<u64>,
-    /// `depends_on [A, B]`: steps that must have finished first, beyond those whose outputs
-    /// it reads.
-    pub depends_on: Vec<String>,
     /// Every step this one uses, for data or by `depends_on`, in order of first use; the
     /// steps nested in a `when` or `parallel` list their own.
     pub uses: Vec<String>,

@@ -7,6 +7,7 @@ use super::{
     Ty, Val,
 };
 use crate::diagnostics::{Code, Span};
+use crate::lower::paths;
 use crate::syntax::ast::{self, ExprKind, PropValue, StepBody, StepKind};
 use indexmap::IndexMap;
 use std::collections::HashSet;
@@ -152,7 +153,6 @@ impl Checker {
             self.needs_role = true;
         }
         let at = s.name.span;
-        let mut depends_on = Vec::new();
         let (body, retry, cache) = match &s.body {
             StepBody::Props(ps) => {
                 let what = format!("{} step", s.kind.keyword());
@@ -174,10 +174,10 @@ impl Checker {
                 let set = PropSet::new(self, &what, ps, &tables);
                 let retry = self.retry_refs(&set);
                 let cache = set.one("cache").and_then(|c| self.cache(c));
-                depends_on = set
-                    .one("depends_on")
-                    .map(|p| self.depends_on(p))
-                    .unwrap_or_default();
+                // Resolving the names records them as uses: the DAG's order-only edges.
+                if let Some(p) = set.one("depends_on") {
+                    self.depends_on(p);
+                }
                 let body = match s.kind {
                     StepKind::Processing => self.processing(name, &set, at),
                     StepKind::Training => {
@@ -207,7 +207,6 @@ impl Checker {
             retry,
             cache,
             uses: self.uses.remove(name).unwrap_or_default(),
-            depends_on,
             body: body?,
         };
         self.derived_names(&def);
@@ -220,10 +219,10 @@ impl Checker {
         let name = &def.name;
         let mut derived: Vec<String> = Vec::new();
         if def.kind.starts_job() || def.kind == StepKind::Register {
-            derived.push(format!("{name}.Lineage.InContext"));
+            derived.push(paths::lineage_state(name, "InContext"));
         }
         if def.cache.is_some() {
-            derived.push(format!("{name}.Cache.Restore"));
+            derived.push(paths::cache_state(name, "Restore"));
         }
         for p in def.retry.iter().filter_map(|p| self.policies.get(p)) {
             if p.policy.classes.iter().any(|c| {
@@ -232,17 +231,17 @@ impl Checker {
                     super::RetryClass::CapacityError | super::RetryClass::JobInternalError
                 )
             }) {
-                derived.push(format!("{name}.RetryWait.{}", p.policy.name));
+                derived.push(paths::retry_wait_state(name, &p.policy.name));
             }
         }
         if def.kind == StepKind::Parallel {
-            derived.push(crate::lower::paths::join_state(name));
+            derived.push(paths::join_state(name));
         }
         if let StepIr::When { reads, .. } | StepIr::Fail { reads, .. } = &def.body {
             derived.extend(
                 reads
                     .iter()
-                    .map(|r| crate::lower::paths::read_state(name, &r.step, &r.file)),
+                    .map(|r| paths::read_state(name, &r.step, &r.file)),
             );
         }
         if let Some(longest) = derived
@@ -468,9 +467,9 @@ impl Checker {
 
     /// `depends_on [A, B]`: order without data (SageMaker's `DependsOn`). The steps named must
     /// have run before this one, as a data reference would require.
-    fn depends_on(&mut self, p: &ast::Prop) -> Vec<String> {
+    fn depends_on(&mut self, p: &ast::Prop) {
         let Some(e) = self.prop_expr(p, "a list of steps").cloned() else {
-            return Vec::new();
+            return;
         };
         let ExprKind::List(items) = &e.kind else {
             self.err(
@@ -478,10 +477,9 @@ impl Checker {
                 e.span,
                 "expected a list of steps: `depends_on [Prepare, Train]`",
             );
-            return Vec::new();
+            return;
         };
         let all: Vec<StepKind> = StepKind::ALL.iter().map(|(_, k)| *k).collect();
-        let mut out = Vec::new();
         for item in items {
             let current = self.current.as_ref().map(|c| c.0.as_str());
             if let ExprKind::Ref(parts) = &item.kind {
@@ -490,13 +488,8 @@ impl Checker {
                     continue;
                 }
             }
-            if let Some(step) = self.step_ref(item, &all, "a step") {
-                if !out.contains(&step) {
-                    out.push(step);
-                }
-            }
+            self.step_ref(item, &all, "a step");
         }
-        out
     }
 
     /// `model TrainXGB` (its artifacts and image) or `model_data "s3://…/model.tar.gz"`.

@@ -21,7 +21,7 @@ pub fn applies(s: &StepDef) -> bool {
 }
 
 pub fn entry(s: &StepDef) -> Option<String> {
-    applies(s).then(|| format!("{}.Cache.Key", s.name))
+    applies(s).then(|| paths::cache_state(&s.name, "Key"))
 }
 
 fn cont(c: &Cont, out: &mut IndexMap<String, State>, done: String) -> String {
@@ -43,7 +43,7 @@ pub fn before(
     then: &Cont,
     out: &mut IndexMap<String, State>,
 ) {
-    let n = |suffix: &str| format!("{}.Cache.{suffix}", s.name);
+    let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let slot = paths::cache(&s.name);
     // The job name is fresh on every run; everything else identifies the work.
     let key_material: Payload = request
@@ -165,7 +165,7 @@ pub fn before(
 
 /// The states after a successful run: keep the result until it expires.
 pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, State>) {
-    let n = |suffix: &str| format!("{}.Cache.{suffix}", s.name);
+    let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let ms = s.cache.unwrap_or(0) * 1000;
     let name = &paths::key(&s.name);
     let output = format!(

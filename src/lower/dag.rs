@@ -155,7 +155,6 @@ fn materialise(items: &[Item], block: &[StepDef]) -> Vec<StepDef> {
                     kind: StepKind::Parallel,
                     retry: vec![],
                     cache: None,
-                    depends_on: vec![],
                     uses: vec![],
                     body: StepIr::Parallel { branches },
                 }

@@ -126,7 +126,7 @@ impl Plan<'_> {
                     "States.ArrayGetItem(States.Array({schedule}), {counter}.attempt)"
                 )),
             );
-            let wait = format!("{s}.RetryWait.{}", p.name);
+            let wait = paths::retry_wait_state(s, &p.name);
             out.insert(
                 format!("{s}.Retry.{}", p.name),
                 State::Pass(Pass {
@@ -216,7 +216,6 @@ mod tests {
             kind: StepKind::Training,
             retry: vec![],
             cache: None,
-            depends_on: vec![],
             uses: vec![],
             body,
         }

@@ -11,6 +11,7 @@
 //! ML pipeline, and the execution's output says what was not recorded. ARNs live under
 //! `$.lineage` only, never per step.
 
+use super::paths;
 use super::values::put;
 use super::Cont;
 use crate::asl::model::*;
@@ -134,15 +135,15 @@ pub fn after_step(
 ) -> String {
     let (action, existing, in_context, list, map) = (
         entry(step),
-        format!("{step}.Lineage.Existing"),
-        format!("{step}.Lineage.InContext"),
-        format!("{step}.Lineage.Plan"),
-        format!("{step}.Lineage.Artifacts"),
+        paths::lineage_state(step, "Existing"),
+        paths::lineage_state(step, "InContext"),
+        paths::lineage_state(step, "Plan"),
+        paths::lineage_state(step, "Artifacts"),
     );
     let after = match next {
         Cont::Next(n) => n.clone(),
         Cont::End => {
-            let done = format!("{step}.Lineage.Done");
+            let done = paths::lineage_state(step, "Done");
             out.insert(done.clone(), State::Succeed(Succeed::default()));
             done
         }
@@ -246,7 +247,7 @@ pub fn after_step(
 
 /// For one artifact: find it by URI or create it, then associate it with the action.
 fn processor(step: &str) -> Processor {
-    let n = |suffix: &str| format!("{step}.Lineage.{suffix}");
+    let n = |suffix: &str| paths::lineage_state(step, suffix);
     let mut states = IndexMap::new();
     states.insert(
         n("Find"),

@@ -65,6 +65,21 @@ pub fn of(r: &Ref) -> String {
     }
 }
 
+/// A state of a step's lineage recording: `<Step>.Lineage.<part>`.
+pub fn lineage_state(step: &str, part: &str) -> String {
+    format!("{step}.Lineage.{part}")
+}
+
+/// A state of a step's caching: `<Step>.Cache.<part>`.
+pub fn cache_state(step: &str, part: &str) -> String {
+    format!("{step}.Cache.{part}")
+}
+
+/// The Wait of a job-level retry policy: `<Step>.RetryWait.<policy>`.
+pub fn retry_wait_state(step: &str, policy: &str) -> String {
+    format!("{step}.RetryWait.{policy}")
+}
+
 /// The state that reads property file `step.file` for a `when` or `fail` step.
 pub fn read_state(reader: &str, step: &str, file: &str) -> String {
     format!("{reader}.Read.{step}.{file}")

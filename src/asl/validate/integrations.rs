@@ -131,10 +131,10 @@ impl Walker<'_> {
             self.out.push(Finding::new(Code::E135, p, why));
             return;
         }
-        let parts: Vec<&str> = resource.splitn(7, ':').collect();
-        if self.options.express
-            && parts.get(2) == Some(&"states")
-            && parts.get(5) == Some(&"activity")
+        // arn : partition : service : region : account : the rest
+        let parts: Vec<&str> = resource.splitn(6, ':').collect();
+        let rest = parts.get(5).copied().unwrap_or("");
+        if self.options.express && parts.get(2) == Some(&"states") && rest.starts_with("activity:")
         {
             self.out.push(Finding::new(
                 Code::E129,
@@ -142,11 +142,9 @@ impl Walker<'_> {
                 "EXPRESS state machines do not support activities",
             ));
         }
-        if parts.get(2..5) != Some(&["states", "", ""]) {
-            return;
+        if parts.get(2..5) == Some(&["states", "", ""]) {
+            self.integration(rest, p);
         }
-        let rest = &resource[parts[..5].iter().map(|s| s.len() + 1).sum::<usize>()..];
-        self.integration(rest, p);
     }
 
     /// `rest` is what follows `arn:<partition>:states:::`.
