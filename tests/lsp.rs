@@ -127,6 +127,20 @@ fn utf16_col(text: &str, needle: &str) -> (u64, u64) {
     )
 }
 
+/// The labels of the completion items offered at a position of the document `URI`.
+fn completion_labels(c: &mut Client, line: u64, character: u64) -> Vec<String> {
+    let completion = c.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": character } }),
+    );
+    completion["result"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str().map(str::to_string))
+        .collect()
+}
+
 fn source() -> String {
     std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -205,13 +219,8 @@ fn hover_definition_completion_and_symbols() {
     );
 
     let (line, col) = utf16_col(&text, "Featurise.holdout");
-    let completion = c.request("textDocument/completion", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 10 } }));
-    let labels: Vec<&str> = completion["result"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = completion_labels(&mut c, line, col + 10);
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     assert!(
         labels.contains(&"train") && labels.contains(&"holdout"),
         "{labels:?}"
@@ -273,13 +282,8 @@ fn names_resolve_as_the_checker_resolves_them_and_completion_survives_a_syntax_e
     let diags = c.diagnostics_for(URI);
     assert!(diags.iter().any(|d| d["severity"] == 1), "a syntax error");
     let (line, col) = utf16_col(&broken, "X = Tr");
-    let completion = c.request("textDocument/completion", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 6 } }));
-    let labels: Vec<&str> = completion["result"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|i| i["label"].as_str())
-        .collect();
+    let labels = completion_labels(&mut c, line, col + 6);
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     for step in ["TrainXGB", "Featurise", "RegisterIfGoodEnough"] {
         assert!(labels.contains(&step), "{step} in {labels:?}");
     }
