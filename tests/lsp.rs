@@ -209,6 +209,22 @@ fn hover_definition_completion_and_symbols() {
         .unwrap_or_default();
     assert!(value.contains("param AucThreshold: float"), "{hover}");
 
+    // A step's hover says what the compiler makes of it, from the lowering plan.
+    let (line, col) = utf16_col(&text, "TrainXGB {");
+    let hover = c.request("textDocument/hover", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 2 } }));
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        value.contains("training step, run by the state `TrainXGB`"),
+        "{hover}"
+    );
+    assert!(value.contains("`TrainXGB.Lineage.Artifacts`"), "{hover}");
+    assert!(
+        value.contains("jobs are named `trainxgb-<uuid>`"),
+        "{hover}"
+    );
+
     let (line, col) = utf16_col(&text, "Featurise.train");
     let def = c.request("textDocument/definition", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 12 } }));
     let (dl, dc) = utf16_col(&text, "train   =");

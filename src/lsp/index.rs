@@ -4,6 +4,7 @@
 
 use crate::check::{declared_outputs, Resolution, Ty};
 use crate::diagnostics::Span;
+use crate::lower::plan::{Plan, StepPlan};
 use crate::syntax::ast::{self, Item, StepBody};
 
 #[derive(Clone, Debug)]
@@ -43,7 +44,7 @@ pub struct Outline {
 
 impl Index {
     /// Definitions and outline from the tree; references as the checker resolved them.
-    pub fn build(p: &ast::Pipeline, names: &[Resolution]) -> Index {
+    pub fn build(p: &ast::Pipeline, names: &[Resolution], plan: Option<&Plan>) -> Index {
         let mut ix = Index {
             refs: names.to_vec(),
             ..Index::default()
@@ -90,7 +91,7 @@ impl Index {
                 }
                 Item::Schedule(_) | Item::Setting(_) => {}
                 Item::Step(s) => {
-                    let o = ix.step(s, false);
+                    let o = ix.step(s, false, plan);
                     ix.outline.push(o);
                 }
             }
@@ -98,16 +99,17 @@ impl Index {
         ix
     }
 
-    fn step(&mut self, s: &ast::Step, nested: bool) -> Outline {
+    fn step(&mut self, s: &ast::Step, nested: bool, plan: Option<&Plan>) -> Outline {
         let kind = s.kind.keyword();
+        let lowered = plan
+            .and_then(|p| p.steps.iter().find(|x| x.name == s.name.name))
+            .map(lowered)
+            .unwrap_or_default();
         self.defs.push(Def {
             name: s.name.name.clone(),
             span: s.name.span,
             kind: DefKind::Step { nested },
-            detail: format!(
-                "```sfn\n{kind} {}\n```\nstep, run as the state `{}`",
-                s.name.name, s.name.name
-            ),
+            detail: format!("```sfn\n{kind} {}\n```\n{kind} step{lowered}", s.name.name),
         });
         for (out, (ty, span)) in declared_outputs(s) {
             self.defs.push(Def {
@@ -132,14 +134,14 @@ impl Index {
                     .iter()
                     .chain(w.otherwise.iter().flat_map(|b| b.steps.iter()))
                 {
-                    let o = self.step(st, true);
+                    let o = self.step(st, true, plan);
                     children.push(o);
                 }
             }
             StepBody::Parallel(branches) => {
                 for b in branches {
                     for st in &b.block.steps {
-                        let o = self.step(st, true);
+                        let o = self.step(st, true, plan);
                         children.push(o);
                     }
                 }
@@ -179,4 +181,21 @@ impl Index {
 
 fn type_name(ty: Ty) -> &'static str {
     ty.name()
+}
+
+/// What the lowering plan says of a step, for its hover: the states it becomes (the first one
+/// runs it) and how its jobs are named.
+fn lowered(p: &StepPlan) -> String {
+    let mut out = format!(", run by the state `{}`", p.state);
+    if p.states.len() > 1 {
+        out.push_str(&format!(
+            " ({} states: `{}`)",
+            p.states.len(),
+            p.states.join("`, `")
+        ));
+    }
+    if let Some(prefix) = &p.job_prefix {
+        out.push_str(&format!("\n\njobs are named `{prefix}-<uuid>`"));
+    }
+    out
 }

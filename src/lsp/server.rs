@@ -55,7 +55,12 @@ impl Document {
         match self.kind {
             Kind::Pipeline => {
                 let a = driver::analyze(&self.text);
-                let index = Index::build(&a.ast, &a.names);
+                // What the compiler will make of each step, when the pipeline checks clean.
+                let plan = a
+                    .checked
+                    .as_ref()
+                    .map(|c| crate::lower::lower(c, &Default::default()).plan);
+                let index = Index::build(&a.ast, &a.names, plan.as_ref());
                 if !a.syntax_errors {
                     self.last_good = None;
                 } else if self.last_good.is_none() {
