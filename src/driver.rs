@@ -154,6 +154,18 @@ fn compile_here(text: &str, source_name: &str, options: &lower::Options) -> Comp
         return Compiled::nothing(diagnostics);
     };
     let lowered = lower::lower(&checked, options);
+    // The checker warns early about the names it can foresee; this is the rule itself, on the
+    // names the lowering made, so a long derived name is the user's E028, never an E900.
+    let too_long: Vec<Diagnostic> = lowered
+        .plan
+        .steps
+        .iter()
+        .filter_map(|s| check::derived_name_too_long(s.span, &s.states))
+        .collect();
+    if !too_long.is_empty() {
+        diagnostics.extend(too_long);
+        return Compiled::nothing(diagnostics);
+    }
     let asl_text = lowered.machine.to_json();
     let problems: Vec<Diagnostic> = asl::validate(&asl_text, &asl::Options::default())
         .into_iter()

@@ -255,3 +255,17 @@ fn hostile_yaml_gets_one_clear_diagnostic() {
     // Empty YAML is the JSON `null`: not an object.
     assert_eq!(codes(""), vec![Code::E101]);
 }
+
+#[test]
+fn a_long_derived_state_name_is_the_users_e028_not_an_internal_error() {
+    // `<When>.NoValue.1` is 84 characters: a name only the lowering makes.
+    let when = format!("Gate{}", "X".repeat(70));
+    let src = format!(
+        "pipeline \"lw\" {{\n  lambda Score {{ function \"s\" }}\n  when {when}: json(Score.payload, \"ok\") as bool == true {{\n    lambda Go {{ function \"g\" }}\n  }}\n}}\n"
+    );
+    let out = driver::compile_source(&src, "lw.sfn", &Default::default());
+    let codes: Vec<Code> = out.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::E028]);
+    assert!(out.diagnostics[0].message.contains(".NoValue.1"));
+    assert!(out.asl.is_none());
+}

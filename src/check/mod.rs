@@ -18,7 +18,7 @@ use indexmap::IndexMap;
 pub use model::*;
 use props::PropSet;
 use std::collections::{HashMap, HashSet};
-pub use steps::declared_outputs;
+pub use steps::{declared_outputs, derived_name_too_long};
 
 /// What checking a pipeline found.
 pub struct Analysis {

@@ -6,7 +6,7 @@ use super::{
     Callback, Checker, Cond, CreateModel, Emr, Enclosing, Lambda, Named, Register, StepDef, StepIr,
     Ty, Val,
 };
-use crate::diagnostics::{Code, Span};
+use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::lower::paths;
 use crate::syntax::ast::{self, ExprKind, PropValue, StepBody, StepKind};
 use indexmap::IndexMap;
@@ -244,13 +244,8 @@ impl Checker {
                     .map(|r| paths::read_state(name, &r.step, &r.file)),
             );
         }
-        if let Some(longest) = derived
-            .into_iter()
-            .max_by_key(|n| n.chars().count())
-            .filter(|n| n.chars().count() > 80)
-        {
-            self.err(Code::E028, def.span, format!("the state `{longest}` that aslc derives from this step would be {} characters long; state names are at most 80", longest.chars().count()))
-                .set_help("shorten the step name (or the retry policy or property file it names)");
+        if let Some(d) = derived_name_too_long(def.span, &derived) {
+            self.diags.push(d);
         }
     }
 
@@ -879,5 +874,25 @@ pub fn default_cache_table(pipeline: &str) -> String {
     format!(
         "{}-step-cache",
         if slug.is_empty() { "aslc" } else { &slug }
+    )
+}
+
+/// E028 for the longest of the state names derived from a step, when it is over 80 characters.
+/// The checker foresees the usual ones; the driver applies it to every name the lowering made.
+pub fn derived_name_too_long(step: Span, names: &[String]) -> Option<Diagnostic> {
+    let longest = names
+        .iter()
+        .max_by_key(|n| n.chars().count())
+        .filter(|n| n.chars().count() > 80)?;
+    Some(
+        Diagnostic::new(
+            Code::E028,
+            step,
+            format!(
+                "the state `{longest}` that aslc derives from this step would be {} characters long; state names are at most 80",
+                longest.chars().count()
+            ),
+        )
+        .with_help("shorten the step name (or the retry policy or property file it names)"),
     )
 }
