@@ -2,7 +2,7 @@
 //! the time per document), and generated definitions of 10, 100 and 1,000 states to show that
 //! validation is linear in the size of the document.
 
-use aslc::asl::{validate, Options};
+use aslc::asl::{phases, validate, Options};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -55,6 +55,34 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for d in &docs {
                 black_box(validate(black_box(d), &options));
+            }
+        })
+    });
+    group.finish();
+
+    // Where the time goes: each phase over the whole corpus, on values parsed beforehand.
+    let values: Vec<_> = docs.iter().filter_map(|d| phases::parse(d)).collect();
+    assert_eq!(values.len(), docs.len(), "every corpus document parses");
+    let mut group = c.benchmark_group("phase");
+    group.throughput(Throughput::Elements(docs.len() as u64));
+    group.bench_function("parse", |b| {
+        b.iter(|| {
+            for d in &docs {
+                black_box(phases::parse(black_box(d)));
+            }
+        })
+    });
+    group.bench_function("schema", |b| {
+        b.iter(|| {
+            for v in &values {
+                black_box(phases::schema(black_box(v)));
+            }
+        })
+    });
+    group.bench_function("rules", |b| {
+        b.iter(|| {
+            for v in &values {
+                black_box(phases::rules(black_box(v), &options));
             }
         })
     });

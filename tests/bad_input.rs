@@ -269,3 +269,46 @@ fn a_long_derived_state_name_is_the_users_e028_not_an_internal_error() {
     assert!(out.diagnostics[0].message.contains(".NoValue.1"));
     assert!(out.asl.is_none());
 }
+
+#[test]
+fn hostile_templates_get_clear_diagnostics() {
+    let codes = |name: &str, text: &str| {
+        asl::validate_file(std::path::Path::new(name), text, &asl::Options::default())
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>()
+    };
+    let machine = |props: &str| {
+        format!("{{\"Resources\": {{\"M\": {{\"Type\": \"AWS::StepFunctions::StateMachine\", \"Properties\": {props}}}}}}}")
+    };
+    // A definition string that is not JSON, an intrinsic where the definition goes, a
+    // `Fn::Join` of numbers, `Properties` that is not an object: a diagnostic, never a panic.
+    assert_eq!(
+        codes("t.json", &machine(r#"{"DefinitionString": "{ not json"}"#)),
+        vec![Code::E100]
+    );
+    assert_eq!(
+        codes("t.json", &machine(r#"{"Definition": {"Ref": "X"}}"#)),
+        vec![Code::E101]
+    );
+    assert_eq!(
+        codes(
+            "t.json",
+            &machine(r#"{"DefinitionString": {"Fn::Join": [1, [2, {"Fn::Sub": [3]}]]}}"#)
+        ),
+        vec![Code::E100]
+    );
+    assert_eq!(codes("t.json", &machine("5")), vec![Code::W106]);
+    // Deeply nested definitions and templates are refused where the JSON or YAML is read.
+    let deep = machine(&format!(
+        "{{\"Definition\": {}{}}}",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    ));
+    assert_eq!(codes("t.json", &deep), vec![Code::E104]);
+    let deep_yaml = format!("Resources: {}{}", "[".repeat(200_000), "]".repeat(200_000));
+    assert_eq!(codes("t.yaml", &deep_yaml), vec![Code::E136]);
+    // An unknown tag in a template is not a CloudFormation intrinsic.
+    let tagged = "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n      Definition: !<tag:x> 1\n";
+    assert_eq!(codes("t.yaml", tagged), vec![Code::E136]);
+}

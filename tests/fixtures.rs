@@ -1,5 +1,5 @@
 //! Fixture-driven tests: every file under `fixtures/invalid/` (pipeline sources) and
-//! `fixtures/asl/invalid/` (ASL documents) states the diagnostics it must produce, and this
+//! `fixtures/asl/invalid/` (ASL documents, YAML, templates) states the diagnostics it must produce, and this
 //! test checks that exactly those are reported. A registry entry without a fixture fails here.
 
 use aslc::diagnostics::{Code, Diagnostic, LineIndex};
@@ -85,6 +85,8 @@ fn invalid_pipeline_fixtures_report_exactly_their_diagnostics() {
 fn asl_fixtures() -> Vec<PathBuf> {
     let mut v = files("fixtures/asl/invalid", ".asl.json");
     v.extend(files("fixtures/asl/invalid", ".asl.yaml"));
+    v.extend(files("fixtures/asl/invalid", ".template.json"));
+    v.extend(files("fixtures/asl/invalid", ".template.yaml"));
     v
 }
 
@@ -92,7 +94,9 @@ fn check_asl(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
     let name = path.to_string_lossy();
     let expect_path = PathBuf::from(
         name.replace(".asl.json", ".expect")
-            .replace(".asl.yaml", ".expect"),
+            .replace(".asl.yaml", ".expect")
+            .replace(".template.json", ".expect")
+            .replace(".template.yaml", ".expect"),
     );
     let spec = std::fs::read_to_string(&expect_path)
         .unwrap_or_else(|_| panic!("{} needs {}", path.display(), expect_path.display()));
@@ -104,11 +108,7 @@ fn check_asl(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
         .collect();
     let text = std::fs::read_to_string(path).expect("read fixture");
     let options = asl::Options { express };
-    let diags = if asl::is_yaml(path) {
-        asl::validate_yaml(&text, &options)
-    } else {
-        asl::validate(&text, &options)
-    };
+    let diags = asl::validate_file(path, &text, &options);
     (expected, actual(&text, &diags, true))
 }
 

@@ -2,9 +2,10 @@
 
 pub mod jsonata;
 pub mod model;
+mod template;
 mod validate;
 mod yaml;
-pub use validate::{is_timestamp, json, MAX_DEFINITION_CHARS, SCHEMA_TEXT};
+pub use validate::{is_timestamp, json, phases, MAX_DEFINITION_CHARS, SCHEMA_TEXT};
 
 use crate::diagnostics::Diagnostic;
 
@@ -22,6 +23,19 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
 /// Validate an ASL document written in YAML; locations are in the YAML text.
 pub fn validate_yaml(text: &str, options: &Options) -> Vec<Diagnostic> {
     yaml::validate(text, options)
+}
+
+/// Validate a file that holds ASL: a JSON or YAML definition, or a CloudFormation/SAM
+/// template (JSON or YAML) whose state machines are validated where they are written.
+pub fn validate_file(path: &std::path::Path, text: &str, options: &Options) -> Vec<Diagnostic> {
+    let yaml = is_yaml(path);
+    if template::is_template(text, yaml) {
+        template::validate(text, yaml, options)
+    } else if yaml {
+        validate_yaml(text, options)
+    } else {
+        validate(text, options)
+    }
 }
 
 /// Is this file YAML, by its name (`.yaml`, `.yml`, `.asl.yaml`)?

@@ -12,7 +12,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 
 /// Validate an ASL document written in YAML; spans are byte offsets in `yaml`.
 pub fn validate(yaml: &str, options: &Options) -> Vec<Diagnostic> {
-    match to_json(yaml) {
+    match to_json(yaml, false) {
         Ok(doc) => super::validate(&doc.json, options)
             .into_iter()
             .map(|d| doc.relocate(d))
@@ -27,20 +27,55 @@ struct Origin {
     yaml: (usize, usize),
 }
 
-struct Converted<'a> {
-    json: String,
+pub(super) struct Converted<'a> {
+    pub json: String,
     /// In the order the values start in the JSON text.
     origins: Vec<Origin>,
     /// The YAML text the origins point into.
     yaml: &'a str,
 }
 
+/// An open mapping or sequence; `wrapped` is the origin of the `{"Fn::…": …}` object a
+/// CloudFormation tag put around it.
 enum Frame {
-    Map { origin: usize, entries: usize },
-    Seq { origin: usize, items: usize },
+    Map {
+        origin: usize,
+        entries: usize,
+        wrapped: Option<usize>,
+    },
+    Seq {
+        origin: usize,
+        items: usize,
+        wrapped: Option<usize>,
+    },
 }
 
-fn to_json(yaml: &str) -> Result<Converted<'_>, Box<Diagnostic>> {
+/// The JSON key of a CloudFormation short-form tag (`!Sub` is `Fn::Sub`, `!Ref` is `Ref`), or
+/// why the tag is refused.
+fn intrinsic(tag: &saphyr_parser::Tag, allowed: bool) -> Result<String, String> {
+    if !allowed {
+        return Err(format!(
+            "YAML tag `{}{}` is not ASL (CloudFormation intrinsics are read only in templates)",
+            tag.handle, tag.suffix
+        ));
+    }
+    match (tag.handle.as_str(), tag.suffix.as_str()) {
+        ("!", name @ ("Ref" | "Condition")) => Ok(name.to_string()),
+        ("!", name) => Ok(format!("Fn::{name}")),
+        _ => Err(format!(
+            "YAML tag `{}{}` is not a CloudFormation intrinsic function",
+            tag.handle, tag.suffix
+        )),
+    }
+}
+
+fn quoted(text: &str) -> String {
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+/// YAML as JSON text. With `intrinsics`, CloudFormation's short forms become their JSON forms
+/// (`!Sub x` is `{"Fn::Sub": "x"}`); without, a tag is refused.
+pub(super) fn to_json(yaml: &str, intrinsics: bool) -> Result<Converted<'_>, Box<Diagnostic>> {
     let bytes: Vec<usize> = yaml
         .char_indices()
         .map(|(b, _)| b)
@@ -82,36 +117,50 @@ fn to_json(yaml: &str) -> Result<Converted<'_>, Box<Diagnostic>> {
                 ))
             }
             Event::Scalar(value, style, _, tag) => {
-                if let Some(tag) = tag {
-                    return Err(refuse(format!(
-                        "YAML tag `{}{}` is not ASL (CloudFormation intrinsics are read only in templates)",
-                        tag.handle, tag.suffix
-                    )));
-                }
                 let key =
                     matches!(stack.last(), Some(Frame::Map { entries, .. }) if entries % 2 == 0);
                 separator(&mut out.json, &mut stack);
-                let text = if key {
-                    serde_json::Value::String(value.to_string()).to_string()
+                let json_start = out.json.len();
+                let wrapper = match tag {
+                    Some(tag) => Some(intrinsic(&tag, intrinsics).map_err(refuse)?),
+                    None => None,
+                };
+                if let Some(name) = &wrapper {
+                    out.json.push_str(&format!("{{{}:", quoted(name)));
+                }
+                let inner_start = out.json.len();
+                out.json.push_str(&if key || wrapper.is_some() {
+                    quoted(&value)
                 } else {
                     scalar(&value, style)
-                };
-                let json_start = out.json.len();
-                out.json.push_str(&text);
+                });
                 out.origins.push(Origin {
-                    json: (json_start, out.json.len()),
+                    json: (inner_start, out.json.len()),
                     yaml: (start, end.max(start)),
                 });
+                if wrapper.is_some() {
+                    out.json.push('}');
+                    out.origins.push(Origin {
+                        json: (json_start, out.json.len()),
+                        yaml: (start, end.max(start)),
+                    });
+                }
             }
-            Event::MappingStart(_, tag) | Event::SequenceStart(_, tag) if tag.is_some() => {
-                return Err(refuse(
-                    "YAML tags are not ASL (CloudFormation intrinsics are read only in templates)"
-                        .into(),
-                ));
-            }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
+            Event::MappingStart(_, ref tag) | Event::SequenceStart(_, ref tag) => {
                 let map = matches!(event, Event::MappingStart(..));
                 separator(&mut out.json, &mut stack);
+                let wrapped = match tag {
+                    Some(tag) => {
+                        let name = intrinsic(tag, intrinsics).map_err(refuse)?;
+                        out.origins.push(Origin {
+                            json: (out.json.len(), out.json.len()),
+                            yaml: (start, start),
+                        });
+                        out.json.push_str(&format!("{{{}:", quoted(&name)));
+                        Some(out.origins.len() - 1)
+                    }
+                    None => None,
+                };
                 out.origins.push(Origin {
                     json: (out.json.len(), out.json.len()),
                     yaml: (start, start),
@@ -119,21 +168,38 @@ fn to_json(yaml: &str) -> Result<Converted<'_>, Box<Diagnostic>> {
                 out.json.push(if map { '{' } else { '[' });
                 let origin = out.origins.len() - 1;
                 stack.push(if map {
-                    Frame::Map { origin, entries: 0 }
+                    Frame::Map {
+                        origin,
+                        entries: 0,
+                        wrapped,
+                    }
                 } else {
-                    Frame::Seq { origin, items: 0 }
+                    Frame::Seq {
+                        origin,
+                        items: 0,
+                        wrapped,
+                    }
                 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                let (origin, close) = match stack.pop() {
-                    Some(Frame::Map { origin, .. }) => (origin, '}'),
-                    Some(Frame::Seq { origin, .. }) => (origin, ']'),
+                let (origin, close, wrapped) = match stack.pop() {
+                    Some(Frame::Map {
+                        origin, wrapped, ..
+                    }) => (origin, '}', wrapped),
+                    Some(Frame::Seq {
+                        origin, wrapped, ..
+                    }) => (origin, ']', wrapped),
                     None => continue,
                 };
                 out.json.push(close);
-                let o = &mut out.origins[origin];
-                o.json.1 = out.json.len();
-                o.yaml.1 = end.max(o.yaml.0);
+                for at in [Some(origin), wrapped].into_iter().flatten() {
+                    if Some(at) == wrapped {
+                        out.json.push('}');
+                    }
+                    let o = &mut out.origins[at];
+                    o.json.1 = out.json.len();
+                    o.yaml.1 = end.max(o.yaml.0);
+                }
             }
             _ => {}
         }
@@ -202,6 +268,11 @@ impl Converted<'_> {
             .min_by_key(|o| o.json.1 - o.json.0)
     }
 
+    /// The whole YAML text of the innermost value that holds JSON offset `offset`.
+    pub(super) fn yaml_range(&self, offset: usize) -> (usize, usize) {
+        self.origin(offset).map_or((0, 0), |o| o.yaml)
+    }
+
     /// A span of the JSON text as a span of the YAML text: the value it falls in (a mapping or
     /// sequence: its first line).
     fn span(&self, s: Span) -> Span {
@@ -229,7 +300,7 @@ mod tests {
     use super::*;
 
     fn json(yaml: &str) -> serde_json::Value {
-        serde_json::from_str(&to_json(yaml).map_err(|d| d.message).unwrap().json).unwrap()
+        serde_json::from_str(&to_json(yaml, false).map_err(|d| d.message).unwrap().json).unwrap()
     }
 
     #[test]
@@ -243,7 +314,9 @@ mod tests {
 
     #[test]
     fn keys_are_strings_and_duplicates_survive_for_the_validator() {
-        let doc = to_json("1: a\n1: b\n").map_err(|d| d.message).unwrap();
+        let doc = to_json("1: a\n1: b\n", false)
+            .map_err(|d| d.message)
+            .unwrap();
         assert_eq!(doc.json, r#"{"1":"a","1":"b"}"#);
     }
 
@@ -255,7 +328,7 @@ mod tests {
             "a: [1,\n",
             "a: 1\n---\nb: 2\n",
         ] {
-            let d = to_json(bad).err().expect(bad);
+            let d = to_json(bad, false).err().expect(bad);
             assert_eq!(d.code, Code::E136, "{bad}");
         }
     }

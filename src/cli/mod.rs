@@ -336,12 +336,7 @@ fn compile(
 fn validate(files: &[PathBuf], options: &asl::Options, format: Format) -> ExitCode {
     // Larger than any definition AWS accepts, so the size rule reports it instead of a refusal.
     run(files, 256 << 20, format, |path, text| {
-        let diagnostics = if asl::is_yaml(path) {
-            asl::validate_yaml(text, options)
-        } else {
-            asl::validate(text, options)
-        };
-        (diagnostics, Done::Ok)
+        (asl::validate_file(path, text, options), Done::Ok)
     })
 }
 

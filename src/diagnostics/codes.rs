@@ -708,6 +708,14 @@ placeholders that `DefinitionSubstitutions` replaces are allowed, and each must 
 (`*name`), no tags (`!Sub`: CloudFormation intrinsics belong to templates), no second
 document after `---`. The location is where the YAML parser stopped.";
 
+    E137 => "undefined template placeholder",
+"A `${Name}` in a state machine definition inside a template must be replaced before Step
+Functions reads it: by `DefinitionSubstitutions` (a key of that map), or, inside `Fn::Sub`,
+by a template parameter, a resource (`${Res}`, `${Res.Arn}`), a pseudo parameter
+(`${AWS::Region}`) or a variable of the `Fn::Sub`. Otherwise CloudFormation refuses the
+template (`Fn::Sub`) or Step Functions receives the literal text. Write `${!Name}` inside
+`Fn::Sub` for a literal `${Name}`.";
+
     W101 => "loop with no way out",
 "The states of this cycle never reach a terminal state, so an execution that enters it runs
 until its timeout. AWS accepts this; polling loops normally leave through a Choice (rule
@@ -724,6 +732,16 @@ raises, so the retrier or catcher never matches (rule R5.3).";
     W104 => "error that `States.ALL` cannot catch",
 "`States.DataLimitExceeded` and `States.Runtime` are not caught by `States.ALL` (rule R5.5);
 naming them only in a `States.ALL` catcher does not help.";
+
+    W105 => "definition outside the template",
+"The state machine's definition is in S3 (`DefinitionS3Location`) or in a file SAM packages
+(`DefinitionUri`), so `aslc validate` on the template cannot see it. Validate that file
+directly.";
+
+    W106 => "template without a state machine",
+"The file is a CloudFormation or SAM template (it has `Resources`) but declares no
+`AWS::StepFunctions::StateMachine` or `AWS::Serverless::StateMachine`: there is nothing to
+validate.";
 
     E900 => "internal compiler error",
 "aslc produced ASL that its own validator rejects. This is a bug in aslc, not in your

@@ -21,7 +21,7 @@ def env_with_aslc() -> dict:
 
 def test_pre_commit_hooks_run_on_the_files_they_select():
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
-    assert set(hooks) == {"aslc-check", "aslc-validate"}
+    assert set(hooks) == {"aslc-check", "aslc-validate", "aslc-validate-templates"}
     cases = {
         "aslc-check": (["fixtures/dag/diamond.sfn"], ["fixtures/invalid/E012_unknown_name.sfn"]),
         "aslc-validate": (
@@ -33,6 +33,13 @@ def test_pre_commit_hooks_run_on_the_files_they_select():
                 "fixtures/asl/invalid/E128_unknown_optimised_integration.asl.json",
                 "fixtures/asl/invalid/E111_yaml_locations.asl.yaml",
             ],
+        ),
+        "aslc-validate-templates": (
+            [
+                "fixtures/asl/valid/cdk_join.template.json",
+                "fixtures/asl/valid/sam_definition.template.yaml",
+            ],
+            ["fixtures/asl/invalid/E111_template_sub_block.template.yaml"],
         ),
     }
     for hook_id, (good, bad) in cases.items():

@@ -21,6 +21,31 @@ use std::collections::HashMap;
 /// The largest definition Step Functions accepts, in characters (R0.2).
 pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
 
+/// The validator's three phases one by one, for the per-phase benchmark (`benches/validate.rs`).
+#[doc(hidden)]
+pub mod phases {
+    use super::*;
+
+    /// Parse the text into a value (no spans), noting repeated keys.
+    pub fn parse(text: &str) -> Option<Value> {
+        json::parse_value(text).map(|(v, _)| v)
+    }
+
+    /// The JSON Schema's structural check; the number of findings.
+    pub fn schema(value: &Value) -> usize {
+        let mut out = Vec::new();
+        schema::check(value, &mut out);
+        out.len()
+    }
+
+    /// The semantic rules; the number of findings.
+    pub fn rules(value: &Value, options: &Options) -> usize {
+        value
+            .as_object()
+            .map_or(0, |root| walk(root, options, Vec::new()).len())
+    }
+}
+
 /// A problem at a JSON location, before it is given a span.
 pub struct Finding {
     pub code: Code,
@@ -80,14 +105,7 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     if let Value::Object(root) = &value {
         schema::check(&value, &mut findings);
-        let mut w = Walker {
-            out: findings,
-            options,
-            names: HashMap::new(),
-            raised: Default::default(),
-        };
-        w.machine(root);
-        findings = w.out;
+        findings = walk(root, options, findings);
     }
     if findings.is_empty() && !duplicates && value.is_object() {
         return diags;
@@ -128,6 +146,18 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     crate::diagnostics::sort(&mut diags);
     diags.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     diags
+}
+
+/// Apply the semantic rules to a machine, adding to `findings`.
+fn walk(root: &Map<String, Value>, options: &Options, findings: Vec<Finding>) -> Vec<Finding> {
+    let mut w = Walker {
+        out: findings,
+        options,
+        names: HashMap::new(),
+        raised: Default::default(),
+    };
+    w.machine(root);
+    w.out
 }
 
 fn to_diagnostic(text: &str, doc: &json::Doc, f: Finding) -> Diagnostic {
