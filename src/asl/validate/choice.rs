@@ -61,7 +61,7 @@ fn operator(key: &str) -> Option<Option<Operand>> {
         .map(|(_, t)| Some(*t))
 }
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     pub fn choice(&mut self, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
         if !has(s, "Default") {
             let mut f = Finding::new(Code::W102, p, "Choice has no `Default`: when no rule matches, the execution fails with States.NoChoiceMatched");

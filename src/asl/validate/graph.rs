@@ -4,7 +4,18 @@
 use super::{field, member, Finding, Walker};
 use crate::diagnostics::{did_you_mean, Code};
 use serde_json::{Map, Value};
-use std::collections::{HashMap, HashSet, VecDeque};
+
+/// The states reachable from `from` along `edges` (by position).
+fn walk(edges: &[Vec<usize>], from: impl IntoIterator<Item = usize>) -> Vec<bool> {
+    let mut seen = vec![false; edges.len()];
+    let mut stack: Vec<usize> = from.into_iter().collect();
+    while let Some(n) = stack.pop() {
+        if !std::mem::replace(&mut seen[n], true) {
+            stack.extend(edges[n].iter().copied());
+        }
+    }
+    seen
+}
 
 /// The field of a state that names a transition target.
 #[derive(Clone, Copy)]
@@ -56,7 +67,7 @@ fn is_terminal(state: &Value) -> bool {
         || (member(state, "Type").and_then(Value::as_str) == Some("Choice") && member(state, "Default").is_none())
 }
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     pub fn graph(
         &mut self,
         scope: &Map<String, Value>,
@@ -65,23 +76,37 @@ impl Walker<'_> {
     ) {
         let names: Vec<&str> = states.keys().map(String::as_str).collect();
         let state_ptr = |name: &str| format!("{pointer}/States/{}", super::json::escape(name));
-        let mut edges: HashMap<&str, Vec<&str>> = HashMap::new();
         let start = field(scope, "StartAt").and_then(Value::as_str);
         if let Some(s) = start {
             self.target(s, &format!("{pointer}/StartAt"), states, &names);
         }
+        // States by their position in the scope: the walks below index vectors, not hash maps
+        // (this is the validator's hot path).
+        let mut sorted: Vec<(&str, usize)> = names.iter().copied().zip(0..).collect();
+        sorted.sort_unstable();
+        let index_of = |t: &str| {
+            sorted
+                .binary_search_by(|(n, _)| (*n).cmp(t))
+                .ok()
+                .map(|k| sorted[k].1)
+        };
         let mut broken = false;
+        let mut edges: Vec<Vec<usize>> = Vec::with_capacity(states.len());
         for (name, state) in states {
-            let list = transitions(state);
-            for (t, via) in &list {
-                if !states.contains_key(*t) {
-                    broken = true;
-                    self.target(t, &via.pointer(&state_ptr(name)), states, &names);
+            let mut to = Vec::new();
+            for (t, via) in transitions(state) {
+                match index_of(t) {
+                    Some(i) => to.push(i),
+                    None => {
+                        broken = true;
+                        self.target(t, &via.pointer(&state_ptr(name)), states, &names);
+                    }
                 }
             }
-            edges.insert(name.as_str(), list.into_iter().map(|(t, _)| t).collect());
+            edges.push(to);
         }
-        let endless = !states.values().any(is_terminal);
+        let terminal: Vec<bool> = states.values().map(is_terminal).collect();
+        let endless = !terminal.contains(&true);
         if endless && !states.is_empty() {
             let mut f = Finding::new(
                 Code::E114,
@@ -91,28 +116,18 @@ impl Walker<'_> {
             f.on_key = true;
             self.out.push(f);
         }
-        let Some(start) = start.filter(|s| states.contains_key(*s)) else {
+        let Some(start_at) = start.and_then(index_of) else {
             return;
         };
-        let mut reached: HashSet<&str> = HashSet::new();
-        let mut queue = VecDeque::from([start]);
-        while let Some(n) = queue.pop_front() {
-            if !reached.insert(n) {
-                continue;
-            }
-            for t in edges.get(n).into_iter().flatten() {
-                if let Some((k, _)) = states.get_key_value(*t) {
-                    queue.push_back(k.as_str());
-                }
-            }
-        }
-        for name in states.keys() {
-            if !reached.contains(name.as_str()) {
+        let reached = walk(&edges, [start_at]);
+        for (i, name) in names.iter().enumerate() {
+            if !reached[i] {
                 let mut f = Finding::new(
                     Code::E113,
                     &state_ptr(name),
                     format!(
-                        "state `{name}` is unreachable: no transition from `{start}` leads to it"
+                        "state `{name}` is unreachable: no transition from `{}` leads to it",
+                        names[start_at]
                     ),
                 );
                 f.on_key = true;
@@ -125,27 +140,15 @@ impl Walker<'_> {
             return;
         }
         // States from which a terminal state can be reached: a walk backwards from the terminals.
-        let mut preds: HashMap<&str, Vec<&str>> = HashMap::new();
-        for (n, ts) in &edges {
-            for t in ts {
-                preds.entry(t).or_default().push(n);
+        let mut preds: Vec<Vec<usize>> = vec![Vec::new(); states.len()];
+        for (n, ts) in edges.iter().enumerate() {
+            for &t in ts {
+                preds[t].push(n);
             }
         }
-        let mut can_end: HashSet<&str> = HashSet::new();
-        let mut queue: VecDeque<&str> = states
-            .iter()
-            .filter(|(_, s)| is_terminal(s))
-            .map(|(k, _)| k.as_str())
-            .collect();
-        while let Some(n) = queue.pop_front() {
-            if can_end.insert(n) {
-                queue.extend(preds.get(n).into_iter().flatten().copied());
-            }
-        }
-        if let Some(stuck) = names
-            .iter()
-            .find(|n| reached.contains(*n) && !can_end.contains(*n))
-        {
+        let can_end = walk(&preds, (0..states.len()).filter(|&i| terminal[i]));
+        if let Some(stuck) = (0..names.len()).find(|&i| reached[i] && !can_end[i]) {
+            let stuck = names[stuck];
             let mut f = Finding::new(
                 Code::W101,
                 &state_ptr(stuck),
@@ -161,10 +164,10 @@ impl Walker<'_> {
         if states.contains_key(target) {
             return;
         }
-        if let Some(elsewhere) = self.names.get(target) {
+        if let Some(&scope) = self.names.get(target) {
             let mut f = Finding::new(Code::E112, pointer, format!("`{target}` is in another scope: transitions cannot enter or leave a Parallel branch or a Map processor"));
             f.secondary
-                .push((elsewhere.clone(), true, "defined here".into()));
+                .push((self.defined_at(target, scope), true, "defined here".into()));
             self.out.push(f);
             return;
         }

@@ -125,7 +125,7 @@ const SERVICES: &[Service] = &[
     ("states", Apis::All, &[("startExecution", RR | SYNC | WAIT)]),
 ];
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     pub fn resource(&mut self, resource: &str, p: &str) {
         if let Err(why) = arn_shape(resource) {
             self.out.push(Finding::new(Code::E135, p, why));

@@ -154,6 +154,7 @@ fn walk(root: &Map<String, Value>, options: &Options, findings: Vec<Finding>) ->
         out: findings,
         options,
         names: HashMap::new(),
+        scopes: Vec::new(),
         raised: Default::default(),
     };
     w.machine(root);
@@ -225,46 +226,61 @@ impl QueryLanguage {
     }
 }
 
-pub struct Walker<'a> {
+pub struct Walker<'a, 'v> {
     pub out: Vec<Finding>,
     pub options: &'a Options,
-    /// Every state name in the machine → the pointer of its definition (R2.2).
-    pub names: HashMap<String, String>,
+    /// Every state name in the machine → the scope defining it, an index into `scopes` (R2.2).
+    pub names: HashMap<&'v str, usize>,
+    /// The pointer of each scope (`""`, `/States/P/Branches/0`, …): a state's pointer is made
+    /// from its scope's only when a finding needs it.
+    pub scopes: Vec<String>,
     /// Error names the machine's own Fail states raise: catching them is meaningful even in
     /// the reserved `States.` namespace.
     pub raised: std::collections::HashSet<String>,
 }
 
-impl Walker<'_> {
-    fn machine(&mut self, root: &Map<String, Value>) {
+impl<'v> Walker<'_, 'v> {
+    fn machine(&mut self, root: &'v Map<String, Value>) {
         let ql = QueryLanguage::of(field(root, "QueryLanguage"), QueryLanguage::JsonPath);
         self.collect_names(root, "");
         self.scope(root, "", ql, &[]);
     }
 
     /// Record every state name; a name used twice anywhere is an error (R2.2, E115).
-    fn collect_names(&mut self, scope: &Map<String, Value>, pointer: &str) {
+    fn collect_names(&mut self, scope: &'v Map<String, Value>, pointer: &str) {
         let Some(states) = field(scope, "States").and_then(Value::as_object) else {
             return;
         };
+        let here = self.scopes.len();
+        self.scopes.push(pointer.to_string());
         for (name, state) in states {
-            let p = format!("{pointer}/States/{}", json::escape(name));
-            if let Some(first) = self.names.get(name) {
+            if let Some(&first) = self.names.get(name.as_str()) {
+                let p = state_pointer(pointer, name);
                 let mut f = Finding::new(Code::E115, &p, format!("state name `{name}` is used twice; names are unique across the whole state machine"));
                 f.on_key = true;
-                f.secondary
-                    .push((first.clone(), true, "also defined here".into()));
+                f.secondary.push((
+                    self.defined_at(name, first),
+                    true,
+                    "also defined here".into(),
+                ));
                 self.out.push(f);
             } else {
-                self.names.insert(name.clone(), p.clone());
+                self.names.insert(name, here);
             }
             if let Some(e) = member(state, "Error").and_then(Value::as_str) {
                 self.raised.insert(e.to_string());
             }
-            for (inner, ip) in nested_scopes(state, &p) {
-                self.collect_names(inner, &ip);
+            if has_nested_scopes(state) {
+                for (inner, ip) in nested_scopes(state, &state_pointer(pointer, name)) {
+                    self.collect_names(inner, &ip);
+                }
             }
         }
+    }
+
+    /// The pointer of state `name` defined in scope `scope`.
+    pub fn defined_at(&self, name: &str, scope: usize) -> String {
+        state_pointer(self.scopes.get(scope).map_or("", String::as_str), name)
     }
 
     fn scope(
@@ -288,7 +304,7 @@ impl Walker<'_> {
             if !has_assignments(state) {
                 continue;
             }
-            let p = format!("{pointer}/States/{}", json::escape(name));
+            let p = state_pointer(pointer, name);
             for (var, at) in assigned(state, &p) {
                 if outer.contains(&var) {
                     let mut f = Finding::new(Code::E134, &at, format!("`{var}` is assigned in an enclosing scope; a Parallel branch or Map iteration cannot assign it"));
@@ -300,7 +316,7 @@ impl Walker<'_> {
             }
         }
         for (name, state) in states {
-            let p = format!("{pointer}/States/{}", json::escape(name));
+            let p = state_pointer(pointer, name);
             let Some(obj) = state.as_object() else {
                 continue;
             };
@@ -369,6 +385,16 @@ fn assigned(state: &Value, pointer: &str) -> Vec<(String, String)> {
 }
 
 /// The scopes nested in a state: Parallel branches and the Map processor (R0.4).
+fn state_pointer(scope: &str, name: &str) -> String {
+    format!("{scope}/States/{}", json::escape(name))
+}
+
+fn has_nested_scopes(state: &Value) -> bool {
+    ["Branches", "ItemProcessor", "Iterator"]
+        .iter()
+        .any(|k| member(state, k).is_some())
+}
+
 fn nested_scopes<'v>(state: &'v Value, pointer: &str) -> Vec<(&'v Map<String, Value>, String)> {
     let mut out = Vec::new();
     if let Some(branches) = member(state, "Branches").and_then(Value::as_array) {

@@ -65,7 +65,7 @@ fn ptr(base: &str, key: &str) -> String {
     format!("{base}/{}", escape(key))
 }
 
-impl Walker<'_> {
+impl Walker<'_, '_> {
     pub fn state(&mut self, name: &str, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
         if name.chars().count() > 80 {
             let mut f = Finding::new(
@@ -239,12 +239,16 @@ impl Walker<'_> {
             ("ItemBatcher", "", "MaxInputBytesPerBatchPath"),
         ] {
             let mut node = field(s, outer);
-            let mut np = ptr(p, outer);
             if !inner.is_empty() {
                 node = node.and_then(|n| member(n, inner));
-                np = ptr(&np, inner);
             }
             if let Some(Value::String(v)) = node.and_then(|n| member(n, key)) {
+                let np = ptr(p, outer);
+                let np = if inner.is_empty() {
+                    np
+                } else {
+                    ptr(&np, inner)
+                };
                 self.reference_path(v, &ptr(&np, key), key);
             }
         }
