@@ -48,6 +48,8 @@ pub struct Compiled {
     pub iam: Option<String>,
     /// The CloudFormation template that runs the pipeline on its schedule, when it has one.
     pub schedule: Option<String>,
+    /// The CloudFormation template that deploys the whole pipeline (written on request).
+    pub template: Option<serde_json::Value>,
 }
 
 /// Parse and check only.
@@ -138,6 +140,7 @@ impl Compiled {
             lineage: None,
             iam: None,
             schedule: None,
+            template: None,
         }
     }
 }
@@ -181,42 +184,65 @@ fn compile_here(text: &str, source_name: &str, options: &lower::Options) -> Comp
         return Compiled::nothing(diagnostics);
     }
     if !problems.is_empty() {
-        // Our own output failed our own validator: a compiler bug, not the user's mistake.
-        let details: Vec<String> = problems
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} {} at {}",
-                    d.code.as_str(),
-                    d.message,
-                    d.pointer.as_deref().unwrap_or("/")
-                )
-            })
-            .collect();
-        diagnostics.push(
-            Diagnostic::new(
-                Code::E900,
-                Span::new(0, 0),
-                "internal compiler error: the generated ASL does not validate",
-            )
-            .with_help(format!(
-                "this is a bug in aslc; please report it with the pipeline source.\n{}",
-                details.join("\n")
-            )),
-        );
+        diagnostics.push(internal_error(
+            "the generated ASL does not validate",
+            &problems,
+        ));
         return Compiled::nothing(diagnostics);
     }
     let lineage_text = lineage::sidecar(&checked, &lowered.plan, source_name).to_json();
     let iam = crate::iam::policy(&lowered.plan);
+    let definition = serde_json::from_str(&asl_text).unwrap_or_default();
+    let template = crate::deploy::template(&checked, &lowered.plan, definition, source_name);
+    let template_problems: Vec<Diagnostic> = asl::validate_file(
+        std::path::Path::new("pipeline.template.json"),
+        &pretty(&template),
+        &asl::Options::default(),
+    )
+    .into_iter()
+    .filter(Diagnostic::is_error)
+    .collect();
+    if !template_problems.is_empty() {
+        diagnostics.push(internal_error(
+            "the generated CloudFormation template does not validate",
+            &template_problems,
+        ));
+        return Compiled::nothing(diagnostics);
+    }
     Compiled {
         diagnostics,
         asl: Some(asl_text),
         lineage: Some(lineage_text),
         iam: Some(pretty(&iam)),
         schedule: crate::schedule::template(&checked, source_name).map(|t| pretty(&t)),
+        template: Some(template),
     }
 }
 
-fn pretty(v: &serde_json::Value) -> String {
+/// E900: our own output failed our own validator — a compiler bug, not the user's mistake.
+fn internal_error(what: &str, problems: &[Diagnostic]) -> Diagnostic {
+    let details: Vec<String> = problems
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} at {}",
+                d.code.as_str(),
+                d.message,
+                d.pointer.as_deref().unwrap_or("/")
+            )
+        })
+        .collect();
+    Diagnostic::new(
+        Code::E900,
+        Span::new(0, 0),
+        format!("internal compiler error: {what}"),
+    )
+    .with_help(format!(
+        "this is a bug in aslc; please report it with the pipeline source.\n{}",
+        details.join("\n")
+    ))
+}
+
+pub fn pretty(v: &serde_json::Value) -> String {
     format!("{}\n", serde_json::to_string_pretty(v).unwrap_or_default())
 }

@@ -12,6 +12,7 @@ pub mod asl;
 pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod deploy;
 pub mod diagnostics;
 pub mod driver;
 pub mod graph;

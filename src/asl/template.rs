@@ -421,9 +421,9 @@ impl Machine<'_, '_> {
         }
     }
 
-    /// Each `${Name}` in literal definition text must be something CloudFormation or Step
-    /// Functions will replace: a `DefinitionSubstitutions` key, and inside `Fn::Sub` also a
-    /// parameter, a resource, a pseudo parameter or one of the `Fn::Sub` variables (E137).
+    /// Each `${Name}` inside `Fn::Sub` must be something CloudFormation replaces (E137): a
+    /// parameter, a resource, a pseudo parameter or one of its variables. Elsewhere, a name
+    /// that is not a key of the machine's `DefinitionSubstitutions` is probably mistyped (W107).
     fn placeholders_defined(&mut self, text: &str, span: Span, in_sub: bool) {
         let mut rest = text;
         while let Some(i) = rest.find("${") {
@@ -431,13 +431,18 @@ impl Machine<'_, '_> {
                 return;
             };
             let name = &rest[i + 2..i + len];
-            let known = name.starts_with('!')
-                || self
-                    .substitutions
-                    .as_ref()
-                    .is_some_and(|s| s.iter().any(|k| k == name))
-                || (in_sub && self.names.knows(name));
-            if !known {
+            let substituted = self
+                .substitutions
+                .as_ref()
+                .is_some_and(|s| s.iter().any(|k| k == name));
+            // Outside `Fn::Sub`, text no substitution names reaches Step Functions as written:
+            // only worth a warning, and only when the machine has substitutions to mistype.
+            let suspicious = if in_sub {
+                !name.starts_with('!') && !substituted && !self.names.knows(name)
+            } else {
+                !substituted && self.substitutions.is_some()
+            };
+            if suspicious {
                 self.undefined(name, span, in_sub);
             }
             rest = &rest[i + len + 1..];
@@ -451,19 +456,18 @@ impl Machine<'_, '_> {
         let at = raw.find(&needle).map_or(Span::new(start, end), |i| {
             Span::new(start + i, start + i + needle.len())
         });
-        let help = if in_sub {
-            "define it in the `Fn::Sub` variables or `DefinitionSubstitutions`, add a parameter of that name, or write `${!Name}` for the literal text"
+        let d = if in_sub {
+            Diagnostic::new(Code::E137, at, format!("placeholder `${{{name}}}` is not defined"))
+                .with_help("define it in the `Fn::Sub` variables, add a parameter or resource of that name, or write `${!Name}` for the literal text")
         } else {
-            "add it to the state machine's `DefinitionSubstitutions`"
-        };
-        self.out.push(
             Diagnostic::new(
-                Code::E137,
+                Code::W107,
                 at,
-                format!("placeholder `${{{name}}}` is not defined"),
+                format!("`${{{name}}}` is not a key of `DefinitionSubstitutions`: Step Functions receives it as written"),
             )
-            .with_help(help),
-        );
+            .with_help("add it to `DefinitionSubstitutions`, or correct the name")
+        };
+        self.out.push(d);
     }
 }
 

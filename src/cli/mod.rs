@@ -44,9 +44,14 @@ enum Command {
         /// sidecar is written either way).
         #[arg(long)]
         no_lineage_states: bool,
-        /// Also write `<stem>.iam.json`: the least-privilege policy for the state machine's role.
+        /// Also write `<stem>.iam.json` (the least-privilege policy for the state machine's
+        /// role) or `<stem>.template.json` (a CloudFormation template deploying the pipeline).
         #[arg(long, value_enum)]
         emit: Vec<Emit>,
+        /// With `--emit cfn`: the template reads the definition from this S3 object
+        /// (`s3://bucket/key`, where you upload `<stem>.asl.json`) instead of inlining it.
+        #[arg(long, value_name = "S3_URI")]
+        definition_s3: Option<String>,
         /// Write nothing: exit 1 if an artefact on disk is missing or differs from what the
         /// sources compile to, and show how (for CI, when the artefacts are committed).
         #[arg(long)]
@@ -115,6 +120,8 @@ enum GraphFormatArg {
 enum Emit {
     /// `<stem>.iam.json`
     Iam,
+    /// `<stem>.template.json`: CloudFormation for the whole pipeline
+    Cfn,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -140,13 +147,37 @@ pub fn main() -> ExitCode {
             out_dir,
             no_lineage_states,
             emit,
+            definition_s3,
             check,
             format,
         } => {
+            if definition_s3.is_some() && !emit.contains(&Emit::Cfn) {
+                eprintln!("error: --definition-s3 applies to the template: add --emit cfn");
+                return ExitCode::from(2);
+            }
+            let definition_s3 = match definition_s3.as_deref().map(crate::deploy::s3_object) {
+                None => None,
+                Some(Ok(object)) => Some(object),
+                Some(Err(e)) => {
+                    eprintln!("error: --definition-s3: {e}");
+                    return ExitCode::from(2);
+                }
+            };
             let options = crate::lower::Options {
                 lineage_states: !no_lineage_states,
             };
-            compile(&files, out_dir.as_deref(), &options, &emit, check, format)
+            let targets = Targets {
+                emit: &emit,
+                definition_s3: definition_s3.as_ref(),
+            };
+            compile(
+                &files,
+                out_dir.as_deref(),
+                &options,
+                &targets,
+                check,
+                format,
+            )
         }
         Command::Check { files, format } => check(&files, format),
         Command::Validate {
@@ -277,11 +308,26 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
     })
 }
 
+/// Which artefacts besides the ASL and the sidecar to write, and how.
+struct Targets<'a> {
+    emit: &'a [Emit],
+    definition_s3: Option<&'a (String, String)>,
+}
+
+impl Targets<'_> {
+    fn template_text(&self, mut template: serde_json::Value) -> String {
+        if let Some(object) = self.definition_s3 {
+            crate::deploy::definition_in_s3(&mut template, object);
+        }
+        driver::pretty(&template)
+    }
+}
+
 fn compile(
     files: &[PathBuf],
     out_dir: Option<&Path>,
     options: &crate::lower::Options,
-    emit: &[Emit],
+    want: &Targets,
     check_only: bool,
     format: Format,
 ) -> ExitCode {
@@ -305,8 +351,15 @@ fn compile(
             (dir.join(format!("{stem}.asl.json")), asl),
             (dir.join(format!("{stem}.lineage.json")), lineage),
         ];
-        if let (true, Some(iam)) = (emit.contains(&Emit::Iam), &compiled.iam) {
+        if let (true, Some(iam)) = (want.emit.contains(&Emit::Iam), &compiled.iam) {
             targets.push((dir.join(format!("{stem}.iam.json")), iam));
+        }
+        let template = match (want.emit.contains(&Emit::Cfn), &compiled.template) {
+            (true, Some(t)) => Some(want.template_text(t.clone())),
+            _ => None,
+        };
+        if let Some(t) = &template {
+            targets.push((dir.join(format!("{stem}.template.json")), t));
         }
         if let Some(schedule) = &compiled.schedule {
             targets.push((dir.join(format!("{stem}.schedule.json")), schedule));

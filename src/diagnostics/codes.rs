@@ -708,13 +708,11 @@ placeholders that `DefinitionSubstitutions` replaces are allowed, and each must 
 (`*name`), no tags (`!Sub`: CloudFormation intrinsics belong to templates), no second
 document after `---`. The location is where the YAML parser stopped.";
 
-    E137 => "undefined template placeholder",
-"A `${Name}` in a state machine definition inside a template must be replaced before Step
-Functions reads it: by `DefinitionSubstitutions` (a key of that map), or, inside `Fn::Sub`,
-by a template parameter, a resource (`${Res}`, `${Res.Arn}`), a pseudo parameter
-(`${AWS::Region}`) or a variable of the `Fn::Sub`. Otherwise CloudFormation refuses the
-template (`Fn::Sub`) or Step Functions receives the literal text. Write `${!Name}` inside
-`Fn::Sub` for a literal `${Name}`.";
+    E137 => "undefined `Fn::Sub` variable",
+"Inside `Fn::Sub`, every `${Name}` must be something CloudFormation can replace: a template
+parameter, a resource (`${Res}`, `${Res.Arn}`), a pseudo parameter (`${AWS::Region}`) or a
+variable of the `Fn::Sub` itself; otherwise CloudFormation refuses the template. Write
+`${!Name}` for a literal `${Name}` (for example one `DefinitionSubstitutions` replaces).";
 
     W101 => "loop with no way out",
 "The states of this cycle never reach a terminal state, so an execution that enters it runs
@@ -737,6 +735,11 @@ naming them only in a `States.ALL` catcher does not help.";
 "The state machine's definition is in S3 (`DefinitionS3Location`) or in a file SAM packages
 (`DefinitionUri`), so `aslc validate` on the template cannot see it. Validate that file
 directly.";
+
+    W107 => "placeholder not in `DefinitionSubstitutions`",
+"The state machine has `DefinitionSubstitutions`, but this `${Name}` is not one of its keys,
+so Step Functions receives the text `${Name}` as written (often a mistyped key). A definition
+with no `DefinitionSubstitutions` at all may hold such text on purpose, and is not warned.";
 
     W106 => "template without a state machine",
 "The file is a CloudFormation or SAM template (it has `Resources`) but declares no

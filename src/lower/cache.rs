@@ -163,13 +163,20 @@ pub fn before(
     );
 }
 
+/// The cache table's TTL attribute: epoch seconds after which DynamoDB deletes the item. The
+/// deployment template turns TTL on for it.
+pub const TTL_ATTRIBUTE: &str = "ttl";
+
 /// The states after a successful run: keep the result until it expires.
 pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, State>) {
     let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let ms = s.cache.unwrap_or(0) * 1000;
     let name = &paths::key(&s.name);
+    // `expires` is what the lookup compares; `ttl` (epoch seconds, a DynamoDB number) is what
+    // the table's TTL reads to delete the item once it has expired.
+    let until = format!("($toMillis($states.context.State.EnteredTime) + {ms})");
     let output = format!(
-        "{{% $merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{name}, {{'expires': $fromMillis($toMillis($states.context.State.EnteredTime) + {ms})}}])}}])}}]) %}}"
+        "{{% $merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{name}, {{'expires': $fromMillis{until}, '{TTL_ATTRIBUTE}': $string($floor({until} / 1000))}}])}}])}}]) %}}"
     );
     out.insert(
         n("Expiry"),
@@ -190,6 +197,7 @@ pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, S
             "step": { "S": name },
             "result": { "S.$": format!("States.JsonToString({})", paths::results(name)) },
             "expires": { "S.$": format!("{slot}.expires") },
+            TTL_ATTRIBUTE: { "N.$": format!("{slot}.{TTL_ATTRIBUTE}") },
             "execution": { "S.$": "$$.Execution.Id" },
         }),
     );

@@ -5,6 +5,7 @@
 //! retries and lineage recording.
 
 mod cache;
+pub use cache::TTL_ATTRIBUTE as CACHE_TTL_ATTRIBUTE;
 mod choice;
 pub mod dag;
 mod job_retry;

@@ -4,6 +4,7 @@ received, as the SDK-generated definitions in ../shared/sagemaker-definitions/ s
 the path taken."""
 
 import json
+from datetime import datetime
 
 import pytest
 from conftest import ROOT, compile_pipeline
@@ -48,6 +49,9 @@ def test_step_caching_abalone(tmp_path):
     store = req["AbaloneTrain.Cache.Store"]
     assert store["TableName"] == "abalone-step-cache"
     assert store["Item"]["expires"]["S"] > "2000"
+    # ...and its `ttl` (the table's TTL attribute) is the same instant in epoch seconds.
+    expires = datetime.fromisoformat(store["Item"]["expires"]["S"].replace("Z", "+00:00"))
+    assert int(store["Item"]["ttl"]["N"]) == int(expires.timestamp())
     # A fresh stored result is reused: the training job does not run again.
     hit = {
         "Item": {

@@ -1,0 +1,164 @@
+"""`aslc compile --emit cfn`: the CloudFormation template of every fixture pipeline passes
+cfn-lint (which also checks the embedded definition, rule E3601), carries the compiled ASL
+unchanged, and wires the state machine to its role, log group, schedule, cache table,
+failure notification and dashboard."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, aslc_binary
+
+PIPELINES = sorted(
+    [ROOT / "fixtures/nightly_fraud_retrain.sfn"]
+    + list((ROOT / "fixtures/real").glob("*.sfn"))
+    + list((ROOT / "fixtures/dag").glob("*.sfn"))
+)
+
+
+def emit(source: Path, out: Path, *extra: str) -> tuple[dict, dict, Path]:
+    run = subprocess.run(
+        [aslc_binary(), "compile", str(source), "-o", str(out), "--emit", "cfn", *extra],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    stem = source.name.removesuffix(".sfn")
+    path = out / f"{stem}.template.json"
+    return json.loads(path.read_text()), json.loads((out / f"{stem}.asl.json").read_text()), path
+
+
+def cfn_lint(*templates: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), *map(str, templates)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_every_fixture_template_passes_cfn_lint(tmp_path):
+    paths = []
+    for source in PIPELINES:
+        template, asl, path = emit(source, tmp_path)
+        machine = template["Resources"]["StateMachine"]["Properties"]
+        assert machine["Definition"] == asl, source.name
+        paths.append(path)
+    _, _, s3 = emit(
+        ROOT / "fixtures/nightly_fraud_retrain.sfn",
+        tmp_path / "s3",
+        "--definition-s3",
+        "s3://deploy-bucket/pipelines/nightly.asl.json",
+    )
+    paths.append(s3)
+    lint = cfn_lint(*paths)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+def test_cfn_lint_is_really_checking_the_definition(tmp_path):
+    # The same template with a transition to a state that does not exist fails E3601: the
+    # test above would catch a definition cfn-lint rejects.
+    template, _, path = emit(ROOT / "fixtures/dag/diamond.sfn", tmp_path)
+    definition = template["Resources"]["StateMachine"]["Properties"]["Definition"]
+    definition["StartAt"] = "NoSuchState"
+    path.write_text(json.dumps(template))
+    lint = cfn_lint(path)
+    assert lint.returncode != 0 and "E3601" in lint.stdout, lint.stdout
+
+
+def test_the_seed_template_wires_everything_to_the_state_machine(tmp_path):
+    template, asl, _ = emit(ROOT / "fixtures/nightly_fraud_retrain.sfn", tmp_path)
+    res = template["Resources"]
+    props = res["StateMachine"]["Properties"]
+    assert props["StateMachineType"] == "STANDARD"
+    assert props["RoleArn"] == {"Fn::GetAtt": ["ExecutionRole", "Arn"]}
+    logging = props["LoggingConfiguration"]
+    assert logging["Level"] == "ALL"
+    assert logging["Destinations"][0]["CloudWatchLogsLogGroup"]["LogGroupArn"] == {
+        "Fn::GetAtt": ["LogGroup", "Arn"]
+    }
+    assert res["LogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+
+    # The role: Step Functions of this account only, the plan's policy, logging and X-Ray.
+    role = res["ExecutionRole"]["Properties"]
+    trust = role["AssumeRolePolicyDocument"]["Statement"][0]
+    assert trust["Principal"] == {"Service": "states.amazonaws.com"}
+    assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
+    policies = {p["PolicyName"]: p["PolicyDocument"] for p in role["Policies"]}
+    iam = subprocess.run(
+        [aslc_binary(), "compile", str(ROOT / "fixtures/nightly_fraud_retrain.sfn"), "-o", str(tmp_path / "iam"), "--emit", "iam"],
+        capture_output=True,
+        text=True,
+    )
+    assert iam.returncode == 0, iam.stderr
+    assert policies["Pipeline"] == json.loads((tmp_path / "iam/nightly_fraud_retrain.iam.json").read_text())
+    actions = {a for s in policies["LoggingAndTracing"]["Statement"] for a in s["Action"]}
+    assert {"logs:CreateLogDelivery", "logs:PutResourcePolicy", "xray:PutTraceSegments"} <= actions
+
+    # The schedule starts this state machine.
+    target = res["Schedule"]["Properties"]["Target"]
+    assert target["Arn"] == {"Ref": "StateMachine"}
+    assert res["ScheduleRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0][
+        "Resource"
+    ] == {"Ref": "StateMachine"}
+
+    # The cache table is the one the Store states write, with TTL on the attribute they set.
+    stores = [
+        s for s in _states(asl) if s.get("Resource") == "arn:aws:states:::dynamodb:putItem"
+    ]
+    assert stores
+    table = res["StepCacheTable"]["Properties"]
+    ttl = table["TimeToLiveSpecification"]
+    assert ttl["Enabled"] is True
+    for s in stores:
+        assert s["Parameters"]["TableName"] == table["TableName"]
+        assert ttl["AttributeName"] in s["Parameters"]["Item"]
+        assert list(s["Parameters"]["Item"][ttl["AttributeName"]]) == ["N.$"]
+    assert table["KeySchema"] == [{"AttributeName": "key", "KeyType": "HASH"}]
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+
+    # Failures notify; the dashboard reads this machine's metrics and log group.
+    pattern = res["FailureRule"]["Properties"]["EventPattern"]
+    assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": "StateMachine"}]
+    body = res["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(body)["widgets"]
+    assert any("ExecutionsFailed" in json.dumps(w) for w in widgets)
+    assert "SOURCE '${LogGroup}'" in widgets[-1]["properties"]["query"]
+    assert set(template["Outputs"]) == {"StateMachineArn", "RoleArn", "FailureTopicArn", "DashboardUrl"}
+
+
+def test_a_pipeline_without_schedule_or_cache_gets_neither(tmp_path):
+    template, _, _ = emit(ROOT / "fixtures/dag/diamond.sfn", tmp_path)
+    assert not {"Schedule", "ScheduleRole", "StepCacheTable"} & set(template["Resources"])
+
+
+def test_definition_s3_replaces_the_inline_definition(tmp_path):
+    template, _, _ = emit(
+        ROOT / "fixtures/dag/diamond.sfn", tmp_path, "--definition-s3", "s3://b/k/diamond.asl.json"
+    )
+    props = template["Resources"]["StateMachine"]["Properties"]
+    assert "Definition" not in props
+    assert props["DefinitionS3Location"] == {"Bucket": "b", "Key": "k/diamond.asl.json"}
+
+
+@pytest.mark.parametrize("bad", ["b/k", "s3://", "s3://bucket", "s3:///key"])
+def test_a_bad_definition_s3_is_a_usage_error(tmp_path, bad):
+    run = subprocess.run(
+        [aslc_binary(), "compile", str(ROOT / "fixtures/dag/diamond.sfn"), "-o", str(tmp_path), "--emit", "cfn", "--definition-s3", bad],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2 and "s3://bucket/key" in run.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def _states(machine):
+    for state in machine.get("States", {}).values():
+        yield state
+        for branch in state.get("Branches", []):
+            yield from _states(branch)
+        for key in ("ItemProcessor", "Iterator"):
+            if key in state:
+                yield from _states(state[key])
