@@ -21,6 +21,7 @@ pub mod lineage;
 pub mod lower;
 #[cfg(feature = "lsp")]
 pub mod lsp;
+pub mod report;
 pub mod schedule;
 pub mod steps;
 pub mod syntax;

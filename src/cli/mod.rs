@@ -2,6 +2,7 @@
 //! here: 0 ok, 1 diagnostics with errors, 2 usage or I/O error.
 
 mod output;
+mod report;
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::{asl, driver};
@@ -105,6 +106,29 @@ enum Command {
         #[arg(long, value_enum, default_value = "mermaid")]
         format: GraphFormatArg,
     },
+    /// The last executions at a glance: per execution and per step, durations, attempts,
+    /// cache use and failures, and each step's median, p90, maximum and trend.
+    Report {
+        /// Execution histories (`aws stepfunctions get-execution-history --output json`), or
+        /// folders of them; `<stem>.describe.json` beside a history is read with it.
+        #[arg(required = true)]
+        histories: Vec<PathBuf>,
+        /// Fold each step's states (cache lookups, retries, lineage) into the step, reading the
+        /// pipeline source.
+        #[arg(long, conflicts_with = "sidecar")]
+        pipeline: Option<PathBuf>,
+        /// Fold with the pipeline's `X.lineage.json` instead of its source.
+        #[arg(long)]
+        sidecar: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: report::ReportFormat,
+        /// Write the report to this file instead of standard output.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// Only the N most recent executions.
+        #[arg(long)]
+        last: Option<usize>,
+    },
     /// Run the language server on standard input and output.
     #[cfg(feature = "lsp")]
     Lsp,
@@ -200,6 +224,21 @@ pub fn main() -> ExitCode {
             format,
         ),
         Command::Graph { file, asl, format } => graph(&file, asl, format),
+        Command::Report {
+            histories,
+            pipeline,
+            sidecar,
+            format,
+            out,
+            last,
+        } => report::run(&report::Args {
+            histories: &histories,
+            pipeline: pipeline.as_deref(),
+            sidecar: sidecar.as_deref(),
+            format,
+            out: out.as_deref(),
+            last,
+        }),
         #[cfg(feature = "lsp")]
         Command::Lsp => match crate::lsp::run() {
             Ok(()) => ExitCode::SUCCESS,

@@ -39,6 +39,10 @@ pub struct Node {
     /// Step nodes: the state that runs it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// Step nodes: every state the step lowers to (cache lookups, retry loop, lineage
+    /// states), so that a report over execution histories can fold them into the step.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub states: Vec<String>,
     /// Where the value is kept in the execution's state data, when it is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_path: Option<String>,
@@ -82,6 +86,7 @@ pub fn sidecar(c: &Checked, plan: &Plan, source: &str) -> Sidecar {
             detail: None,
             uri: None,
             state: None,
+            states: Vec::new(),
             state_path: Some(paths::param(&p.name)),
             attributes,
         });
@@ -201,6 +206,7 @@ impl Graph {
             detail: (kind == "step").then(|| s.kind.keyword().to_string()),
             uri: None,
             state: Some(s.state.clone()),
+            states: s.states.clone(),
             state_path: None,
             attributes,
         });
@@ -293,6 +299,7 @@ fn entity(kind: &str, step: &str, state_path: Option<String>) -> Node {
         detail: None,
         uri: None,
         state: None,
+        states: Vec::new(),
         state_path,
         attributes: Default::default(),
     }
@@ -305,6 +312,7 @@ fn s3_node(id: String, detail: &str, uri: String, state_path: Option<String>) ->
         detail: Some(detail.into()),
         uri: Some(uri),
         state: None,
+        states: Vec::new(),
         state_path,
         attributes: Default::default(),
     }

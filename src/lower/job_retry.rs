@@ -5,7 +5,7 @@
 //! `<Step>` —Catch States.TaskFailed→ `<Step>.Retry.Classify` (match the Cause text per policy,
 //! attempts left?) → `<Step>.Retry.<policy>` (count, pick the wait) → `<Step>.RetryWait.<policy>`
 //! → `<Step>` again, which starts a new job under a fresh name. Anything else →
-//! `<Step>.Retry.GiveUp`, failing with the original error and cause.
+//! `<Step>.Retry.GiveUp`, failing with `JobFailed` and the job's cause.
 
 use super::paths;
 use super::retry::max_attempts;
@@ -22,6 +22,9 @@ fn pattern(class: RetryClass) -> Option<&'static str> {
         _ => None,
     }
 }
+
+/// The error a job step fails the execution with once its job-level retries give up.
+pub const JOB_FAILED: &str = "JobFailed";
 
 pub struct Plan<'a> {
     step: &'a str,
@@ -144,13 +147,18 @@ impl Plan<'_> {
                 }),
             );
         }
+        // The caught error is always `States.TaskFailed`; a Fail may not raise a `States.` name
+        // (ASL: "MUST NOT begin with the prefix `States.`"), and LocalStack's interpreter
+        // refuses it at run time. The job's own failure stays visible as the Cause.
         out.insert(
             give_up,
             State::Fail(Fail {
-                comment: None,
-                error: None,
+                comment: Some(format!(
+                    "{s}'s job failed (States.TaskFailed) and no retry policy takes it again"
+                )),
+                error: Some(JOB_FAILED.into()),
                 cause: None,
-                error_path: Some(format!("{slot}.error.Error")),
+                error_path: None,
                 cause_path: Some(cause),
             }),
         );

@@ -39,6 +39,13 @@ from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata  # noq
 from moto.stepfunctions.parser.backend import execution as sfn_execution  # noqa: E402
 from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker  # noqa: E402
 from moto.stepfunctions.parser.mocking import mock_config  # noqa: E402
+from moto.stepfunctions.parser.asl.eval import environment as sfn_environment  # noqa: E402
+from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import (  # noqa: E402
+    StatesErrorName,
+)
+from moto.stepfunctions.parser.asl.component.state.exec.state_task import (  # noqa: E402
+    mock_eval_utils,
+)
 
 ROLE = "arn:aws:iam::123456789012:role/sfn"
 
@@ -80,6 +87,42 @@ def _timed_execution(self, env):
 
 
 task_service.StateTaskService._eval_execution = _timed_execution
+
+
+# A failed SageMaker `.sync` job fails its Task with `States.TaskFailed` on AWS (the job's
+# FailureReason is in the cause), but moto's mock loader takes every mocked error for a custom
+# one and refuses the `States.` prefix. A mocked `States.` error is raised as AWS raises it.
+_custom_error_name = mock_eval_utils.CustomErrorName
+
+
+def _mocked_error_name(name):
+    if name is not None and name.startswith("States."):
+        return StatesErrorName.from_name(name)
+    return _custom_error_name(name)
+
+
+mock_eval_utils.CustomErrorName = _mocked_error_name
+
+
+# AWS's mock format consumes the next response on every invocation of the state, retries
+# included; moto indexes by the state's RetryCount, which starts again at 0 each time the state
+# is entered, so a job-retry loop (the state entered again) would replay the first response for
+# ever. Count invocations per state and execution instead; past the last response, the last
+# one repeats (a Map iteration or a loop with one response keeps getting it).
+def _next_mocked_response(self):
+    case = self.mock_test_case
+    state = self.next_state_name
+    responses = case.state_mocked_responses.get(state) if case else None
+    if responses is None:
+        return _current_mocked_response(self)
+    calls = case.__dict__.setdefault("_aslc_calls", {})
+    k = calls.get(state, 0)
+    calls[state] = k + 1
+    return responses.mocked_responses[min(k, len(responses.mocked_responses) - 1)]
+
+
+_current_mocked_response = sfn_environment.Environment.get_current_mocked_response
+sfn_environment.Environment.get_current_mocked_response = _next_mocked_response
 
 
 class _Model(dict):
