@@ -45,6 +45,7 @@ snapshot!(step_fail, "fixtures/steps/fail.sfn");
 snapshot!(step_when, "fixtures/steps/when.sfn");
 snapshot!(step_parallel, "fixtures/steps/parallel.sfn");
 snapshot!(step_schedule, "fixtures/steps/schedule.sfn");
+snapshot!(step_trigger, "fixtures/steps/trigger.sfn");
 snapshot!(step_cache, "fixtures/steps/cache.sfn");
 snapshot!(step_names, "fixtures/steps/names.sfn");
 snapshot!(step_values, "fixtures/steps/values.sfn");

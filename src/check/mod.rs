@@ -11,6 +11,7 @@ mod props;
 mod refs;
 mod schedule;
 mod steps;
+mod trigger;
 
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::syntax::ast::{self, ExprKind, Item, PropValue};
@@ -81,6 +82,7 @@ pub fn check(pipeline: &ast::Pipeline) -> Analysis {
         used_outputs: c.used_outputs.clone(),
         top_models: c.top_models.clone(),
         schedule: c.schedule.clone(),
+        triggers: c.triggers.clone(),
         cache_table: c.cache_table.clone(),
     };
     Analysis {
@@ -147,6 +149,7 @@ struct Checker {
     /// Facts later steps need about earlier ones.
     images: HashMap<String, Val>,
     schedule: Option<ScheduleDef>,
+    triggers: Vec<TriggerDef>,
     pipeline_name: String,
     cache_table: Option<String>,
     /// Where outputs without a destination go.
@@ -166,12 +169,14 @@ impl Checker {
                 Item::Param(param) => self.param(param),
                 Item::Retry(r) => self.policy(r),
                 Item::Setting(s) => self.setting(s),
-                Item::Schedule(_) | Item::Step(_) => {}
+                Item::Schedule(_) | Item::Trigger(_) | Item::Step(_) => {}
             }
         }
         for item in &p.items {
-            if let Item::Schedule(s) = item {
-                self.schedule(s);
+            match item {
+                Item::Schedule(s) => self.schedule(s),
+                Item::Trigger(t) => self.trigger(t),
+                _ => {}
             }
         }
     }
@@ -486,26 +491,9 @@ impl Checker {
             }
         }
         for b in &s.bindings {
-            let Some(param) = self.params.get(&b.key.name) else {
-                let names: Vec<&str> = self.params.keys().map(String::as_str).collect();
-                let guess =
-                    crate::diagnostics::did_you_mean(&b.key.name, names).map(str::to_string);
-                let d = self.err(
-                    Code::E012,
-                    b.key.span,
-                    format!(
-                        "the schedule sets `{}`, which is not a parameter",
-                        b.key.name
-                    ),
-                );
-                if let Some(g) = guess {
-                    d.help = Some(format!("did you mean `{g}`?"));
-                }
+            let Some(ty) = self.bound_param(b, "schedule") else {
                 continue;
             };
-            let ty = param.def.ty;
-            self.resolved(b.key.span, &b.key.name);
-            self.used_params.insert(b.key.name.clone());
             match &b.value.kind {
                 ExprKind::Call { name, args } => {
                     let days = match name.name.as_str() {
@@ -560,6 +548,27 @@ impl Checker {
             }
         }
         self.schedule = Some(def);
+    }
+
+    /// The type of the parameter a schedule or trigger binding sets (`E012` when it is none).
+    fn bound_param(&mut self, b: &ast::Binding, by: &str) -> Option<Ty> {
+        let Some(param) = self.params.get(&b.key.name) else {
+            let names: Vec<&str> = self.params.keys().map(String::as_str).collect();
+            let guess = crate::diagnostics::did_you_mean(&b.key.name, names).map(str::to_string);
+            let d = self.err(
+                Code::E012,
+                b.key.span,
+                format!("the {by} sets `{}`, which is not a parameter", b.key.name),
+            );
+            if let Some(g) = guess {
+                d.help = Some(format!("did you mean `{g}`?"));
+            }
+            return None;
+        };
+        let ty = param.def.ty;
+        self.resolved(b.key.span, &b.key.name);
+        self.used_params.insert(b.key.name.clone());
+        Some(ty)
     }
 
     /// Register every step before the walk, so references can tell "unknown" from "later".

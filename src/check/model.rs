@@ -290,6 +290,7 @@ pub struct Checked {
     /// ranks read.
     pub top_models: IndexMap<String, Vec<u32>>,
     pub schedule: Option<ScheduleDef>,
+    pub triggers: Vec<TriggerDef>,
     /// The DynamoDB table of step caching, when a step is cached.
     pub cache_table: Option<String>,
 }
@@ -312,6 +313,41 @@ pub struct ScheduleDef {
     pub computed: Vec<(String, u32)>,
     /// Parameters the schedule passes as literal input.
     pub input: serde_json::Map<String, Json>,
+}
+
+/// `trigger s3 "s3://bucket/prefix/" { DataPrefix = object_prefix(), Env = "prod" }`.
+#[derive(Clone, Debug)]
+pub struct TriggerDef {
+    pub bucket: String,
+    /// The key prefix (may be empty: every object of the bucket).
+    pub prefix: String,
+    /// Parameters set from the created object.
+    pub object: Vec<(String, ObjectField)>,
+    /// Parameters the trigger passes as literal input.
+    pub input: serde_json::Map<String, Json>,
+}
+
+/// What of the created object a trigger binds to a parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectField {
+    /// `bucket()`: the bucket's name.
+    Bucket,
+    /// `object_key()`: the object's key.
+    Key,
+    /// `object_uri()`: `s3://bucket/key`.
+    Uri,
+    /// `object_prefix()`: the folder the object is in, `s3://bucket/folder/` (the state machine
+    /// cuts the file name off, so a prefix given by hand stays as it is).
+    Prefix,
+}
+
+impl ObjectField {
+    pub const ALL: [(&'static str, ObjectField); 4] = [
+        ("bucket", ObjectField::Bucket),
+        ("object_key", ObjectField::Key),
+        ("object_uri", ObjectField::Uri),
+        ("object_prefix", ObjectField::Prefix),
+    ];
 }
 
 #[derive(Clone, Debug)]

@@ -8,6 +8,7 @@
 //! source), so the template needs no `DefinitionSubstitutions`.
 
 mod dashboard;
+mod trigger;
 
 use crate::check::Checked;
 use crate::lower::Plan;
@@ -42,6 +43,7 @@ pub fn template(c: &Checked, plan: &Plan, definition: Value, source: &str) -> Va
     if let Some(schedule) = crate::schedule::resources(c, source, &target) {
         resources.extend(schedule);
     }
+    resources.extend(trigger::resources(c));
     if let Some(table) = &c.cache_table {
         resources.insert(CACHE_TABLE.into(), cache_table(table));
     }

@@ -493,6 +493,16 @@ Fix:
     param DataDate: string";
 
     // W001 and W002 are removed (see REMOVED): their ids are never reused.
+    E050 => "invalid trigger",
+"A trigger starts the pipeline when something happens. `trigger s3 \"s3://bucket/prefix/\"`
+starts it for every object created under the prefix (an EventBridge rule on S3's `Object
+Created` events: the bucket must send its events to EventBridge). The location is a bucket
+name (3–63 lower-case letters, digits, `.` and `-`) and an optional key prefix without
+wildcards; `s3` is the only trigger source.
+
+Example:
+    trigger s3 \"s3://fraud-ml/raw/\" { DataPrefix = object_prefix() }";
+
     W003 => "unused parameter",
 "The parameter is never referenced. It is still accepted in the execution input.
 

@@ -3,12 +3,13 @@
 
 use super::{paths, Cont, Lowerer};
 use crate::asl::model::*;
-use crate::check::{ParamDef, Ty};
+use crate::check::{ObjectField, ParamDef, Ty};
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
 const MERGE: &str = "Parameters.Merge";
 const SCHEDULED: &str = "Parameters.Scheduled";
+const FROM_OBJECT: &str = "Parameters.FromObject";
 const DEFAULTS: &str = "Parameters.Defaults";
 const VALIDATE: &str = "Parameters.Validate";
 const DIGITS: &str = "Parameters.Integers";
@@ -18,17 +19,33 @@ impl Lowerer<'_> {
     /// Merge the execution input over the defaults and check every parameter's presence and
     /// type before any job starts.
     pub(super) fn init(&mut self, first: Cont, out: &mut IndexMap<String, State>) -> String {
-        let computed = self
-            .c
-            .schedule
-            .as_ref()
-            .map(|s| s.computed.as_slice())
-            .unwrap_or_default();
-        if computed.is_empty() {
-            return self.init_parameters(first, out);
+        let mut rest = IndexMap::new();
+        let mut start = self.init_parameters(first, &mut rest);
+        // Computed before the defaults merge, each state handing on to the next: read in the
+        // order they run.
+        let mut head = Vec::new();
+        if let Some(dates) = self.schedule_dates(&start) {
+            head.push((SCHEDULED, dates));
+            start = SCHEDULED.into();
         }
-        // JSONPath intrinsics cannot do date arithmetic: a JSONata state fills in the dates a
-        // schedule computes (`yesterday()`), unless the execution input gives them.
+        if let Some(folders) = self.object_folders(&start) {
+            head.push((FROM_OBJECT, folders));
+            start = FROM_OBJECT.into();
+        }
+        for (name, state) in head.into_iter().rev() {
+            out.insert(name.into(), state);
+        }
+        out.extend(rest);
+        start
+    }
+
+    /// JSONPath intrinsics cannot do date arithmetic: a JSONata state fills in the dates a
+    /// schedule computes (`yesterday()`), unless the execution input gives them.
+    fn schedule_dates(&self, next: &str) -> Option<State> {
+        let computed = self.c.schedule.as_ref().map(|s| s.computed.as_slice())?;
+        if computed.is_empty() {
+            return None;
+        }
         let fields: Vec<String> = computed
             .iter()
             .map(|(name, days)| {
@@ -44,20 +61,47 @@ impl Lowerer<'_> {
             })
             .collect();
         let output = format!("{{% $merge([{{{}}}, $states.input]) %}}", fields.join(", "));
-        let mut state = IndexMap::new();
-        let start = self.init_parameters(first, &mut state);
-        out.insert(
-            SCHEDULED.into(),
-            State::Pass(Pass {
-                comment: Some("Dates the schedule computes from the execution's start time, unless the input gives them".into()),
-                query_language: Some("JSONata"),
-                output: Some(Json::String(output)),
-                transition: Some(Transition::Next(start)),
-                ..Pass::default()
-            }),
-        );
-        out.extend(state);
-        SCHEDULED.into()
+        Some(State::Pass(Pass {
+            comment: Some("Dates the schedule computes from the execution's start time, unless the input gives them".into()),
+            query_language: Some("JSONata"),
+            output: Some(Json::String(output)),
+            transition: Some(Transition::Next(next.into())),
+            ..Pass::default()
+        }))
+    }
+
+    /// A trigger's `object_prefix()` passes the created object's URI; the folder it is in is
+    /// what the parameter means. Cutting everything after the last `/` leaves a prefix given by
+    /// hand as it is. Absent parameters stay absent (JSONata drops `undefined` members).
+    fn object_folders(&self, next: &str) -> Option<State> {
+        let mut names: Vec<&str> = self
+            .c
+            .triggers
+            .iter()
+            .flat_map(|t| t.object.iter())
+            .filter(|(_, f)| *f == ObjectField::Prefix)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        if names.is_empty() {
+            return None;
+        }
+        let fields: Vec<String> = names
+            .iter()
+            .map(|n| {
+                let k = paths::key(n);
+                format!("'{k}': $replace($states.input.{k}, /[^\\/]*$/, '')")
+            })
+            .collect();
+        let output = format!("{{% $merge([$states.input, {{{}}}]) %}}", fields.join(", "));
+        Some(State::Pass(Pass {
+            comment: Some("The folder of the object a trigger passes, for parameters bound to object_prefix()".into()),
+            query_language: Some("JSONata"),
+            output: Some(Json::String(output)),
+            transition: Some(Transition::Next(next.into())),
+            ..Pass::default()
+        }))
     }
 
     fn init_parameters(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {

@@ -89,7 +89,7 @@ impl Index {
                         children: vec![],
                     });
                 }
-                Item::Schedule(_) | Item::Setting(_) => {}
+                Item::Schedule(_) | Item::Trigger(_) | Item::Setting(_) => {}
                 Item::Step(s) => {
                     let o = ix.step(s, false, plan);
                     ix.outline.push(o);

@@ -26,6 +26,7 @@ pub enum Item {
     Param(Param),
     Retry(RetryDecl),
     Schedule(Schedule),
+    Trigger(Trigger),
     Step(Step),
 }
 
@@ -47,6 +48,16 @@ pub struct RetryDecl {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Schedule {
     pub expr: StrLit,
+    pub bindings: Vec<Binding>,
+    pub span: Span,
+}
+
+/// `trigger s3 "s3://bucket/prefix/" { DataPrefix = object_prefix() }`: start the pipeline when
+/// an object is created under the prefix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Trigger {
+    pub source: Ident,
+    pub uri: StrLit,
     pub bindings: Vec<Binding>,
     pub span: Span,
 }

@@ -10,7 +10,14 @@ use nom::multi::separated_list0;
 use nom::sequence::{preceded, terminated};
 
 /// Top-level declarations that are not steps.
-const DECLARATIONS: &[&str] = &["param", "retry", "schedule", "role", "cache_table"];
+const DECLARATIONS: &[&str] = &[
+    "param",
+    "retry",
+    "schedule",
+    "trigger",
+    "role",
+    "cache_table",
+];
 /// Pipeline-wide settings of the form `key value`.
 const SETTINGS: &[&str] = &["role", "cache_table", "default_bucket"];
 
@@ -222,6 +229,7 @@ fn item(i: In) -> PResult<Item> {
         "param" => map(param, Item::Param)(i),
         "retry" => map(retry_decl, Item::Retry)(i),
         "schedule" => map(schedule, Item::Schedule)(i),
+        "trigger" => map(trigger, Item::Trigger)(i),
         s if SETTINGS.contains(&s) => map(prop, Item::Setting)(i),
         s if StepKind::from_keyword(s).is_some() => map(step, Item::Step)(i),
         _ => Err(expected_statement(i, true)),
@@ -302,6 +310,27 @@ fn schedule(i: In) -> PResult<Schedule> {
         i,
         Schedule {
             expr,
+            bindings,
+            span: span_between(&s, &i),
+        },
+    ))
+}
+
+fn trigger(i: In) -> PResult<Trigger> {
+    let (s, _) = ws(i)?;
+    let (i, _) = keyword("trigger")(i)?;
+    let (i, source) = cut(word)(i)?;
+    let (i, uri) = cut(string_lit)(i)?;
+    let (i, bindings) = if peek_sym(i, "{") {
+        map_block(i)?
+    } else {
+        (i, Vec::new())
+    };
+    Ok((
+        i,
+        Trigger {
+            source,
+            uri,
             bindings,
             span: span_between(&s, &i),
         },

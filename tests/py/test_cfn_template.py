@@ -9,10 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, aslc_binary
+from conftest import ROOT, aslc_binary, compile_pipeline
+from mocks import lambda_result, mock_file, processing_job
+from sfn_moto import execute, scheduled
 
 PIPELINES = sorted(
-    [ROOT / "fixtures/nightly_fraud_retrain.sfn"]
+    [ROOT / "fixtures/nightly_fraud_retrain.sfn", ROOT / "fixtures/steps/trigger.sfn"]
     + list((ROOT / "fixtures/real").glob("*.sfn"))
     + list((ROOT / "fixtures/dag").glob("*.sfn"))
 )
@@ -152,6 +154,49 @@ def test_a_bad_definition_s3_is_a_usage_error(tmp_path, bad):
     )
     assert run.returncode == 2 and "s3://bucket/key" in run.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_trigger_starts_the_pipeline_with_the_object_it_saw(tmp_path):
+    template, _, _ = emit(ROOT / "fixtures/steps/trigger.sfn", tmp_path)
+    rule = template["Resources"]["Trigger1"]["Properties"]
+    assert rule["EventPattern"] == {
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": {"bucket": {"name": ["fraud-ml"]}, "object": {"key": [{"prefix": "raw/"}]}},
+    }
+    target = rule["Targets"][0]
+    assert target["Arn"] == {"Ref": "StateMachine"}
+    assert target["RoleArn"] == {"Fn::GetAtt": ["TriggerRole", "Arn"]}
+    # What EventBridge does with an S3 event: fill the input template from the paths map.
+    event = {"detail": {"bucket": {"name": "fraud-ml"}, "object": {"key": "raw/2026-11-30/part-0.csv"}}}
+    transformer = target["InputTransformer"]
+    values = {
+        "bucket": event["detail"]["bucket"]["name"],
+        "key": event["detail"]["object"]["key"],
+    }
+    assert transformer["InputPathsMap"] == {"bucket": "$.detail.bucket.name", "key": "$.detail.object.key"}
+    text = transformer["InputTemplate"]
+    for k, v in values.items():
+        text = text.replace(f"<{k}>", v)
+    started = json.loads(text)
+    asl = json.dumps(compile_pipeline(ROOT / "fixtures/steps/trigger.sfn", tmp_path / "asl", "--no-lineage-states")["asl"])
+    mocks = mock_file({
+        "Featurise": processing_job("featurise-1", {"train": "s3://fraud-ml/features/prod/train/"}),
+        "Notify": lambda_result({}),
+    })
+
+    def requests(execution_input):
+        result = execute(asl, execution_input, mocks, "Case")
+        assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
+        return {t["state"]: t["parameters"] for t in scheduled(result)}
+
+    req = requests(started)
+    # object_prefix(): the folder the object landed in; object_key(): the key; literals as given.
+    assert req["Featurise"]["ProcessingInputs"][0]["S3Input"]["S3Uri"] == "s3://fraud-ml/raw/2026-11-30/"
+    assert req["Notify"]["Payload"] == {"Object": "raw/2026-11-30/part-0.csv", "Env": "prod"}
+    # A run started by hand with a prefix keeps it as it is.
+    req = requests({"DataPrefix": "s3://fraud-ml/raw/backfill/"})
+    assert req["Featurise"]["ProcessingInputs"][0]["S3Input"]["S3Uri"] == "s3://fraud-ml/raw/backfill/"
 
 
 def _states(machine):
