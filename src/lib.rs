@@ -15,6 +15,7 @@ pub mod cli;
 pub mod deploy;
 pub mod diagnostics;
 pub mod driver;
+pub mod fmt;
 pub mod graph;
 pub mod iam;
 pub mod lineage;

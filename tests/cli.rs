@@ -375,3 +375,53 @@ fn compile_check_finds_stale_and_missing_artefacts_and_writes_nothing() {
     // The file on disk is left as it was.
     assert_eq!(std::fs::read_to_string(&asl).expect("asl"), edited);
 }
+
+#[test]
+fn fmt_rewrites_checks_and_refuses_broken_sources() {
+    let dir = tempdir();
+    let messy = dir.path().join("messy.sfn");
+    let text = "pipeline \"p\" {\n  param   A:string = \"x\"   // kept\n  lambda L { function \"f\" }\n}\n";
+    std::fs::write(&messy, text).expect("write");
+    let path = messy.to_string_lossy().into_owned();
+
+    // --check: exit 1, a diff, nothing written.
+    let out = aslc(&["fmt", "--check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("would reformat") && err.contains("+  param A: string = \"x\""),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&messy).expect("read"), text);
+
+    // In place, then --check agrees.
+    assert_eq!(aslc(&["fmt", &path]).status.code(), Some(0));
+    let formatted = std::fs::read_to_string(&messy).expect("read");
+    assert!(
+        formatted.contains("  param A: string = \"x\"  // kept\n"),
+        "{formatted}"
+    );
+    assert_eq!(aslc(&["fmt", "--check", &path]).status.code(), Some(0));
+
+    // Standard input to standard output.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aslc"))
+        .args(["fmt", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), text.as_bytes())
+        .expect("stdin");
+    let out = child.wait_with_output().expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), formatted);
+
+    // A syntax error: the diagnostics, exit 1, the file untouched.
+    let broken = dir.path().join("broken.sfn");
+    std::fs::write(&broken, "pipeline \"p\" { lambda {").expect("write");
+    let out = aslc(&["fmt", &broken.to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(&broken).expect("read"),
+        "pipeline \"p\" { lambda {"
+    );
+}

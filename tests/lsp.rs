@@ -403,3 +403,39 @@ fn misbehaving_clients_get_errors_and_the_server_keeps_running() {
     let status = c.child.wait().expect("exit");
     assert!(status.success());
 }
+
+#[test]
+fn documents_are_formatted_as_aslc_fmt_formats_them() {
+    let mut c = Client::start();
+    let text = "pipeline \"p\" {\n  param   A:string = \"x\"\n  lambda L { function \"f\" }\n}\n";
+    c.open(URI, "sfn", text);
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    let edits = edits["result"].as_array().expect("edits").clone();
+    assert_eq!(edits.len(), 1, "{edits:?}");
+    assert_eq!(
+        edits[0]["newText"],
+        aslc::fmt::format(text).expect("formats")
+    );
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({ "line": 0, "character": 0 })
+    );
+    assert_eq!(
+        edits[0]["range"]["end"],
+        json!({ "line": 4, "character": 0 })
+    );
+    // Formatted already: no edit.
+    let formatted = aslc::fmt::format(text).expect("formats");
+    c.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": URI, "version": 2 }, "contentChanges": [{ "text": formatted }] }),
+    );
+    let edits = c.request(
+        "textDocument/formatting",
+        json!({ "textDocument": { "uri": URI }, "options": { "tabSize": 2, "insertSpaces": true } }),
+    );
+    assert_eq!(edits["result"], json!([]));
+}

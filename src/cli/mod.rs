@@ -60,6 +60,14 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Format pipeline sources in place (`-` formats standard input to standard output).
+    Fmt {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Write nothing: exit 1 if a file is not formatted, and show the diff.
+        #[arg(long)]
+        check: bool,
+    },
     /// Check pipeline sources without writing anything.
     Check {
         #[arg(required = true)]
@@ -204,6 +212,7 @@ pub fn main() -> ExitCode {
             )
         }
         Command::Check { files, format } => check(&files, format),
+        Command::Fmt { files, check } => fmt(&files, check),
         Command::Validate {
             files,
             express,
@@ -423,6 +432,42 @@ fn compile(
             }
         }
     })
+}
+
+fn fmt(files: &[PathBuf], check_only: bool) -> ExitCode {
+    run(
+        files,
+        driver::MAX_SOURCE_BYTES,
+        Format::Human,
+        |path, text| {
+            let formatted = match crate::fmt::format(text) {
+                Ok(f) => f,
+                Err(diagnostics) => return (diagnostics, Done::Ok),
+            };
+            if path.as_os_str() == "-" {
+                print!("{formatted}");
+                return (Vec::new(), Done::Ok);
+            }
+            if formatted == text {
+                return (Vec::new(), Done::Ok);
+            }
+            if check_only {
+                eprintln!("would reformat {}", path.display());
+                output::print_diff(&path.display().to_string(), "formatted", text, &formatted);
+                return (Vec::new(), Done::Failed);
+            }
+            match output::write_all_atomically(&[(path.to_path_buf(), &formatted)]) {
+                Ok(()) => {
+                    eprintln!("formatted {}", path.display());
+                    (Vec::new(), Done::Ok)
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    (Vec::new(), Done::IoError)
+                }
+            }
+        },
+    )
 }
 
 fn validate(files: &[PathBuf], options: &asl::Options, format: Format) -> ExitCode {

@@ -106,20 +106,24 @@ pub fn stale(targets: &[(PathBuf, &String)]) -> bool {
             "stale: {} differs from what the source compiles to",
             path.display()
         );
-        let name = path.display().to_string();
-        let diff = similar::TextDiff::from_lines(old.as_str(), new.as_str());
-        let text = diff
-            .unified_diff()
-            .context_radius(2)
-            .header(&name, "compiled")
-            .to_string();
-        let lines: Vec<&str> = text.lines().collect();
-        for line in lines.iter().take(40) {
-            eprintln!("{line}");
-        }
-        if lines.len() > 40 {
-            eprintln!("… {} more lines of diff", lines.len() - 40);
-        }
+        print_diff(&path.display().to_string(), "compiled", &old, new);
     }
     any
+}
+
+/// A unified diff on stderr, at most 40 lines.
+pub fn print_diff(name: &str, label: &str, old: &str, new: &str) {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header(name, label)
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    for line in lines.iter().take(40) {
+        eprintln!("{line}");
+    }
+    if lines.len() > 40 {
+        eprintln!("… {} more lines of diff", lines.len() - 40);
+    }
 }

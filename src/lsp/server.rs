@@ -125,6 +125,9 @@ impl Server {
             request::CodeActionRequest::METHOD => {
                 self.with::<CodeActionParams>(r, |s, p| s.code_actions(p))
             }
+            request::Formatting::METHOD => {
+                self.with::<DocumentFormattingParams>(r, |s, p| s.formatting(p))
+            }
             other => Err((
                 ErrorCode::MethodNotFound,
                 format!("method `{other}` is not supported"),
@@ -318,6 +321,26 @@ impl Server {
     }
 
     /// Quick fixes for the diagnostics under the range that carry one.
+    /// `aslc fmt` as one edit of the whole document; none when it is formatted already or has
+    /// syntax errors (the editor shows those as diagnostics).
+    fn formatting(&mut self, p: DocumentFormattingParams) -> Option<Value> {
+        let d = self.docs.get(&p.text_document.uri)?;
+        if d.kind != Kind::Pipeline {
+            return None;
+        }
+        let formatted = crate::fmt::format(&d.text).ok()?;
+        let edits: Vec<TextEdit> = if formatted == d.text {
+            Vec::new()
+        } else {
+            let lines = d.lines();
+            vec![TextEdit {
+                range: range(&lines, Span::new(0, d.text.len())),
+                new_text: formatted,
+            }]
+        };
+        serde_json::to_value(edits).ok()
+    }
+
     fn code_actions(&mut self, p: CodeActionParams) -> Option<Value> {
         let d = self.docs.get(&p.text_document.uri)?;
         let lines = d.lines();
@@ -379,6 +402,7 @@ fn capabilities() -> InitializeResult {
             }),
             document_symbol_provider: Some(OneOf::Left(true)),
             code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+            document_formatting_provider: Some(OneOf::Left(true)),
             ..Default::default()
         },
         server_info: Some(ServerInfo {

@@ -14,7 +14,8 @@ from mocks import lambda_result, mock_file, processing_job
 from sfn_moto import execute, scheduled
 
 PIPELINES = sorted(
-    [ROOT / "fixtures/nightly_fraud_retrain.sfn", ROOT / "fixtures/steps/trigger.sfn"]
+    [ROOT / "fixtures/nightly_fraud_retrain.sfn"]
+    + list((ROOT / "fixtures/steps").glob("*.sfn"))
     + list((ROOT / "fixtures/real").glob("*.sfn"))
     + list((ROOT / "fixtures/dag").glob("*.sfn"))
 )
