@@ -4,6 +4,8 @@
 use crate::asl;
 use crate::diagnostics::{self, Code, Diagnostic, Span};
 use crate::{check, lineage, lower, syntax};
+use std::collections::HashMap;
+use std::path::Path;
 
 /// Pipeline sources larger than this are refused before parsing.
 pub const MAX_SOURCE_BYTES: usize = 64 << 20;
@@ -54,7 +56,12 @@ pub struct Compiled {
 
 /// Parse and check only.
 pub fn check_source(text: &str) -> (Option<check::Checked>, Vec<Diagnostic>) {
-    let a = analyze(text);
+    check_in(text, None)
+}
+
+/// Parse and check a source in folder `dir` (where the pipelines it runs are read from).
+pub fn check_in(text: &str, dir: Option<&Path>) -> (Option<check::Checked>, Vec<Diagnostic>) {
+    let a = analyze_in(text, dir);
     (a.checked, a.diagnostics)
 }
 
@@ -98,17 +105,22 @@ fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 
 /// Parse and check, keeping the tree and the resolved names.
 pub fn analyze(text: &str) -> Analysis {
-    on_big_stack(|| analyze_here(text))
+    analyze_in(text, None)
 }
 
-fn analyze_here(text: &str) -> Analysis {
+/// [`analyze`] a source in folder `dir`, reading the pipelines it runs (`use "x.sfn"`) there.
+pub fn analyze_in(text: &str, dir: Option<&Path>) -> Analysis {
+    on_big_stack(|| analyze_here(text, dir))
+}
+
+fn analyze_here(text: &str, dir: Option<&Path>) -> Analysis {
     let (ast, mut diags) = syntax::parse(text);
     let has_syntax_errors = diags.iter().any(Diagnostic::is_error);
     let check::Analysis {
         checked,
         diagnostics: check_diags,
         names,
-    } = check::check(&ast);
+    } = check::check_with(&ast, callees(&ast, dir));
     if has_syntax_errors {
         // A broken tree makes for dubious name errors (a step lost to a syntax error looks
         // unknown); keep only what the checker says about the parts that parsed cleanly.
@@ -147,11 +159,26 @@ impl Compiled {
 
 /// Compile a source: check, lower, validate our own output, derive the lineage sidecar.
 pub fn compile_source(text: &str, source_name: &str, options: &lower::Options) -> Compiled {
-    on_big_stack(|| compile_here(text, source_name, options))
+    compile_in(text, source_name, None, options)
 }
 
-fn compile_here(text: &str, source_name: &str, options: &lower::Options) -> Compiled {
-    let a = analyze_here(text);
+/// [`compile_source`] for a source in folder `dir` (where the pipelines it runs are read).
+pub fn compile_in(
+    text: &str,
+    source_name: &str,
+    dir: Option<&Path>,
+    options: &lower::Options,
+) -> Compiled {
+    on_big_stack(|| compile_here(text, source_name, dir, options))
+}
+
+fn compile_here(
+    text: &str,
+    source_name: &str,
+    dir: Option<&Path>,
+    options: &lower::Options,
+) -> Compiled {
+    let a = analyze_here(text, dir);
     let (checked, mut diagnostics) = (a.checked, a.diagnostics);
     let Some(checked) = checked else {
         return Compiled::nothing(diagnostics);
@@ -241,6 +268,86 @@ fn internal_error(what: &str, problems: &[Diagnostic]) -> Diagnostic {
         "this is a bug in aslc; please report it with the pipeline source.\n{}",
         details.join("\n")
     ))
+}
+
+/// What the checker needs of each pipeline the source runs (`run_pipeline … { use "x.sfn" }`):
+/// its name and declared parameters, read from `dir`. Only its declarations are read: the
+/// called pipeline is compiled on its own.
+fn callees(
+    ast: &syntax::ast::Pipeline,
+    dir: Option<&Path>,
+) -> HashMap<String, Result<check::Callee, String>> {
+    let mut out = HashMap::new();
+    let Some(dir) = dir else { return out };
+    let mut uses = Vec::new();
+    for item in &ast.items {
+        if let syntax::ast::Item::Step(s) = item {
+            collect_uses(s, &mut uses);
+        }
+    }
+    for path in uses {
+        if out.contains_key(&path) {
+            continue;
+        }
+        let read = std::fs::read_to_string(dir.join(&path))
+            .map_err(|e| format!("cannot read it ({e})"))
+            .and_then(|text| {
+                callee(&text).ok_or_else(|| format!("it has syntax errors (`aslc check {path}`)"))
+            });
+        out.insert(path, read);
+    }
+    out
+}
+
+fn collect_uses(s: &syntax::ast::Step, out: &mut Vec<String>) {
+    use syntax::ast::{ExprKind, PropValue, StepBody};
+    match &s.body {
+        StepBody::Props(props) => {
+            out.extend(props.iter().filter(|p| p.key.name == "use").filter_map(
+                |p| match &p.value {
+                    PropValue::Expr(e) => match &e.kind {
+                        ExprKind::Str(lit) => lit.as_plain(),
+                        _ => None,
+                    },
+                    _ => None,
+                },
+            ))
+        }
+        StepBody::When(w) => w
+            .then
+            .steps
+            .iter()
+            .chain(w.otherwise.iter().flat_map(|b| b.steps.iter()))
+            .for_each(|x| collect_uses(x, out)),
+        StepBody::Parallel(branches) => branches
+            .iter()
+            .flat_map(|b| b.block.steps.iter())
+            .for_each(|x| collect_uses(x, out)),
+    }
+}
+
+/// A called pipeline's name and parameters, when its source parses.
+fn callee(text: &str) -> Option<check::Callee> {
+    let (ast, diags) = syntax::parse(text);
+    if diags.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let params = ast
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            syntax::ast::Item::Param(p) => Some((
+                p.name.name.clone(),
+                check::Ty::from_name(&p.ty.name).unwrap_or(check::Ty::Error),
+                p.default.is_some(),
+            )),
+            _ => None,
+        })
+        .collect();
+    Some(check::Callee {
+        name: ast.name.as_plain().unwrap_or_default(),
+        params,
+    })
 }
 
 pub fn pretty(v: &serde_json::Value) -> String {

@@ -55,7 +55,7 @@ fn check_sfn(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
         .map(|s| s.trim().to_string())
         .collect();
     let got = match driver::decode(&bytes, driver::MAX_SOURCE_BYTES) {
-        Ok(text) => actual(text, &driver::check_source(text).1, false),
+        Ok(text) => actual(text, &driver::check_in(text, path.parent()).1, false),
         Err(d) => actual(&lossy, &[*d], false),
     };
     (expected, got)

@@ -15,6 +15,7 @@ fn fixtures() -> Vec<PathBuf> {
         .collect();
     steps.sort();
     out.extend(steps);
+    out.push(root.join("nested/nightly.sfn"));
     out
 }
 
@@ -27,7 +28,7 @@ struct Out {
 fn compile(path: &Path, lineage_states: bool) -> Out {
     let text = std::fs::read_to_string(path).expect("read");
     let options = aslc::lower::Options { lineage_states };
-    let out = aslc::driver::compile_source(&text, "x.sfn", &options);
+    let out = aslc::driver::compile_in(&text, "x.sfn", path.parent(), &options);
     let parse = |s: Option<String>| serde_json::from_str(&s.expect("artefact")).expect("json");
     Out {
         asl: parse(out.asl),
@@ -163,6 +164,14 @@ fn needs(resource: &str) -> &'static [&'static str] {
             "elasticmapreduce:AddJobFlowSteps",
             "elasticmapreduce:DescribeStep",
             "elasticmapreduce:CancelSteps",
+            "events:PutTargets",
+            "events:PutRule",
+            "events:DescribeRule",
+        ],
+        "states:startExecution.sync:2" => &[
+            "states:StartExecution",
+            "states:DescribeExecution",
+            "states:StopExecution",
             "events:PutTargets",
             "events:PutRule",
             "events:DescribeRule",

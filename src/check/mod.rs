@@ -9,6 +9,7 @@ mod jobs;
 pub mod model;
 mod props;
 mod refs;
+mod run_pipeline;
 mod schedule;
 mod steps;
 mod trigger;
@@ -32,8 +33,17 @@ pub struct Analysis {
 
 /// Check a parsed pipeline.
 pub fn check(pipeline: &ast::Pipeline) -> Analysis {
+    check_with(pipeline, HashMap::new())
+}
+
+/// Check, knowing the pipelines the source runs (`use "x.sfn"`, read by the driver).
+pub fn check_with(
+    pipeline: &ast::Pipeline,
+    callees: HashMap<String, Result<Callee, String>>,
+) -> Analysis {
     let mut c = Checker {
         pipeline_name: pipeline.name.as_plain().unwrap_or_default(),
+        callees,
         ..Checker::default()
     };
     c.declarations(pipeline);
@@ -150,6 +160,8 @@ struct Checker {
     images: HashMap<String, Val>,
     schedule: Option<ScheduleDef>,
     triggers: Vec<TriggerDef>,
+    /// The pipelines `use "x.sfn"` names, as the driver read them (path as written → callee).
+    callees: HashMap<String, Result<Callee, String>>,
     pipeline_name: String,
     cache_table: Option<String>,
     /// Where outputs without a destination go.

@@ -472,6 +472,7 @@ pub enum StepIr {
     Lambda(Lambda),
     Callback(Callback),
     Emr(Emr),
+    RunPipeline(RunPipeline),
     Fail {
         error: Val,
         cause: Option<Val>,
@@ -581,6 +582,27 @@ pub struct Lambda {
     pub timeout: u64,
     /// `outputs { name: type }`: fields of the returned payload later steps read by name.
     pub fields: Vec<(String, Ty)>,
+}
+
+/// `run_pipeline Train { use "train.sfn"  params { DataDate = DataDate } }`: start another
+/// compiled pipeline and wait for it.
+#[derive(Clone, Debug)]
+pub struct RunPipeline {
+    /// The called state machine's name (an ARN is derived from the caller's own: same account
+    /// and region), or its ARN.
+    pub state_machine: String,
+    /// The execution input: the called pipeline's parameters.
+    pub params: Vec<Named>,
+    /// The called pipeline's source, when `use` names it.
+    pub source: Option<String>,
+}
+
+/// What a caller needs of a pipeline it runs: its name and parameters (`use "x.sfn"`).
+#[derive(Clone, Debug)]
+pub struct Callee {
+    pub name: String,
+    /// (name, type, has a default)
+    pub params: Vec<(String, Ty, bool)>,
 }
 
 #[derive(Clone, Debug)]

@@ -120,6 +120,13 @@ pub const LAMBDA: Table = &[
     ("retry", Many),
 ];
 
+pub const RUN_PIPELINE: Table = &[
+    ("use", One),
+    ("state_machine", One),
+    ("params", One),
+    ("retry", Many),
+];
+
 pub const CALLBACK: Table = &[
     ("queue", One),
     ("message", One),

@@ -45,6 +45,7 @@ pub fn declared_outputs(s: &ast::Step) -> IndexMap<String, (Ty, Span)> {
         StepKind::Register => &[("model_package_arn", Ty::Arn)],
         StepKind::Lambda => &[("payload", Ty::Json)],
         StepKind::Callback => &[("output", Ty::Json)],
+        StepKind::RunPipeline => &[("output", Ty::Json), ("execution_arn", Ty::Arn)],
         _ => &[],
     };
     for (n, t) in builtins {
@@ -166,6 +167,7 @@ impl Checker {
                     StepKind::Lambda => &[props::LAMBDA],
                     StepKind::Callback => &[props::CALLBACK],
                     StepKind::Emr => &[props::EMR],
+                    StepKind::RunPipeline => &[props::RUN_PIPELINE],
                     StepKind::Fail => &[props::FAIL],
                     StepKind::When | StepKind::Parallel => &[],
                 };
@@ -190,6 +192,7 @@ impl Checker {
                     StepKind::Lambda => self.lambda(&set, at),
                     StepKind::Callback => self.callback(&set, at),
                     StepKind::Emr => self.emr(&set, at),
+                    StepKind::RunPipeline => self.run_pipeline(&set, at),
                     StepKind::Fail => self.fail_step(&set, at),
                     StepKind::When | StepKind::Parallel => None,
                 };

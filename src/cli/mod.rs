@@ -351,8 +351,8 @@ fn run(
 }
 
 fn check(files: &[PathBuf], format: Format) -> ExitCode {
-    run(files, driver::MAX_SOURCE_BYTES, format, |_, text| {
-        (driver::check_source(text).1, Done::Ok)
+    run(files, driver::MAX_SOURCE_BYTES, format, |path, text| {
+        (driver::check_in(text, path.parent()).1, Done::Ok)
     })
 }
 
@@ -384,7 +384,7 @@ fn compile(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let compiled = driver::compile_source(text, &source_name, options);
+        let compiled = driver::compile_in(text, &source_name, path.parent(), options);
         let (Some(asl), Some(lineage)) = (&compiled.asl, &compiled.lineage) else {
             return (compiled.diagnostics, Done::Ok);
         };

@@ -503,6 +503,25 @@ wildcards; `s3` is the only trigger source.
 Example:
     trigger s3 \"s3://fraud-ml/raw/\" { DataPrefix = object_prefix() }";
 
+    E051 => "called pipeline cannot be read",
+"`run_pipeline Step { use \"train.sfn\" }` names the pipeline it runs by its source, so that
+the arguments can be checked against its parameters. The file is read relative to the calling
+source's folder when the caller is compiled from disk (`aslc compile`, `aslc check`, the
+language server on a saved file); it must exist and parse. Without `use`, name the state
+machine with `state_machine \"name-or-arn\"` (its arguments are then not checked).";
+
+    E052 => "argument does not match the called pipeline",
+"The arguments of a `run_pipeline` step are the called pipeline's parameters: each name must be
+one of them, each value of its type (an int may be given for a float, an S3 URI or ARN for a
+string), and every parameter without a default must be given. The called pipeline would
+otherwise reject its input at run time, after the caller has already run its earlier steps.
+
+Example:
+    run_pipeline Train {
+      use    \"train.sfn\"
+      params { DataDate = DataDate, Rounds = 200 }
+    }";
+
     W003 => "unused parameter",
 "The parameter is never referenced. It is still accepted in the execution input.
 

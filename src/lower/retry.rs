@@ -14,6 +14,8 @@ pub enum Integration {
     Lambda,
     Sqs,
     Emr,
+    /// `states:startExecution.sync:2`.
+    StepFunctions,
 }
 
 pub fn errors(class: RetryClass, integration: Integration) -> &'static [&'static str] {
@@ -36,6 +38,9 @@ pub fn errors(class: RetryClass, integration: Integration) -> &'static [&'static
         (Sqs, ServiceFault | Throttling) => &["SQS.AmazonSQSException"],
         (Emr, ServiceFault | Throttling) => &["EMR.AmazonElasticMapReduceException"],
         (Emr, JobInternalError) => &["States.TaskFailed"],
+        // The AWS SDK's exception names, as Step Functions prefixes them (unverified on AWS).
+        (StepFunctions, ServiceFault) => &["StepFunctions.AWSStepFunctionsException"],
+        (StepFunctions, Throttling) => &["StepFunctions.ExecutionLimitExceededException"],
         _ => &[],
     }
 }

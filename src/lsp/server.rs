@@ -31,13 +31,16 @@ struct Document {
     /// Pipelines: the index of the last version without syntax errors. Completion offers its
     /// names too, so a half-typed line does not empty the list.
     last_good: Option<Index>,
+    /// The folder of a document on disk: where the pipelines it runs (`use "x.sfn"`) are.
+    dir: Option<std::path::PathBuf>,
 }
 
 impl Document {
-    fn new(text: String, kind: Kind) -> Document {
+    fn new(text: String, kind: Kind, dir: Option<std::path::PathBuf>) -> Document {
         Document {
             text,
             kind,
+            dir,
             diagnostics: Vec::new(),
             starts: Vec::new(),
             index: Index::default(),
@@ -54,7 +57,7 @@ impl Document {
         self.starts = LineIndex::line_starts(&self.text);
         match self.kind {
             Kind::Pipeline => {
-                let a = driver::analyze(&self.text);
+                let a = driver::analyze_in(&self.text, self.dir.as_deref());
                 // What the compiler will make of each step, when the pipeline checks clean.
                 let plan = a
                     .checked
@@ -172,8 +175,11 @@ impl Server {
                 } else {
                     Kind::Asl
                 };
+                let dir = (uri.scheme().is_some_and(|s| s.as_str() == "file"))
+                    .then(|| std::path::PathBuf::from(uri.path().as_str()))
+                    .and_then(|p| p.parent().map(std::path::Path::to_path_buf));
                 self.docs
-                    .insert(uri.clone(), Document::new(p.text_document.text, kind));
+                    .insert(uri.clone(), Document::new(p.text_document.text, kind, dir));
                 self.publish(&uri)
             }
             notification::DidChangeTextDocument::METHOD => {

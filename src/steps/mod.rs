@@ -12,6 +12,7 @@ mod emr;
 pub(crate) mod lambda;
 mod processing;
 mod register;
+mod run_pipeline;
 mod training;
 mod transform;
 mod tuning;
@@ -97,6 +98,7 @@ pub fn kind(body: &StepIr) -> Option<&dyn Kind> {
         StepIr::Lambda(x) => x,
         StepIr::Callback(x) => x,
         StepIr::Emr(x) => x,
+        StepIr::RunPipeline(x) => x,
         StepIr::Fail { .. } | StepIr::When { .. } | StepIr::Parallel { .. } => return None,
     })
 }

@@ -73,6 +73,8 @@ pub enum StepKind {
     Lambda,
     Callback,
     Emr,
+    /// Starts another compiled pipeline and waits for it (`startExecution.sync:2`).
+    RunPipeline,
     Fail,
     When,
     Parallel,
@@ -89,6 +91,7 @@ impl StepKind {
         ("lambda", StepKind::Lambda),
         ("callback", StepKind::Callback),
         ("emr", StepKind::Emr),
+        ("run_pipeline", StepKind::RunPipeline),
         ("fail", StepKind::Fail),
         ("when", StepKind::When),
         ("parallel", StepKind::Parallel),
@@ -200,6 +203,7 @@ impl Shape {
         ("drift_baselines", Shape::Map),
         ("metadata", Shape::Map),
         ("outputs", Shape::Map),
+        ("params", Shape::Map),
         ("instance", Shape::Instance),
         ("retry", Shape::Names),
     ];
