@@ -52,6 +52,8 @@ pub struct Compiled {
     pub schedule: Option<String>,
     /// The CloudFormation template that deploys the whole pipeline (written on request).
     pub template: Option<serde_json::Value>,
+    /// The same as a SAM template, reading `<stem>.asl.json` beside it (written on request).
+    pub sam: Option<serde_json::Value>,
 }
 
 /// Parse and check only.
@@ -153,6 +155,7 @@ impl Compiled {
             iam: None,
             schedule: None,
             template: None,
+            sam: None,
         }
     }
 }
@@ -243,6 +246,15 @@ fn compile_here(
         iam: Some(pretty(&iam)),
         schedule: crate::schedule::template(&checked, source_name).map(|t| pretty(&t)),
         template: Some(template),
+        sam: Some(crate::deploy::sam_template(
+            &checked,
+            &lowered.plan,
+            source_name,
+            &format!(
+                "{}.asl.json",
+                source_name.strip_suffix(".sfn").unwrap_or(source_name)
+            ),
+        )),
     }
 }
 

@@ -46,7 +46,8 @@ enum Command {
         #[arg(long)]
         no_lineage_states: bool,
         /// Also write `<stem>.iam.json` (the least-privilege policy for the state machine's
-        /// role) or `<stem>.template.json` (a CloudFormation template deploying the pipeline).
+        /// role), `<stem>.template.json` (a CloudFormation template deploying the pipeline) or
+        /// `<stem>.sam.json` (the same as a SAM template).
         #[arg(long, value_enum)]
         emit: Vec<Emit>,
         /// With `--emit cfn`: the template reads the definition from this S3 object
@@ -154,6 +155,8 @@ enum Emit {
     Iam,
     /// `<stem>.template.json`: CloudFormation for the whole pipeline
     Cfn,
+    /// `<stem>.sam.json`: the same as a SAM template, reading `<stem>.asl.json`
+    Sam,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -408,6 +411,13 @@ fn compile(
         };
         if let Some(t) = &template {
             targets.push((dir.join(format!("{stem}.template.json")), t));
+        }
+        let sam = match (want.emit.contains(&Emit::Sam), &compiled.sam) {
+            (true, Some(t)) => Some(driver::pretty(t)),
+            _ => None,
+        };
+        if let Some(t) = &sam {
+            targets.push((dir.join(format!("{stem}.sam.json")), t));
         }
         if let Some(schedule) = &compiled.schedule {
             targets.push((dir.join(format!("{stem}.schedule.json")), schedule));

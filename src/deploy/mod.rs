@@ -8,7 +8,10 @@
 //! source), so the template needs no `DefinitionSubstitutions`.
 
 mod dashboard;
+mod sam;
 mod trigger;
+
+pub use sam::template as sam_template;
 
 use crate::check::Checked;
 use crate::lower::Plan;

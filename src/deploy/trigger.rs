@@ -38,11 +38,20 @@ pub fn resources(c: &Checked) -> Map<String, Value> {
     out
 }
 
-fn rule(c: &Checked, t: &TriggerDef) -> Value {
+/// S3's `Object Created` events for the trigger's bucket and prefix.
+pub fn pattern(t: &TriggerDef) -> Value {
     let mut detail = json!({ "bucket": { "name": [t.bucket] } });
     if !t.prefix.is_empty() {
         detail["object"] = json!({ "key": [{ "prefix": t.prefix }] });
     }
+    json!({
+        "source": ["aws.s3"],
+        "detail-type": ["Object Created"],
+        "detail": detail,
+    })
+}
+
+fn rule(c: &Checked, t: &TriggerDef) -> Value {
     let mut target = json!({
         "Id": "Pipeline",
         "Arn": { "Ref": STATE_MACHINE },
@@ -57,11 +66,7 @@ fn rule(c: &Checked, t: &TriggerDef) -> Value {
                 c.name, t.bucket, t.prefix
             ),
             "State": "ENABLED",
-            "EventPattern": {
-                "source": ["aws.s3"],
-                "detail-type": ["Object Created"],
-                "detail": detail,
-            },
+            "EventPattern": pattern(t),
             "Targets": [target],
         },
     })
@@ -69,7 +74,7 @@ fn rule(c: &Checked, t: &TriggerDef) -> Value {
 
 /// The execution input: literal bindings as they are, object bindings from the event's
 /// `detail.bucket.name` and `detail.object.key`.
-fn input_transformer(t: &TriggerDef) -> Value {
+pub fn input_transformer(t: &TriggerDef) -> Value {
     let mut template = t.input.clone();
     for (param, field) in &t.object {
         let value = match field {

@@ -59,6 +59,36 @@ def test_every_fixture_template_passes_cfn_lint(tmp_path):
     assert lint.returncode == 0, lint.stdout + lint.stderr
 
 
+def test_every_fixture_sam_template_passes_cfn_lint(tmp_path):
+    paths = []
+    for source in PIPELINES:
+        run = subprocess.run(
+            [aslc_binary(), "compile", str(source), "-o", str(tmp_path), "--emit", "sam"],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr
+        stem = source.name.removesuffix(".sfn")
+        path = tmp_path / f"{stem}.sam.json"
+        sam = json.loads(path.read_text())
+        assert sam["Transform"] == "AWS::Serverless-2016-10-31"
+        machine = sam["Resources"]["StateMachine"]
+        assert machine["Type"] == "AWS::Serverless::StateMachine"
+        # The definition SAM uploads is the one written beside the template.
+        assert (tmp_path / machine["Properties"]["DefinitionUri"]).exists()
+        assert machine["Properties"]["DefinitionUri"] == f"{stem}.asl.json"
+        paths.append(path)
+    seed = json.loads((tmp_path / "nightly_fraud_retrain.sam.json").read_text())
+    events = seed["Resources"]["StateMachine"]["Properties"]["Events"]
+    assert events["Schedule"]["Type"] == "ScheduleV2"
+    assert events["Schedule"]["Properties"]["ScheduleExpression"] == "cron(0 2 * * ? *)"
+    trigger = json.loads((tmp_path / "trigger.sam.json").read_text())
+    rule = trigger["Resources"]["StateMachine"]["Properties"]["Events"]["Trigger1"]
+    assert rule["Type"] == "EventBridgeRule" and rule["Properties"]["Pattern"]["source"] == ["aws.s3"]
+    lint = cfn_lint(*paths)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
 def test_cfn_lint_is_really_checking_the_definition(tmp_path):
     # The same template with a transition to a state that does not exist fails E3601: the
     # test above would catch a definition cfn-lint rejects.

@@ -1,0 +1,80 @@
+//! `--emit sam`: the same deployment as a SAM template. The state machine is an
+//! `AWS::Serverless::StateMachine` reading its definition from the `X.asl.json` beside the
+//! template (`DefinitionUri`, which `sam deploy` uploads), with the schedule and the triggers as
+//! its `Events` (SAM makes their roles); the other resources are the CloudFormation template's.
+
+use super::{trigger, LOG_GROUP, ROLE, STATE_MACHINE};
+use crate::check::Checked;
+use crate::lower::Plan;
+use serde_json::{json, Map, Value};
+
+/// The SAM template; `definition_uri` is the compiled definition's path from the template.
+pub fn template(c: &Checked, plan: &Plan, source: &str, definition_uri: &str) -> Value {
+    let mut t = super::template(c, plan, Value::Null, source);
+    if let Some(resources) = t["Resources"].as_object_mut() {
+        // SAM makes the schedule's and the rules' roles itself.
+        resources.retain(|k, _| {
+            !matches!(k.as_str(), "Schedule" | "ScheduleRole" | "TriggerRole")
+                && !k.starts_with("Trigger")
+        });
+        resources.insert(
+            STATE_MACHINE.into(),
+            state_machine(c, source, definition_uri),
+        );
+    }
+    if let Some(root) = t.as_object_mut() {
+        root.insert("Transform".into(), json!("AWS::Serverless-2016-10-31"));
+    }
+    t
+}
+
+fn state_machine(c: &Checked, source: &str, definition_uri: &str) -> Value {
+    json!({
+        "Type": "AWS::Serverless::StateMachine",
+        "Properties": {
+            "Name": c.name,
+            "Type": "STANDARD",
+            "DefinitionUri": definition_uri,
+            "Role": { "Fn::GetAtt": [ROLE, "Arn"] },
+            "Logging": {
+                "Level": "ALL",
+                "IncludeExecutionData": { "Fn::If": ["IncludeExecutionData", true, false] },
+                "Destinations": [{ "CloudWatchLogsLogGroup": { "LogGroupArn": { "Fn::GetAtt": [LOG_GROUP, "Arn"] } } }],
+            },
+            "Tracing": { "Enabled": { "Fn::If": ["Tracing", true, false] } },
+            "Tags": { "aslc:pipeline": c.name, "aslc:source": source },
+            "Events": events(c),
+        },
+    })
+}
+
+fn events(c: &Checked) -> Map<String, Value> {
+    let mut out = Map::new();
+    if let Some(s) = &c.schedule {
+        out.insert(
+            "Schedule".into(),
+            json!({
+                "Type": "ScheduleV2",
+                "Properties": {
+                    "ScheduleExpression": s.expression,
+                    "ScheduleExpressionTimezone": "UTC",
+                    "Input": Value::Object(s.input.clone()).to_string(),
+                    "State": "ENABLED",
+                },
+            }),
+        );
+    }
+    for (i, t) in c.triggers.iter().enumerate() {
+        out.insert(
+            format!("Trigger{}", i + 1),
+            json!({
+                "Type": "EventBridgeRule",
+                "Properties": {
+                    "Pattern": trigger::pattern(t),
+                    "InputTransformer": trigger::input_transformer(t),
+                },
+            }),
+        );
+    }
+    out
+}
