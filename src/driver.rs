@@ -325,15 +325,9 @@ fn collect_uses(s: &syntax::ast::Step, out: &mut Vec<String>) {
                 },
             ))
         }
-        StepBody::When(w) => w
-            .then
-            .steps
-            .iter()
-            .chain(w.otherwise.iter().flat_map(|b| b.steps.iter()))
-            .for_each(|x| collect_uses(x, out)),
-        StepBody::Parallel(branches) => branches
-            .iter()
-            .flat_map(|b| b.block.steps.iter())
+        body => body
+            .inner_steps()
+            .into_iter()
             .for_each(|x| collect_uses(x, out)),
     }
 }

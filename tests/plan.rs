@@ -16,6 +16,9 @@ fn fixtures() -> Vec<PathBuf> {
     steps.sort();
     out.extend(steps);
     out.push(root.join("nested/nightly.sfn"));
+    for f in ["partitions", "tolerant", "s3_prefix"] {
+        out.push(root.join(format!("foreach/{f}.sfn")));
+    }
     out
 }
 
@@ -93,6 +96,18 @@ fn sidecar_edges_are_the_recorded_artifacts() {
             );
         }
     }
+}
+
+/// What a Distributed Map calls: child executions of the machine, its `ItemReader`, its
+/// `ResultWriter` (as pseudo-resources the table below knows).
+fn distributed(s: &Value) -> Vec<&str> {
+    let mut out = Vec::new();
+    if s["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED" {
+        out.push("distributed-map");
+    }
+    out.extend(s["ItemReader"]["Resource"].as_str());
+    out.extend(s["ResultWriter"]["Resource"].as_str());
+    out
 }
 
 /// What each Task resource needs, from the AWS documentation of each integration ("IAM policies
@@ -176,6 +191,19 @@ fn needs(resource: &str) -> &'static [&'static str] {
             "events:PutRule",
             "events:DescribeRule",
         ],
+        // "IAM policies for using Distributed Map states".
+        "distributed-map" => &[
+            "states:StartExecution",
+            "states:DescribeExecution",
+            "states:StopExecution",
+        ],
+        "s3:listObjectsV2" => &["s3:ListBucket"],
+        "s3:putObject" => &[
+            "s3:PutObject",
+            "s3:GetObject",
+            "s3:ListMultipartUploadParts",
+            "s3:AbortMultipartUpload",
+        ],
         "dynamodb:getItem" => &["dynamodb:GetItem"],
         "dynamodb:putItem" => &["dynamodb:PutItem"],
         other => panic!("no IAM table entry for {other}: add one from the AWS documentation"),
@@ -192,6 +220,7 @@ fn the_policy_grants_what_the_tasks_call_and_nothing_else() {
             let needed: BTreeSet<&str> = all
                 .iter()
                 .filter_map(|(_, s)| s["Resource"].as_str())
+                .chain(all.iter().flat_map(|(_, s)| distributed(s)))
                 .flat_map(needs)
                 .copied()
                 .collect();

@@ -46,6 +46,8 @@ snapshot!(step_when, "fixtures/steps/when.sfn");
 snapshot!(step_parallel, "fixtures/steps/parallel.sfn");
 snapshot!(step_schedule, "fixtures/steps/schedule.sfn");
 snapshot!(step_trigger, "fixtures/steps/trigger.sfn");
+snapshot!(foreach_partitions, "fixtures/foreach/partitions.sfn");
+snapshot!(foreach_s3_prefix, "fixtures/foreach/s3_prefix.sfn");
 snapshot!(step_cache, "fixtures/steps/cache.sfn");
 snapshot!(step_names, "fixtures/steps/names.sfn");
 snapshot!(step_values, "fixtures/steps/values.sfn");

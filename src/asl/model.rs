@@ -59,6 +59,8 @@ pub struct Pass {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Payload>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<Json>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_path: Option<Json>,
     #[serde(flatten)]
     pub transition: Option<Transition>,
@@ -101,10 +103,20 @@ pub struct Catcher {
 pub struct Map {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Absent when an `ItemReader` lists the items.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub items_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item_reader: Option<Json>,
     pub item_selector: Payload,
     pub max_concurrency: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerated_failure_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tolerated_failure_percentage_path: Option<String>,
     pub item_processor: Processor,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_writer: Option<Json>,
     pub result_path: Json,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub catch: Vec<Catcher>,
@@ -124,6 +136,9 @@ pub struct Processor {
 #[serde(rename_all = "PascalCase")]
 pub struct ProcessorConfig {
     pub mode: &'static str,
+    /// Distributed mode: the type of the child executions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_type: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

@@ -4,6 +4,7 @@
 //! everything, so one typo is reported once.
 
 mod cond;
+mod foreach;
 mod io;
 mod jobs;
 pub mod model;
@@ -57,6 +58,7 @@ pub fn check_with(
         })
         .collect();
     let steps = c.block(&top, &[]);
+    c.foreach_results_read(&steps);
     c.unused(pipeline);
     if c.role.is_none() && c.needs_role {
         let span = if pipeline.name.span.is_empty() {
@@ -120,6 +122,16 @@ struct Enclosing {
     span: Span,
     parallel: bool,
     branch: usize,
+    /// A `foreach`: its steps run once per item, and are not steps of the pipeline outside it.
+    foreach: bool,
+}
+
+/// The item of a `foreach` being checked: visible to the steps inside it.
+#[derive(Clone, Debug)]
+struct ItemInScope {
+    name: String,
+    foreach: String,
+    ty: Ty,
 }
 
 struct StepInfo {
@@ -154,6 +166,8 @@ struct Checker {
     top_models: IndexMap<String, Vec<u32>>,
     /// `string` parameters used as S3 locations.
     s3_params: HashSet<String>,
+    /// The items of the `foreach` steps around the current step, innermost last.
+    items: Vec<ItemInScope>,
     /// Step names by their state-data key (`-` written `_`).
     step_keys: HashMap<String, String>,
     /// Facts later steps need about earlier ones.
@@ -650,6 +664,7 @@ impl Checker {
                 span: s.name.span,
                 parallel,
                 branch,
+                foreach: s.kind == ast::StepKind::Foreach,
             });
             for st in steps {
                 c.collect_step(st, &enc, order);
@@ -667,6 +682,7 @@ impl Checker {
                     inner(self, &b.block.steps, true, n);
                 }
             }
+            ast::StepBody::Foreach(f) => inner(self, &f.block.steps, false, 0),
             ast::StepBody::Props(_) => {}
         }
     }
@@ -783,6 +799,24 @@ fn always_fails(s: &StepDef) -> bool {
 }
 
 /// A literal as JSON of the given type (ints widen to floats), or `None` when it does not fit.
+/// Every step of a tree of steps, nested ones included.
+fn each_step_def<'a>(steps: &'a [StepDef], f: &mut dyn FnMut(&'a StepDef)) {
+    for s in steps {
+        f(s);
+        match &s.body {
+            StepIr::When {
+                then, otherwise, ..
+            } => {
+                each_step_def(then, f);
+                each_step_def(otherwise, f);
+            }
+            StepIr::Parallel { branches } => branches.iter().for_each(|b| each_step_def(b, f)),
+            StepIr::Foreach(fe) => each_step_def(&fe.steps, f),
+            _ => {}
+        }
+    }
+}
+
 fn literal_json(e: &ast::Expr, ty: Ty) -> Option<serde_json::Value> {
     use serde_json::Value as J;
     Some(match (&e.kind, ty) {

@@ -83,6 +83,8 @@ pub enum Ref {
     },
     /// What the execution knows of itself (SageMaker's `ExecutionVariables`).
     Exec(ExecVar),
+    /// The current item of a `foreach` (a field of it, for lists of objects).
+    Item { foreach: String, keys: Vec<Key> },
 }
 
 /// `execution.id`, `execution.arn`, `execution.start_time`, `execution.current_time`,
@@ -136,7 +138,7 @@ impl Ref {
     /// The step whose result this reads, if any.
     pub fn step(&self) -> Option<&str> {
         match self {
-            Ref::Param(_) | Ref::Exec(_) => None,
+            Ref::Param(_) | Ref::Exec(_) | Ref::Item { .. } => None,
             Ref::Output { step, .. } | Ref::File { step, .. } | Ref::Json { step, .. } => {
                 Some(step)
             }
@@ -149,6 +151,7 @@ impl Ref {
         match self {
             Ref::Param(p) => format!("{{{p}}}"),
             Ref::Exec(v) => format!("{{{}}}", v.name()),
+            Ref::Item { foreach, keys } => format!("{{{foreach}.item{}}}", render_keys(keys)),
             Ref::Output { step, output } => format!("{{{step}.{output}}}"),
             Ref::File {
                 step,
@@ -492,6 +495,33 @@ pub enum StepIr {
     Parallel {
         branches: Vec<Vec<StepDef>>,
     },
+    Foreach(Box<Foreach>),
+}
+
+/// `foreach Name: Item in <list> { … }`: the steps run once per item.
+#[derive(Clone, Debug)]
+pub struct Foreach {
+    pub source: ForeachSource,
+    /// At most this many iterations at once (0: as many as Step Functions allows).
+    pub max_concurrency: u64,
+    pub tolerate: Option<Tolerance>,
+    pub steps: Vec<StepDef>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ForeachSource {
+    /// A list in the state data (a step's JSON output) or written in the source.
+    List(Val),
+    /// Every object under `s3://bucket/prefix`: a Distributed Map, one child execution each.
+    S3 { bucket: String, prefix: String },
+}
+
+/// How many failed iterations the step survives.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Tolerance {
+    Count(u64),
+    /// Whole percentages: the AWS Toolkit's schema takes no other.
+    Percent(u64),
 }
 
 #[derive(Clone, Debug)]

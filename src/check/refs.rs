@@ -13,6 +13,15 @@ impl Checker {
             return None;
         };
         let head = &parts[0];
+        if let Some(item) = self
+            .items
+            .iter()
+            .rev()
+            .find(|i| i.name == head.name)
+            .cloned()
+        {
+            return self.item_ref(&item, parts);
+        }
         if let Some(p) = self.params.get(&head.name) {
             let (ty, decl) = (p.def.ty, p.ty_span);
             self.resolved(head.span, &head.name);
@@ -289,6 +298,16 @@ impl Checker {
             )
             .add_secondary(defined, "defined here, later in the pipeline")
             .set_help(format!("move `{step}` above `{current}`"));
+        } else if let Some(f) = target_enclosing
+            .iter()
+            .find(|t| t.foreach && !enclosing.iter().any(|c| c.step == t.step))
+        {
+            self.err(
+                Code::E053,
+                at,
+                format!("step `{step}` runs once for each item of `{}`; outside it, its results are `{}.results`", f.step, f.step),
+            )
+            .add_secondary(defined, "defined here, inside the foreach");
         } else if target_order > order {
             self.err(
                 Code::E014,

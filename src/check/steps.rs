@@ -15,6 +15,10 @@ use std::collections::HashSet;
 /// The outputs a step declares or always has, with the span that declares each.
 pub fn declared_outputs(s: &ast::Step) -> IndexMap<String, (Ty, Span)> {
     let mut out = IndexMap::new();
+    if s.kind == StepKind::Foreach {
+        // The list of each iteration's step results.
+        out.insert("results".to_string(), (Ty::Json, s.name.span));
+    }
     let StepBody::Props(props) = &s.body else {
         return out;
     };
@@ -67,6 +71,8 @@ const FIELD_TYPES: &[(&str, Ty)] = &[
     ("int", Ty::Int),
     ("float", Ty::Float),
     ("bool", Ty::Bool),
+    // Any JSON: a list a `foreach` runs over, an object passed on as it is.
+    ("json", Ty::Json),
 ];
 
 /// `outputs { name: type, … }`, the fields whose type is known (others are reported by the
@@ -169,7 +175,7 @@ impl Checker {
                     StepKind::Emr => &[props::EMR],
                     StepKind::RunPipeline => &[props::RUN_PIPELINE],
                     StepKind::Fail => &[props::FAIL],
-                    StepKind::When | StepKind::Parallel => &[],
+                    StepKind::When | StepKind::Parallel | StepKind::Foreach => &[],
                 };
                 let mut tables = tables.to_vec();
                 tables.push(props::EVERY_STEP);
@@ -194,7 +200,7 @@ impl Checker {
                     StepKind::Emr => self.emr(&set, at),
                     StepKind::RunPipeline => self.run_pipeline(&set, at),
                     StepKind::Fail => self.fail_step(&set, at),
-                    StepKind::When | StepKind::Parallel => None,
+                    StepKind::When | StepKind::Parallel | StepKind::Foreach => None,
                 };
                 (body, retry, cache)
             }
@@ -202,6 +208,7 @@ impl Checker {
             StepBody::Parallel(branches) => {
                 (self.parallel(s, branches, enclosing), Vec::new(), None)
             }
+            StepBody::Foreach(f) => (self.foreach(s, f, enclosing), Vec::new(), None),
         };
         let def = StepDef {
             name: name.clone(),
@@ -239,6 +246,10 @@ impl Checker {
         }
         if def.kind == StepKind::Parallel {
             derived.push(paths::join_state(name));
+        }
+        if def.kind == StepKind::Foreach {
+            derived.push(paths::foreach_state(name, "Result"));
+            derived.push(paths::foreach_state(name, "Setup"));
         }
         if let StepIr::When { reads, .. } | StepIr::Fail { reads, .. } = &def.body {
             derived.extend(
@@ -807,6 +818,7 @@ impl Checker {
             span: s.name.span,
             parallel: false,
             branch: 0,
+            foreach: false,
         });
         let then_steps: Vec<&ast::Step> = w.then.steps.iter().collect();
         let then = self.block(&then_steps, &inner);
@@ -849,6 +861,7 @@ impl Checker {
                 span: s.name.span,
                 parallel: true,
                 branch: n,
+                foreach: false,
             });
             let steps: Vec<&ast::Step> = b.block.steps.iter().collect();
             if steps.is_empty() {

@@ -19,7 +19,7 @@ impl Checker {
             );
             return;
         }
-        let Some((bucket, prefix)) = self.trigger_location(&t.uri) else {
+        let Some((bucket, prefix)) = self.s3_location(&t.uri, Code::E050) else {
             return;
         };
         let mut def = TriggerDef {
@@ -86,13 +86,17 @@ impl Checker {
         self.triggers.push(def);
     }
 
-    /// `s3://bucket/prefix`: the bucket and the key prefix (E050 otherwise).
-    fn trigger_location(&mut self, uri: &ast::StrLit) -> Option<(String, String)> {
+    /// `s3://bucket/prefix` written out: the bucket and the key prefix (`code` otherwise).
+    pub(super) fn s3_location(
+        &mut self,
+        uri: &ast::StrLit,
+        code: Code,
+    ) -> Option<(String, String)> {
         let Some(text) = uri.as_plain() else {
             self.err(
                 Code::E018,
                 uri.span,
-                "a trigger's location cannot be interpolated",
+                "an S3 location to watch or list cannot be interpolated",
             );
             return None;
         };
@@ -106,7 +110,7 @@ impl Checker {
                 // Inside the quotes: the location has no escapes to shift offsets.
                 let start = uri.span.start as usize + 1;
                 self.err(
-                    Code::E050,
+                    code,
                     Span::new(start, start + text.len()),
                     format!("`{text}` is not an S3 location `s3://bucket/prefix/`"),
                 )

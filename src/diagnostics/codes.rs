@@ -522,6 +522,22 @@ Example:
       params { DataDate = DataDate, Rounds = 200 }
     }";
 
+    E053 => "step inside a foreach read from outside",
+"The steps of a `foreach` run once per item: outside it there is no one result of theirs to
+read. Read the foreach's `results` instead: the list of each iteration's step results, in the
+order of the items.
+
+Example:
+    foreach PerRegion: Region in [\"us\", \"eu\"] { training Train { … } }
+    lambda Report { payload { Models = PerRegion.results } }";
+
+    E054 => "invalid foreach",
+"`foreach Name: Item in <source> { … }` runs its steps once per item. The source is a list
+written out (`[\"us\", \"eu\"]`, not empty), a JSON list a step returned (`Step.payload`,
+`json(Step.payload, \"partitions\")`), or `s3 \"s3://bucket/prefix/\"` (every object under the
+prefix, in a Distributed Map). `max_concurrency` and `tolerate` take whole numbers (`tolerate`
+also a percentage, `\"10%\"`), and the item's name must not be a parameter's or a step's.";
+
     W003 => "unused parameter",
 "The parameter is never referenced. It is still accepted in the execution input.
 

@@ -362,9 +362,25 @@ impl<'a> Printer<'a> {
         }
         let parts: Vec<String> = bindings
             .iter()
-            .map(|b| format!("{} = {}", self.binding_key(b), self.code(b.value.span)))
+            .map(|b| {
+                let (k, sep) = (self.binding_key(b), self.separator(b));
+                match sep {
+                    ":" => format!("{k}: {}", self.code(b.value.span)),
+                    _ => format!("{k} = {}", self.code(b.value.span)),
+                }
+            })
             .collect();
         format!("{{ {} }}", parts.join(", "))
+    }
+
+    /// `=` binds a value, `:` declares a type (`outputs { rows: int }`): kept as written.
+    fn separator(&self, b: &ast::Binding) -> &'static str {
+        let gap = Span::new(b.key.span.end as usize, b.value.span.start as usize);
+        if self.text(gap).contains(':') {
+            ":"
+        } else {
+            "="
+        }
     }
 
     /// A map one binding per line, `=` aligned; the text of several rows, indented.
@@ -379,7 +395,11 @@ impl<'a> Printer<'a> {
         for b in bindings {
             let k = self.binding_key(b);
             let fill = " ".repeat(width - k.chars().count());
-            out.push_str(&format!("\n{pad}{k}{fill} = {}", self.code(b.value.span)));
+            let v = self.code(b.value.span);
+            out.push_str(&match self.separator(b) {
+                ":" => format!("\n{pad}{k}:{fill} {v}"),
+                _ => format!("\n{pad}{k}{fill} = {v}"),
+            });
         }
         out.push('\n');
         out.push_str(&INDENT.repeat(indent));
@@ -424,6 +444,26 @@ impl<'a> Printer<'a> {
                     self.push(indent, "} else {");
                     self.steps_block(other, indent);
                 }
+            }
+            StepBody::Foreach(f) => {
+                let source = match &f.source {
+                    ast::ForeachSource::List(e) => self.code(e.span),
+                    ast::ForeachSource::S3(uri) => format!("s3 {}", self.text(uri.span)),
+                };
+                self.push(
+                    indent,
+                    format!("foreach {}: {} in {source} {{", s.name.name, f.item.name),
+                );
+                let open = f.block.span.start as usize;
+                let mut stmts: Vec<Stmt> = f.options.iter().map(|p| prop(p, "value")).collect();
+                stmts.extend(f.block.steps.iter().map(|st| Stmt {
+                    span: st.span,
+                    node: Node::Step(st),
+                }));
+                stmts.sort_by_key(|x| x.span.start);
+                self.header_comment(open, stmts.first().map_or(end, |x| x.span.start as usize));
+                self.block(&stmts, indent + 1, open + 1, end.saturating_sub(1));
+                self.push(indent, "}");
             }
             StepBody::Parallel(branches) => {
                 let open = self

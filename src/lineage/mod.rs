@@ -186,6 +186,8 @@ impl Graph {
             StepKind::When => "condition",
             // A `parallel` the author wrote: the steps after it wait for all its branches.
             StepKind::Parallel => "parallel",
+            // Its steps run once per item; the steps after it wait for all of them.
+            StepKind::Foreach => "foreach",
             _ => "step",
         };
         let mut attributes = s.attributes.clone();
@@ -218,7 +220,7 @@ impl Graph {
             let source = match r {
                 Ref::Param(p) => Some(format!("param:{p}")),
                 // Property files are read by the states above; the execution is not a node.
-                Ref::File { .. } | Ref::Exec(_) => None,
+                Ref::File { .. } | Ref::Exec(_) | Ref::Item { .. } => None,
                 Ref::Output { step, output } | Ref::Json { step, output, .. } => {
                     self.by_ref.get(&Ref::output(step, output)).cloned()
                 }

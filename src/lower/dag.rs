@@ -108,6 +108,10 @@ fn nested(s: &StepDef) -> StepDef {
             }
             s.uses = join_uses(&s);
         }
+        StepIr::Foreach(f) => {
+            f.steps = schedule(&f.steps);
+            s.uses = join_uses(&s);
+        }
         _ => {}
     }
     s
@@ -312,6 +316,7 @@ fn each_step<'a>(s: &'a StepDef, f: &mut dyn FnMut(&'a StepDef)) {
             then, otherwise, ..
         } => then.iter().chain(otherwise).for_each(|x| each_step(x, f)),
         StepIr::Parallel { branches } => branches.iter().flatten().for_each(|x| each_step(x, f)),
+        StepIr::Foreach(fe) => fe.steps.iter().for_each(|x| each_step(x, f)),
         _ => {}
     }
 }

@@ -234,9 +234,13 @@ pub fn after_step(
         State::Map(Map {
             comment: Some(format!("Record the S3 locations {step} read and wrote")),
             items_path: "$.lineage.plan.artifacts".into(),
+            item_reader: None,
             item_selector: selector,
             max_concurrency: 4,
+            tolerated_failure_count: None,
+            tolerated_failure_percentage_path: None,
             item_processor: processor(step),
+            result_writer: None,
             result_path: Json::Null,
             catch: catch(step, &after),
             transition: Some(Transition::Next(after)),
@@ -314,7 +318,10 @@ fn processor(step: &str) -> Processor {
         ),
     );
     Processor {
-        processor_config: ProcessorConfig { mode: "INLINE" },
+        processor_config: ProcessorConfig {
+            mode: "INLINE",
+            execution_type: None,
+        },
         start_at: n("Find"),
         states,
     }

@@ -8,6 +8,7 @@ mod cache;
 pub use cache::TTL_ATTRIBUTE as CACHE_TTL_ATTRIBUTE;
 mod choice;
 pub mod dag;
+mod foreach;
 mod job_retry;
 mod keep;
 mod lineage;
@@ -123,6 +124,7 @@ fn entry(s: &StepDef) -> String {
             read_state(&s.name, &reads[0].step, &reads[0].file)
         }
         StepIr::When { checks, .. } if !checks.is_empty() => choice::check_state(&s.name),
+        StepIr::Foreach(f) if foreach::has_setup(f) => paths::foreach_state(&s.name, "Setup"),
         _ => s.name.clone(),
     }
 }
@@ -162,6 +164,21 @@ impl<'a> Lowerer<'a> {
             .collect()
     }
 
+    /// The slots of the state data besides `params` and `steps`, as this machine has them.
+    fn state_keys(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.lineage {
+            out.push("lineage");
+        }
+        if !self.retry_counters.is_empty() {
+            out.push("retry");
+        }
+        if self.caching {
+            out.push("cache");
+        }
+        out
+    }
+
     /// What the whole machine needs to know before its first state: retry counters, caching,
     /// and which steps record lineage (in source order, so a payload value is known to be an
     /// artifact when an earlier step produced it).
@@ -196,6 +213,7 @@ impl<'a> Lowerer<'a> {
                     self.collect(otherwise);
                 }
                 StepIr::Parallel { branches } => branches.iter().for_each(|b| self.collect(b)),
+                StepIr::Foreach(f) => self.collect(&f.steps),
                 _ => {}
             }
         }
@@ -371,6 +389,12 @@ impl Lowerer<'_> {
                     self.plan.steps.insert(at, plan);
                 }
             }
+            StepIr::Foreach(f) => {
+                // The foreach comes first in the plan; its steps follow it.
+                let at = self.plan.steps.len();
+                self.foreach(s, f, next, &mut plan, out);
+                self.plan.steps.insert(at, plan);
+            }
             body => {
                 if let Some(kind) = steps::kind(body) {
                     self.task(s, kind, next, &mut plan, out);
@@ -536,15 +560,9 @@ impl Lowerer<'_> {
         let mut p = Payload::new();
         p.insert("params.$".into(), json!("$.b0.params"));
         p.insert("steps.$".into(), Json::String(merged));
-        if self.lineage {
-            // Lineage ARNs and failures of the first branch; see README (limits).
-            p.insert("lineage.$".into(), json!("$.b0.lineage"));
-        }
-        if !self.retry_counters.is_empty() {
-            p.insert("retry.$".into(), json!("$.b0.retry"));
-        }
-        if self.caching {
-            p.insert("cache.$".into(), json!("$.b0.cache"));
+        // Lineage ARNs and failures of the first branch; see README (limits).
+        for key in self.state_keys() {
+            p.insert(format!("{key}.$"), json!(format!("$.b0.{key}")));
         }
         let parallel = State::Parallel(Parallel {
             branches: scopes,

@@ -53,6 +53,7 @@ pub fn of(r: &Ref) -> String {
         Ref::Exec(ExecVar::StartTime) => "$$.Execution.StartTime".into(),
         Ref::Exec(ExecVar::CurrentTime) => "$$.State.EnteredTime".into(),
         Ref::Exec(ExecVar::PipelineArn) => "$$.StateMachine.Id".into(),
+        Ref::Item { keys, .. } => format!("{ITEM}{}", render_keys(keys)),
         Ref::Output { step, output: o } => output(step, o),
         Ref::File { step, file, keys } => {
             format!("{}.{FILE_CONTENT}{}", output(step, file), render_keys(keys))
@@ -64,6 +65,14 @@ pub fn of(r: &Ref) -> String {
         } => format!("{}{}", output(step, o), render_keys(keys)),
     }
 }
+
+/// A state a `foreach` adds around its iterations: `<Foreach>.Setup`, `<Foreach>.Result`.
+pub fn foreach_state(step: &str, part: &str) -> String {
+    format!("{step}.{part}")
+}
+
+/// Where an iteration keeps its item.
+pub const ITEM: &str = "$.item";
 
 /// A state of a step's lineage recording: `<Step>.Lineage.<part>`.
 pub fn lineage_state(step: &str, part: &str) -> String {

@@ -5,7 +5,7 @@
 use crate::check::{declared_outputs, Resolution, Ty};
 use crate::diagnostics::Span;
 use crate::lower::plan::{Plan, StepPlan};
-use crate::syntax::ast::{self, Item, StepBody};
+use crate::syntax::ast::{self, Item};
 
 #[derive(Clone, Debug)]
 pub struct Def {
@@ -125,27 +125,9 @@ impl Index {
             });
         }
         let mut children = Vec::new();
-        match &s.body {
-            StepBody::Props(_) => {}
-            StepBody::When(w) => {
-                for st in w
-                    .then
-                    .steps
-                    .iter()
-                    .chain(w.otherwise.iter().flat_map(|b| b.steps.iter()))
-                {
-                    let o = self.step(st, true, plan);
-                    children.push(o);
-                }
-            }
-            StepBody::Parallel(branches) => {
-                for b in branches {
-                    for st in &b.block.steps {
-                        let o = self.step(st, true, plan);
-                        children.push(o);
-                    }
-                }
-            }
+        for st in s.body.inner_steps() {
+            let o = self.step(st, true, plan);
+            children.push(o);
         }
         Outline {
             name: s.name.name.clone(),

@@ -99,7 +99,10 @@ pub fn kind(body: &StepIr) -> Option<&dyn Kind> {
         StepIr::Callback(x) => x,
         StepIr::Emr(x) => x,
         StepIr::RunPipeline(x) => x,
-        StepIr::Fail { .. } | StepIr::When { .. } | StepIr::Parallel { .. } => return None,
+        StepIr::Fail { .. }
+        | StepIr::When { .. }
+        | StepIr::Parallel { .. }
+        | StepIr::Foreach(_) => return None,
     })
 }
 

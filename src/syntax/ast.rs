@@ -78,6 +78,7 @@ pub enum StepKind {
     Fail,
     When,
     Parallel,
+    Foreach,
 }
 
 impl StepKind {
@@ -95,6 +96,7 @@ impl StepKind {
         ("fail", StepKind::Fail),
         ("when", StepKind::When),
         ("parallel", StepKind::Parallel),
+        ("foreach", StepKind::Foreach),
     ];
 
     pub fn from_keyword(word: &str) -> Option<StepKind> {
@@ -136,6 +138,43 @@ pub enum StepBody {
     Props(Vec<Prop>),
     When(When),
     Parallel(Vec<Branch>),
+    Foreach(Foreach),
+}
+
+impl StepBody {
+    /// The steps written inside this one (`when`, `parallel`, `foreach`), in file order.
+    pub fn inner_steps(&self) -> Vec<&Step> {
+        match self {
+            StepBody::Props(_) => Vec::new(),
+            StepBody::When(w) => w
+                .then
+                .steps
+                .iter()
+                .chain(w.otherwise.iter().flat_map(|b| b.steps.iter()))
+                .collect(),
+            StepBody::Parallel(branches) => {
+                branches.iter().flat_map(|b| b.block.steps.iter()).collect()
+            }
+            StepBody::Foreach(f) => f.block.steps.iter().collect(),
+        }
+    }
+}
+
+/// `foreach Name: Item in <list> { max_concurrency 4  tolerate 1  steps… }`, or
+/// `in s3 "s3://bucket/prefix/"` for every object under a prefix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Foreach {
+    pub item: Ident,
+    pub source: ForeachSource,
+    /// `max_concurrency`, `tolerate`.
+    pub options: Vec<Prop>,
+    pub block: Block,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ForeachSource {
+    List(Expr),
+    S3(StrLit),
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -347,6 +347,7 @@ fn step(i: In) -> PResult<Step> {
     let (i, body) = nested(|i| match kind {
         StepKind::When => when_body(i),
         StepKind::Parallel => parallel_body(i),
+        StepKind::Foreach => foreach_body(i),
         _ => props_body(i),
     })(i)?;
     Ok((
@@ -402,6 +403,61 @@ fn parallel_body(i: In) -> PResult<StepBody> {
     let (i, branches) = statements(i, branch);
     let i = close_block(i, open);
     Ok((i, StepBody::Parallel(branches)))
+}
+
+fn foreach_body(i: In) -> PResult<StepBody> {
+    let (i, _) = cut(sym(":"))(i)?;
+    let (i, item) = cut(word)(i)?;
+    let (i, _) = cut(keyword("in"))(i)?;
+    let (i, source) = match keyword("s3")(i) {
+        Ok((j, _)) => {
+            let (j, uri) = cut(string_lit)(j)?;
+            (j, ForeachSource::S3(uri))
+        }
+        Err(_) => {
+            let (j, e) = cut(expr)(i)?;
+            (j, ForeachSource::List(e))
+        }
+    };
+    let (j, _) = ws(i)?;
+    let (k, open) = cut(sym("{"))(j)?;
+    let (k, body) = statements(k, foreach_statement);
+    let k = close_block(k, open);
+    let mut options = Vec::new();
+    let mut steps = Vec::new();
+    for b in body {
+        match b {
+            ForeachStatement::Option(p) => options.push(p),
+            ForeachStatement::Step(s) => steps.push(s),
+        }
+    }
+    Ok((
+        k,
+        StepBody::Foreach(Foreach {
+            item,
+            source,
+            options,
+            block: Block {
+                steps,
+                span: span_between(&j, &k),
+            },
+        }),
+    ))
+}
+
+enum ForeachStatement {
+    Option(Prop),
+    Step(Step),
+}
+
+/// Inside a `foreach`: its options, or a step.
+fn foreach_statement(i: In) -> PResult<ForeachStatement> {
+    let (_, w) = word(i).map_err(|_| expected_statement(i, false))?;
+    if matches!(w.name.as_str(), "max_concurrency" | "tolerate") {
+        map(prop, ForeachStatement::Option)(i)
+    } else {
+        map(step, ForeachStatement::Step)(i)
+    }
 }
 
 fn branch(i: In) -> PResult<Branch> {

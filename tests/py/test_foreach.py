@@ -1,0 +1,49 @@
+"""`foreach`: the steps inside run once per item, each with its item and a job of its own, and
+the step after reads the list of their results."""
+
+import json
+
+from conftest import ROOT, compile_pipeline
+from mocks import lambda_result, mock_file, training_job
+from sfn_moto import execute, scheduled
+
+
+def test_a_training_job_per_partition(tmp_path):
+    asl = compile_pipeline(ROOT / "fixtures/foreach/partitions.sfn", tmp_path, "--no-lineage-states")["asl"]
+    mocks = mock_file({
+        "Train": training_job("trainjob", "s3://fraud-ml/models/d"),
+        "Report": lambda_result({}),
+    })
+    result = execute(json.dumps(asl), {"DataDate": "2026-11-30"}, mocks, "Case")
+    assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
+    trains = [t["parameters"] for t in scheduled(result) if t["state"] == "Train"]
+    assert len(trains) == 3
+    channels = sorted(t["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] for t in trains)
+    assert channels == [
+        f"s3://fraud-ml/features/2026-11-30/{p}/" for p in ("ap", "eu", "us")
+    ]
+    names = {t["TrainingJobName"] for t in trains}
+    assert len(names) == 3, names
+    report = [t["parameters"] for t in scheduled(result) if t["state"] == "Report"][0]
+    models = report["Payload"]["Models"]
+    assert len(models) == 3
+    assert all(m["Train"]["model_artifacts"].endswith("/output/model.tar.gz") for m in models), models
+
+
+def test_a_failed_partition_is_tolerated_by_the_distributed_map(tmp_path):
+    asl = compile_pipeline(ROOT / "fixtures/foreach/tolerant.sfn", tmp_path, "--no-lineage-states")["asl"]
+    assert asl["States"]["PerPartition"]["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
+    failed = {"Throw": {"Error": "Lambda.Unknown", "Cause": "partition b is broken"}}
+    mocks = mock_file({
+        "ListPartitions": lambda_result({"partitions": ["a", "b", "c"]}),
+        "Score": [lambda_result({"score": 1}), failed, lambda_result({"score": 3})],
+        "Report": lambda_result({}),
+    })
+    result = execute(json.dumps(asl), {}, mocks, "Case")
+    assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
+    report = [t["parameters"] for t in scheduled(result) if t["state"] == "Report"][0]
+    scores = report["Payload"]["Scores"]
+    # One result per partition; the failed partition's is empty (moto's interpreter does not
+    # apply the tolerance threshold itself: that is AWS's, see README).
+    assert len(scores) == 3, scores
+    assert sorted(s["Score"]["payload"]["score"] for s in scores if s) == [1, 3]
