@@ -35,14 +35,7 @@ impl Checker {
         });
         self.resolved(f.item.span, &f.item.name);
         let before = self.ran.clone();
-        let mut inner = enclosing.to_vec();
-        inner.push(Enclosing {
-            step: s.name.name.clone(),
-            span: s.name.span,
-            parallel: false,
-            branch: 0,
-            foreach: true,
-        });
+        let inner = Enclosing::around(enclosing, s, false, 0);
         let steps: Vec<&ast::Step> = f.block.steps.iter().collect();
         if steps.is_empty() {
             self.err(
@@ -134,6 +127,11 @@ impl Checker {
                     }
                     _ => (self.any_val(e)?, Ty::Json),
                 };
+                // A `list` parameter holds strings; a step's JSON list, anything.
+                let items = match (&val, ty) {
+                    (Val::Ref(Ref::Param(_)), Ty::Json) => Ty::String,
+                    _ => Ty::Json,
+                };
                 if !matches!(ty, Ty::Json | Ty::Error) {
                     self.err(
                         Code::E054,
@@ -143,7 +141,7 @@ impl Checker {
                     .set_help("iterate over a JSON list a step returned (`Step.payload`, `json(Step.payload, \"items\")`), a list written out (`[\"us\", \"eu\"]`) or `s3 \"s3://bucket/prefix/\"`");
                     return None;
                 }
-                Some((ForeachSource::List(val), Ty::Json))
+                Some((ForeachSource::List(val), items))
             }
             _ => {
                 self.err(Code::E054, e.span, "a foreach runs over a list, a step's JSON list or `s3 \"s3://bucket/prefix/\"`");

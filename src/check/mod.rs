@@ -126,6 +126,26 @@ struct Enclosing {
     foreach: bool,
 }
 
+impl Enclosing {
+    /// `enclosing` with step `s` around it (branch `branch` of it).
+    fn around(
+        enclosing: &[Enclosing],
+        s: &ast::Step,
+        parallel: bool,
+        branch: usize,
+    ) -> Vec<Enclosing> {
+        let mut out = enclosing.to_vec();
+        out.push(Enclosing {
+            step: s.name.name.clone(),
+            span: s.name.span,
+            parallel,
+            branch,
+            foreach: s.kind == ast::StepKind::Foreach,
+        });
+        out
+    }
+}
+
 /// The item of a `foreach` being checked: visible to the steps inside it.
 #[derive(Clone, Debug)]
 struct ItemInScope {
@@ -281,11 +301,11 @@ impl Checker {
                 );
                 let guess = crate::diagnostics::did_you_mean(
                     &p.ty.name,
-                    ["string", "int", "float", "bool"],
+                    ["string", "int", "float", "bool", "list"],
                 );
                 d.help = Some(match guess {
                     Some(g) => format!("did you mean `{g}`?"),
-                    None => "parameter types are `string`, `int`, `float` and `bool`".into(),
+                    None => "parameter types are `string`, `int`, `float`, `bool` and `list` (of strings)".into(),
                 });
                 if let Some(g) = guess {
                     d.fix = Some(crate::diagnostics::Fix {
@@ -559,21 +579,32 @@ impl Checker {
                         }
                     }
                 }
-                _ => match literal_json(&b.value, ty) {
-                    Some(v) => {
-                        def.input.insert(b.key.name.clone(), v);
-                    }
-                    None => {
-                        self.err(
-                            Code::E016,
-                            b.value.span,
-                            format!("`{}` is declared as {}", b.key.name, ty.name()),
-                        );
-                    }
-                },
+                _ => self.literal_binding(b, ty, &mut def.input),
             }
         }
         self.schedule = Some(def);
+    }
+
+    /// A schedule's or trigger's literal binding: the execution input it passes (`E016` when
+    /// the value is not of the parameter's type).
+    fn literal_binding(
+        &mut self,
+        b: &ast::Binding,
+        ty: Ty,
+        input: &mut serde_json::Map<String, serde_json::Value>,
+    ) {
+        match literal_json(&b.value, ty) {
+            Some(v) => {
+                input.insert(b.key.name.clone(), v);
+            }
+            None => {
+                self.err(
+                    Code::E016,
+                    b.value.span,
+                    format!("`{}` is declared as {}", b.key.name, ty.name()),
+                );
+            }
+        }
     }
 
     /// The type of the parameter a schedule or trigger binding sets (`E012` when it is none).
@@ -658,14 +689,7 @@ impl Checker {
             );
         }
         let mut inner = |c: &mut Checker, steps: &[ast::Step], parallel: bool, branch: usize| {
-            let mut enc = enclosing.to_vec();
-            enc.push(Enclosing {
-                step: s.name.name.clone(),
-                span: s.name.span,
-                parallel,
-                branch,
-                foreach: s.kind == ast::StepKind::Foreach,
-            });
+            let enc = Enclosing::around(enclosing, s, parallel, branch);
             for st in steps {
                 c.collect_step(st, &enc, order);
             }
@@ -825,6 +849,15 @@ fn literal_json(e: &ast::Expr, ty: Ty) -> Option<serde_json::Value> {
         (ExprKind::Int(i), Ty::Float) => J::from(*i as f64),
         (ExprKind::Float(f), Ty::Float | Ty::Error) => J::from(*f),
         (ExprKind::Bool(b), Ty::Bool | Ty::Error) => J::Bool(*b),
+        (ExprKind::List(items), Ty::Json) => J::Array(
+            items
+                .iter()
+                .map(|i| match &i.kind {
+                    ExprKind::Str(s) => s.as_plain().map(J::String),
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()?,
+        ),
         _ => return None,
     })
 }

@@ -43,6 +43,8 @@ impl Ty {
             "int" => Ty::Int,
             "float" => Ty::Float,
             "bool" => Ty::Bool,
+            // A list of strings (`["us", "eu"]`), for a `foreach` to run over.
+            "list" => Ty::Json,
             _ => return None,
         })
     }

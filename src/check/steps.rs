@@ -812,14 +812,7 @@ impl Checker {
         let mut cond = self.condition(&w.cond, &mut reads);
         let checks = cond.as_mut().map(Cond::take_checks).unwrap_or_default();
         let before = self.ran.clone();
-        let mut inner = enclosing.to_vec();
-        inner.push(Enclosing {
-            step: s.name.name.clone(),
-            span: s.name.span,
-            parallel: false,
-            branch: 0,
-            foreach: false,
-        });
+        let mut inner = Enclosing::around(enclosing, s, false, 0);
         let then_steps: Vec<&ast::Step> = w.then.steps.iter().collect();
         let then = self.block(&then_steps, &inner);
         let after_then = std::mem::replace(&mut self.ran, before);
@@ -855,14 +848,7 @@ impl Checker {
         let mut out = Vec::new();
         for (n, b) in branches.iter().enumerate() {
             self.ran = before.clone();
-            let mut inner = enclosing.to_vec();
-            inner.push(Enclosing {
-                step: s.name.name.clone(),
-                span: s.name.span,
-                parallel: true,
-                branch: n,
-                foreach: false,
-            });
+            let inner = Enclosing::around(enclosing, s, true, n);
             let steps: Vec<&ast::Step> = b.block.steps.iter().collect();
             if steps.is_empty() {
                 self.err(Code::E031, b.block.span, "a branch needs at least one step");

@@ -2,7 +2,7 @@
 //! an object is created under the prefix. The bucket and prefix are checked here; the
 //! deployment template turns the trigger into an EventBridge rule (`src/deploy/`).
 
-use super::{literal_json, Checker, ObjectField, TriggerDef, Ty};
+use super::{Checker, ObjectField, TriggerDef, Ty};
 use crate::diagnostics::{Code, Span};
 use crate::syntax::ast::{self, ExprKind};
 
@@ -69,18 +69,7 @@ impl Checker {
                         }
                     }
                 }
-                _ => match literal_json(&b.value, ty) {
-                    Some(v) => {
-                        def.input.insert(b.key.name.clone(), v);
-                    }
-                    None => {
-                        self.err(
-                            Code::E016,
-                            b.value.span,
-                            format!("`{}` is declared as {}", b.key.name, ty.name()),
-                        );
-                    }
-                },
+                _ => self.literal_binding(b, ty, &mut def.input),
             }
         }
         self.triggers.push(def);

@@ -172,11 +172,16 @@ impl Lowerer<'_> {
                 rules.push(json!({"Not": {"Variable": path, "IsPresent": true}, "Next": fail}));
             }
             let test = match param.ty {
-                Ty::Int | Ty::Float => "IsNumeric",
-                Ty::Bool => "IsBoolean",
-                _ => "IsString",
+                Ty::Int | Ty::Float => Some("IsNumeric"),
+                Ty::Bool => Some("IsBoolean"),
+                // A JSONPath Choice has no test for a list (the foreach over it fails on
+                // anything else): it must at least be there (and the Choice has a rule).
+                Ty::Json => Some("IsPresent"),
+                _ => Some("IsString"),
             };
-            rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
+            if let Some(test) = test {
+                rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
+            }
             if param.s3 {
                 rules.push(
                     json!({"Not": {"Variable": path, "StringMatches": "s3://*"}, "Next": fail}),
@@ -258,6 +263,7 @@ fn invalid_param(p: &ParamDef) -> Fail {
     let ty = match p.ty {
         Ty::Int => "whole number (int)",
         Ty::String if p.s3 => "string holding an S3 URI (s3://...)",
+        Ty::Json => "list",
         other => other.name(),
     };
     let cause = match &p.default {

@@ -47,3 +47,32 @@ def test_a_failed_partition_is_tolerated_by_the_distributed_map(tmp_path):
     # apply the tolerance threshold itself: that is AWS's, see README).
     assert len(scores) == 3, scores
     assert sorted(s["Score"]["payload"]["score"] for s in scores if s) == [1, 3]
+
+
+def test_the_partitions_parameter_can_be_given_at_start(tmp_path):
+    asl = compile_pipeline(ROOT / "fixtures/foreach/partitions.sfn", tmp_path, "--no-lineage-states")["asl"]
+    mocks = mock_file({
+        "Train": training_job("trainjob", "s3://fraud-ml/models/d"),
+        "Report": lambda_result({}),
+    })
+    result = execute(json.dumps(asl), {"DataDate": "d", "Partitions": ["north", "south"]}, mocks, "Case")
+    assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
+    trains = [t["parameters"] for t in scheduled(result) if t["state"] == "Train"]
+    assert sorted(t["InputDataConfig"][0]["DataSource"]["S3DataSource"]["S3Uri"] for t in trains) == [
+        "s3://fraud-ml/features/d/north/",
+        "s3://fraud-ml/features/d/south/",
+    ]
+
+
+def test_a_list_written_in_the_source(tmp_path):
+    asl = compile_pipeline(ROOT / "fixtures/foreach/regions.sfn", tmp_path, "--no-lineage-states")["asl"]
+    mocks = mock_file({"Probe": lambda_result({"ok": True}), "Summary": lambda_result({})})
+    result = execute(json.dumps(asl), {}, mocks, "Case")
+    assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
+    probes = sorted((t["parameters"]["Payload"]["Region"], t["parameters"]["Payload"]["Url"]) for t in scheduled(result) if t["state"] == "Probe")
+    assert probes == [
+        ("eu-west-1", "https://eu-west-1.example.com/"),
+        ("us-east-1", "https://us-east-1.example.com/"),
+    ]
+    summary = [t["parameters"] for t in scheduled(result) if t["state"] == "Summary"][0]
+    assert summary["Payload"]["Probes"] == [{"Probe": {"payload": {"ok": True}}}] * 2
