@@ -49,6 +49,14 @@ impl Ty {
         })
     }
 
+    /// The type as a parameter declares it (`list` is a parameter's JSON list).
+    pub fn param_name(self) -> &'static str {
+        match self {
+            Ty::Json => "list",
+            other => other.name(),
+        }
+    }
+
     pub fn is_numeric(self) -> bool {
         matches!(self, Ty::Int | Ty::Float)
     }

@@ -76,7 +76,7 @@ pub fn sidecar(c: &Checked, plan: &Plan, source: &str) -> Sidecar {
     let mut g = Graph::default();
     for p in &c.params {
         let mut attributes = serde_json::Map::new();
-        attributes.insert("type".into(), Json::String(p.ty.name().into()));
+        attributes.insert("type".into(), Json::String(p.ty.param_name().into()));
         if let Some(d) = &p.default {
             attributes.insert("default".into(), d.clone());
         }

@@ -263,8 +263,7 @@ fn invalid_param(p: &ParamDef) -> Fail {
     let ty = match p.ty {
         Ty::Int => "whole number (int)",
         Ty::String if p.s3 => "string holding an S3 URI (s3://...)",
-        Ty::Json => "list",
-        other => other.name(),
+        other => other.param_name(),
     };
     let cause = match &p.default {
         None => format!(
