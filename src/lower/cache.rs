@@ -119,7 +119,7 @@ pub fn before(
     // milliseconds, so comparing them as strings orders them in time.
     let expires = format!(
         "$states.input.cache.{}.found.Item.expires.S",
-        paths::key(&s.name)
+        paths::jsonata_field(&s.name)
     );
     out.insert(
         n("Hit"),
@@ -172,11 +172,12 @@ pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, S
     let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let ms = s.cache.unwrap_or(0) * 1000;
     let name = &paths::key(&s.name);
+    let field = &paths::jsonata_field(&s.name);
     // `expires` is what the lookup compares; `ttl` (epoch seconds, a DynamoDB number) is what
     // the table's TTL reads to delete the item once it has expired.
     let until = format!("($toMillis($states.context.State.EnteredTime) + {ms})");
     let output = format!(
-        "{{% $merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{name}, {{'expires': $fromMillis{until}, '{TTL_ATTRIBUTE}': $string($floor({until} / 1000))}}])}}])}}]) %}}"
+        "{{% $merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{field}, {{'expires': $fromMillis{until}, '{TTL_ATTRIBUTE}': $string($floor({until} / 1000))}}])}}])}}]) %}}"
     );
     out.insert(
         n("Expiry"),

@@ -25,7 +25,9 @@ impl Lowerer<'_> {
         let slot = paths::results(&s.name);
         let result = paths::foreach_state(&s.name, "Result");
         let mut states = IndexMap::new();
+        self.foreachs.push(s.name.clone());
         self.block(&f.steps, &Cont::Next(result.clone()), &mut states);
+        self.foreachs.pop();
         states.insert(result.clone(), iteration_result(&f.steps));
         // Tolerated failures are a Distributed Map's (its child executions may fail alone).
         let distributed = matches!(f.source, ForeachSource::S3 { .. }) || f.tolerate.is_some();
@@ -65,18 +67,27 @@ impl Lowerer<'_> {
             );
             plan.states.push(name);
         }
+        // `$.items`: the items of the foreach steps around this one, and this one's.
+        let mut items = Payload::new();
+        for outer in &self.foreachs {
+            items.insert(
+                format!("{}.$", paths::key(outer)),
+                json!(paths::item(outer)),
+            );
+        }
+        let this = format!("{}.$", paths::key(&s.name));
         let (items_path, item_reader, result_writer) = match &f.source {
             ForeachSource::List(Val::Lit(_)) => {
-                selector.insert("item.$".into(), json!("$$.Map.Item.Value"));
+                items.insert(this, json!("$$.Map.Item.Value"));
                 (format!("{slot}.items"), None, None)
             }
             ForeachSource::List(v) => {
-                selector.insert("item.$".into(), json!("$$.Map.Item.Value"));
+                items.insert(this, json!("$$.Map.Item.Value"));
                 (crate::lower::values::arg(v), None, None)
             }
             ForeachSource::S3 { bucket, prefix } => {
-                selector.insert(
-                    "item.$".into(),
+                items.insert(
+                    this,
                     json!(format!(
                         "States.Format('s3://{bucket}/{{}}', $$.Map.Item.Value.Key)"
                     )),
@@ -95,6 +106,7 @@ impl Lowerer<'_> {
                 )
             }
         };
+        selector.insert("items".into(), Json::Object(items));
         let (count, percentage) = match f.tolerate {
             Some(Tolerance::Count(n)) => (Some(n), None),
             Some(Tolerance::Percent(_)) => (None, Some(format!("{slot}.tolerate"))),
@@ -171,6 +183,19 @@ pub(super) fn has_setup(f: &Foreach) -> bool {
         || matches!(f.tolerate, Some(Tolerance::Percent(_)))
 }
 
+/// The steps the author wrote at the top of the iteration, through the `Parallel` states the
+/// schedule added around some of them.
+fn authored<'a>(steps: &'a [StepDef], out: &mut Vec<&'a StepDef>) {
+    for s in steps {
+        match &s.body {
+            crate::check::StepIr::Parallel { branches } if super::dag::is_fork(s) => {
+                branches.iter().for_each(|b| authored(b, out))
+            }
+            _ => out.push(s),
+        }
+    }
+}
+
 /// Where a Distributed Map writes its results: beside the items, not under their prefix.
 fn results_prefix(pipeline: &str, step: &str) -> String {
     format!("aslc-results/{pipeline}/{step}/")
@@ -179,13 +204,14 @@ fn results_prefix(pipeline: &str, step: &str) -> String {
 /// What one iteration returns: the results of the steps inside it (JSONata leaves out a step a
 /// `when` inside did not run, where a JSONPath selection would fail).
 fn iteration_result(steps: &[StepDef]) -> State {
-    let mut names = Vec::new();
-    for s in steps {
-        names.push(paths::key(&s.name));
-    }
-    let fields: Vec<String> = names
+    let mut written = Vec::new();
+    authored(steps, &mut written);
+    let fields: Vec<String> = written
         .iter()
-        .map(|k| format!("'{k}': $states.input.steps.{k}"))
+        .map(|s| {
+            let (k, f) = (paths::key(&s.name), paths::jsonata_field(&s.name));
+            format!("'{k}': $states.input.steps.{f}")
+        })
         .collect();
     State::Pass(Pass {
         comment: Some("This iteration's results".into()),

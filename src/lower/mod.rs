@@ -69,6 +69,7 @@ pub fn lower(c: &Checked, options: &Options) -> Lowered {
         records: HashMap::new(),
         retry_counters: Default::default(),
         caching: false,
+        foreachs: Vec::new(),
         plan: Plan::default(),
     };
     let steps = dag::schedule(&c.steps);
@@ -153,6 +154,8 @@ struct Lowerer<'a> {
     retry_counters: serde_json::Map<String, Json>,
     /// Some step is cached: `$.cache` holds its key while it runs.
     caching: bool,
+    /// The `foreach` steps around the states being lowered, outermost first.
+    foreachs: Vec<String>,
     plan: Plan,
 }
 

@@ -90,8 +90,8 @@ impl Lowerer<'_> {
         let fields: Vec<String> = names
             .iter()
             .map(|n| {
-                let k = paths::key(n);
-                format!("'{k}': $replace($states.input.{k}, /[^\\/]*$/, '')")
+                let (k, f) = (paths::key(n), paths::jsonata_field(n));
+                format!("'{k}': $replace($states.input.{f}, /[^\\/]*$/, '')")
             })
             .collect();
         let output = format!("{{% $merge([$states.input, {{{}}}]) %}}", fields.join(", "));

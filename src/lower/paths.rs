@@ -53,7 +53,7 @@ pub fn of(r: &Ref) -> String {
         Ref::Exec(ExecVar::StartTime) => "$$.Execution.StartTime".into(),
         Ref::Exec(ExecVar::CurrentTime) => "$$.State.EnteredTime".into(),
         Ref::Exec(ExecVar::PipelineArn) => "$$.StateMachine.Id".into(),
-        Ref::Item { keys, .. } => format!("{ITEM}{}", render_keys(keys)),
+        Ref::Item { foreach, keys } => format!("{}{}", item(foreach), render_keys(keys)),
         Ref::Output { step, output: o } => output(step, o),
         Ref::File { step, file, keys } => {
             format!("{}.{FILE_CONTENT}{}", output(step, file), render_keys(keys))
@@ -71,8 +71,17 @@ pub fn foreach_state(step: &str, part: &str) -> String {
     format!("{step}.{part}")
 }
 
-/// Where an iteration keeps its item.
-pub const ITEM: &str = "$.item";
+/// A field name in a JSONata path, backtick-quoted: a step or parameter may be named like a
+/// JSONata operator (`in`, `and`, `Inner`).
+pub fn jsonata_field(name: &str) -> String {
+    format!("`{}`", key(name))
+}
+
+/// Where an iteration keeps the item of `foreach` (the items of the foreach steps around it
+/// too: a nested iteration reads both).
+pub fn item(foreach: &str) -> String {
+    format!("$.items.{}", key(foreach))
+}
 
 /// A state of a step's lineage recording: `<Step>.Lineage.<part>`.
 pub fn lineage_state(step: &str, part: &str) -> String {

@@ -76,3 +76,19 @@ def test_a_list_written_in_the_source(tmp_path):
     ]
     summary = [t["parameters"] for t in scheduled(result) if t["state"] == "Summary"][0]
     assert summary["Payload"]["Probes"] == [{"Probe": {"payload": {"ok": True}}}] * 2
+
+
+def test_a_foreach_inside_a_foreach(tmp_path):
+    asl = compile_pipeline(ROOT / "fixtures/foreach/nested.sfn", tmp_path, "--no-lineage-states")["asl"]
+    mocks = mock_file({
+        name: lambda_result({"ok": name}) for name in ("Work", "Prod", "One", "Two", "After", "Final")
+    })
+    result = execute(json.dumps(asl), {}, mocks, "Case")
+    assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
+    work = sorted((t["parameters"]["Payload"]["R"], t["parameters"]["Payload"]["S"]) for t in scheduled(result) if t["state"] == "Work")
+    assert work == [("eu", "a"), ("eu", "b"), ("us", "a"), ("us", "b")]
+    final = [t["parameters"] for t in scheduled(result) if t["state"] == "Final"][0]
+    outer = final["Payload"]["All"]
+    assert len(outer) == 2
+    # Each region's iteration saw its own shards' results.
+    assert all(len(o["Inner"]["results"]) == 2 for o in outer), outer
