@@ -207,6 +207,9 @@ pub(super) fn to_json(yaml: &str, intrinsics: bool) -> Result<Converted<'_>, Box
     if out.json.is_empty() {
         out.json.push_str("null");
     }
+    // A tag's wrapper is recorded after the value it wraps: sort for the lookups.
+    out.origins
+        .sort_by_key(|o| (o.json.0, std::cmp::Reverse(o.json.1)));
     Ok(out)
 }
 
@@ -261,11 +264,15 @@ fn scalar(value: &str, style: ScalarStyle) -> String {
 
 impl Converted<'_> {
     /// The innermost value of the JSON text that holds `offset`.
+    /// Origins are sorted by start (the longer first at one start), so the innermost value
+    /// holding `offset` is the first one holding it, going back from the last that starts at or
+    /// before it: a lookup is a binary search, not a scan of the document.
     fn origin(&self, offset: usize) -> Option<&Origin> {
-        self.origins
+        let after = self.origins.partition_point(|o| o.json.0 <= offset);
+        self.origins[..after]
             .iter()
-            .filter(|o| o.json.0 <= offset && offset <= o.json.1.max(o.json.0 + 1))
-            .min_by_key(|o| o.json.1 - o.json.0)
+            .rev()
+            .find(|o| offset <= o.json.1.max(o.json.0 + 1))
     }
 
     /// The whole YAML text of the innermost value that holds JSON offset `offset`.
