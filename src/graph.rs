@@ -37,6 +37,7 @@ pub fn pipeline(sidecar: &Value, format: GraphFormat) -> String {
         let (label, shape) = match n["kind"].as_str() {
             Some("condition") => (format!("{name}?"), Shape::Diamond),
             Some("parallel") => (format!("{name} (parallel)"), Shape::Round),
+            Some("foreach") => (format!("{name} (foreach)"), Shape::Round),
             _ => (
                 format!("{name}\n{}", n["detail"].as_str().unwrap_or("step")),
                 Shape::Box,

@@ -439,3 +439,19 @@ fn documents_are_formatted_as_aslc_fmt_formats_them() {
     );
     assert_eq!(edits["result"], json!([]));
 }
+
+#[test]
+fn a_foreach_item_has_a_hover() {
+    let mut c = Client::start();
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/foreach/regions.sfn"),
+    )
+    .expect("fixture");
+    c.open(URI, "sfn", &text);
+    let (line, col) = utf16_col(&text, "Region = Region");
+    let hover = c.request("textDocument/hover", json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col + 10 } }));
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(value.contains("the item of `PerRegion`"), "{hover}");
+}

@@ -124,6 +124,18 @@ impl Index {
                 ),
             });
         }
+        if let ast::StepBody::Foreach(f) = &s.body {
+            // The item: what `Partition` means inside the foreach.
+            self.defs.push(Def {
+                name: f.item.name.clone(),
+                span: f.item.span,
+                kind: DefKind::Param,
+                detail: format!(
+                    "```sfn\nforeach {}: {} in …\n```\nthe item of `{}`, one per iteration",
+                    s.name.name, f.item.name, s.name.name
+                ),
+            });
+        }
         let mut children = Vec::new();
         for st in s.body.inner_steps() {
             let o = self.step(st, true, plan);
