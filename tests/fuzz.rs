@@ -1,4 +1,4 @@
-//! Fuzzing on stable Rust: five targets, each run for a time budget with a fixed-seed generator
+//! Fuzzing on stable Rust: seven targets, each run for a time budget with a fixed-seed generator
 //! (so a run reproduces), and every input ever found failing kept as a regression fixture under
 //! `fixtures/fuzz/<target>/` and replayed first.
 //!
@@ -9,6 +9,10 @@
 //! * `asl_corpus`: mutations of the real-world corpus through the validator (Express rules on).
 //! * `lsp`: sequences of JSON-RPC messages, well-formed or not, through the server's handler;
 //!   every request gets exactly one response.
+//! * `fmt`: mutated pipelines through the formatter: what it formats is a fixed point.
+//! * `templates`: mutated CloudFormation/SAM/CDK templates (JSON and YAML) through the
+//!   template validator.
+//! * `histories`: mutated execution histories through `aslc report` and its renderings.
 //!
 //! `ASLC_FUZZ_SECONDS` sets the budget per target (default 2, so `cargo test` stays quick; CI
 //! runs 60). A failing input is written to `fixtures/fuzz/<target>/` and the test fails naming
@@ -480,6 +484,7 @@ mod gen {
 #[test]
 fn fuzz_pipelines() {
     let mut seeds = files("fixtures/steps", ".sfn");
+    seeds.extend(files("fixtures/foreach", ".sfn"));
     seeds.push(std::fs::read(root().join("fixtures/nightly_fraud_retrain.sfn")).expect("seed"));
     let options = aslc::lower::Options::default();
     fuzz(
@@ -661,6 +666,91 @@ fn fuzz_validator_on_corpus_mutations() {
     );
 }
 
+/// `aslc fmt` on mutated pipelines: never a panic, and what it formats is a fixed point that
+/// still parses.
+#[test]
+fn fuzz_formatter() {
+    let mut seeds = files("fixtures/steps", ".sfn");
+    seeds.extend(files("fixtures/foreach", ".sfn"));
+    seeds.extend(files("fixtures/real", ".sfn"));
+    fuzz(
+        "fmt",
+        0x5EED_0000_0000_0005,
+        |rng| {
+            let base = rng.pick(&seeds).clone();
+            mutate(rng, &base)
+        },
+        |bytes| {
+            let Ok(text) = std::str::from_utf8(bytes) else {
+                return Ok(());
+            };
+            let Ok(once) = aslc::fmt::format(text) else {
+                return Ok(());
+            };
+            match aslc::fmt::format(&once) {
+                Ok(twice) if twice == once => Ok(()),
+                Ok(_) => Err("formatting the formatted source changed it".into()),
+                Err(_) => Err("the formatted source does not parse".into()),
+            }
+        },
+    );
+}
+
+/// Mutated CloudFormation/SAM/CDK templates, JSON and YAML, through the template validator.
+#[test]
+fn fuzz_template_validation() {
+    let mut docs = files("fixtures/asl/valid", ".template.json");
+    docs.extend(files("fixtures/asl/valid", ".template.yaml"));
+    docs.extend(files("fixtures/asl/invalid", ".template.json"));
+    docs.extend(files("fixtures/asl/invalid", ".template.yaml"));
+    fuzz(
+        "templates",
+        0x5EED_0000_0000_0006,
+        |rng| {
+            let base = rng.pick(&docs).clone();
+            mutate(rng, &base)
+        },
+        |bytes| {
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                for name in ["t.template.json", "t.template.yaml"] {
+                    let _ = aslc::asl::validate_file(Path::new(name), text, &Default::default());
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// Mutated execution histories through `aslc report` and its four renderings.
+#[test]
+fn fuzz_report_histories() {
+    let nights = files("fixtures/report/seed-14-nights", ".json");
+    fuzz(
+        "histories",
+        0x5EED_0000_0000_0007,
+        |rng| {
+            let base = rng.pick(&nights).clone();
+            mutate(rng, &base)
+        },
+        |bytes| {
+            let input = aslc::report::Input {
+                file: "h.json".into(),
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                describe: None,
+            };
+            let r = aslc::report::build(&[input], None, None);
+            let _ = (
+                aslc::report::text(&r),
+                aslc::report::svg(&r),
+                aslc::report::html(&r),
+            );
+            serde_json::to_string(&r)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        },
+    );
+}
+
 /// A JSON-RPC session as the bytes a client writes: initialize, then random opens, changes,
 /// requests and junk, each framed with its Content-Length.
 fn lsp_session(rng: &mut Rng, sources: &[Vec<u8>]) -> Vec<u8> {
@@ -802,7 +892,16 @@ fn regression_fixtures_are_named_by_target() {
     for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         assert!(
-            ["sfn", "asl_json", "asl_corpus", "lsp"].contains(&name.as_str())
+            [
+                "sfn",
+                "asl_json",
+                "asl_corpus",
+                "lsp",
+                "fmt",
+                "templates",
+                "histories"
+            ]
+            .contains(&name.as_str())
                 || name == "README.md",
             "{}: unknown fuzz target {name}",
             Path::new(&dir).display()
