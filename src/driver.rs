@@ -50,10 +50,58 @@ pub struct Compiled {
     pub iam: Option<String>,
     /// The CloudFormation template that runs the pipeline on its schedule, when it has one.
     pub schedule: Option<String>,
-    /// The CloudFormation template that deploys the whole pipeline (written on request).
-    pub template: Option<serde_json::Value>,
-    /// The same as a SAM template, reading `<stem>.asl.json` beside it (written on request).
-    pub sam: Option<serde_json::Value>,
+    /// What the deployment templates are made of: built only when one is asked for.
+    pub deployment: Option<Deployment>,
+}
+
+/// A compiled pipeline, kept for the templates that deploy it (`--emit cfn`, `--emit sam`).
+pub struct Deployment {
+    checked: check::Checked,
+    plan: lower::Plan,
+    definition: String,
+    source_name: String,
+}
+
+impl Deployment {
+    /// The CloudFormation template, validated by our own template validator (E900 when it is
+    /// not: a compiler bug), its definition inline or read from `s3` (bucket, key).
+    pub fn cfn(&self, s3: Option<&(String, String)>) -> Result<String, Box<Diagnostic>> {
+        let definition = serde_json::from_str(&self.definition).unwrap_or_default();
+        let mut template =
+            crate::deploy::template(&self.checked, &self.plan, definition, &self.source_name);
+        let problems: Vec<Diagnostic> = asl::validate_file(
+            Path::new("pipeline.template.json"),
+            &pretty(&template),
+            &asl::Options::default(),
+        )
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+        if !problems.is_empty() {
+            return Err(Box::new(internal_error(
+                "the generated CloudFormation template does not validate",
+                &problems,
+            )));
+        }
+        if let Some(object) = s3 {
+            crate::deploy::definition_in_s3(&mut template, object);
+        }
+        Ok(pretty(&template))
+    }
+
+    /// The SAM template, reading `<stem>.asl.json` beside it.
+    pub fn sam(&self) -> String {
+        let stem = self
+            .source_name
+            .strip_suffix(".sfn")
+            .unwrap_or(&self.source_name);
+        pretty(&crate::deploy::sam_template(
+            &self.checked,
+            &self.plan,
+            &self.source_name,
+            &format!("{stem}.asl.json"),
+        ))
+    }
 }
 
 /// Parse and check only.
@@ -154,8 +202,7 @@ impl Compiled {
             lineage: None,
             iam: None,
             schedule: None,
-            template: None,
-            sam: None,
+            deployment: None,
         }
     }
 }
@@ -222,39 +269,19 @@ fn compile_here(
     }
     let lineage_text = lineage::sidecar(&checked, &lowered.plan, source_name).to_json();
     let iam = crate::iam::policy(&lowered.plan);
-    let definition = serde_json::from_str(&asl_text).unwrap_or_default();
-    let template = crate::deploy::template(&checked, &lowered.plan, definition, source_name);
-    let template_problems: Vec<Diagnostic> = asl::validate_file(
-        std::path::Path::new("pipeline.template.json"),
-        &pretty(&template),
-        &asl::Options::default(),
-    )
-    .into_iter()
-    .filter(Diagnostic::is_error)
-    .collect();
-    if !template_problems.is_empty() {
-        diagnostics.push(internal_error(
-            "the generated CloudFormation template does not validate",
-            &template_problems,
-        ));
-        return Compiled::nothing(diagnostics);
-    }
+    let schedule = crate::schedule::template(&checked, source_name).map(|t| pretty(&t));
     Compiled {
         diagnostics,
-        asl: Some(asl_text),
         lineage: Some(lineage_text),
         iam: Some(pretty(&iam)),
-        schedule: crate::schedule::template(&checked, source_name).map(|t| pretty(&t)),
-        template: Some(template),
-        sam: Some(crate::deploy::sam_template(
-            &checked,
-            &lowered.plan,
-            source_name,
-            &format!(
-                "{}.asl.json",
-                source_name.strip_suffix(".sfn").unwrap_or(source_name)
-            ),
-        )),
+        schedule,
+        deployment: Some(Deployment {
+            checked,
+            plan: lowered.plan,
+            definition: asl_text.clone(),
+            source_name: source_name.to_string(),
+        }),
+        asl: Some(asl_text),
     }
 }
 

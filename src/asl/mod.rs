@@ -29,8 +29,8 @@ pub fn validate_yaml(text: &str, options: &Options) -> Vec<Diagnostic> {
 /// template (JSON or YAML) whose state machines are validated where they are written.
 pub fn validate_file(path: &std::path::Path, text: &str, options: &Options) -> Vec<Diagnostic> {
     let yaml = is_yaml(path);
-    if template::is_template(text, yaml) {
-        template::validate(text, yaml, options)
+    if let Some(diagnostics) = template::validate(text, yaml, options) {
+        diagnostics
     } else if yaml {
         validate_yaml(text, options)
     } else {

@@ -66,6 +66,19 @@ pub struct Pass {
     pub transition: Option<Transition>,
 }
 
+impl Pass {
+    /// A JSONata Pass whose output is `{% expression %}`.
+    pub fn jsonata(comment: Option<String>, expression: &str, transition: Transition) -> Pass {
+        Pass {
+            comment,
+            query_language: Some("JSONata"),
+            output: Some(Json::String(format!("{{% {expression} %}}"))),
+            transition: Some(transition),
+            ..Pass::default()
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct Task {

@@ -23,45 +23,19 @@ const MACHINE_TYPES: [&str; 2] = [
 /// (`\"`, `\u0041`) or the indentation of a YAML block scalar, never further.
 const LOOKAHEAD: usize = 128;
 
-/// Is this document (already known to be JSON or YAML text) a template rather than a
-/// definition? A template has `Resources` and no `StartAt` at its root.
-pub fn is_template(text: &str, is_yaml: bool) -> bool {
+/// Validate every state machine definition of a template; spans are in `text`. `None` when
+/// the document is not a template (a template's root has `Resources` and no `StartAt`) or does
+/// not parse: the definition validator then says what it is, reading it only once more.
+pub fn validate(text: &str, is_yaml: bool, options: &Options) -> Option<Vec<Diagnostic>> {
     if !text.contains("Resources") {
-        return false;
+        return None;
     }
-    let root = if is_yaml {
-        yaml::to_json(text, true)
-            .ok()
-            .and_then(|c| serde_json::from_str::<serde_json::Value>(&c.json).ok())
-    } else {
-        serde_json::from_str::<serde_json::Value>(text).ok()
-    };
-    root.as_ref()
-        .and_then(serde_json::Value::as_object)
-        .is_some_and(|m| m.contains_key("Resources") && !m.contains_key("StartAt"))
-}
-
-/// Validate every state machine definition of a template; spans are in `text`.
-pub fn validate(text: &str, is_yaml: bool, options: &Options) -> Vec<Diagnostic> {
-    let source = match Source::new(text, is_yaml) {
-        Ok(s) => s,
-        Err(d) => return vec![*d],
-    };
-    let doc = match json::parse(source.json()) {
-        Ok(Some(doc)) => doc,
-        Ok(None) => return Vec::new(),
-        Err(e) => {
-            let (start, end) = source.raw(e.span);
-            return vec![Diagnostic::new(
-                Code::E100,
-                Span::new(start, end),
-                e.message,
-            )];
-        }
-    };
-    let Some(root) = doc.ast.as_object() else {
-        return Vec::new();
-    };
+    let source = Source::new(text, is_yaml)?;
+    let doc = json::parse(source.json()).ok()??;
+    let root = doc.ast.as_object()?;
+    if root.get("Resources").is_none() || root.get("StartAt").is_some() {
+        return None;
+    }
     let names = TemplateNames::of(root);
     let mut out = Vec::new();
     let mut found = 0;
@@ -103,7 +77,7 @@ pub fn validate(text: &str, is_yaml: bool, options: &Options) -> Vec<Diagnostic>
         ));
     }
     crate::diagnostics::sort(&mut out);
-    out
+    Some(out)
 }
 
 /// The state machine resources: (logical id, resource object).
@@ -127,13 +101,14 @@ struct Source<'a> {
 }
 
 impl<'a> Source<'a> {
-    fn new(text: &'a str, is_yaml: bool) -> Result<Source<'a>, Box<Diagnostic>> {
+    /// `None` for YAML that does not convert (the YAML validator says why).
+    fn new(text: &'a str, is_yaml: bool) -> Option<Source<'a>> {
         let yaml = if is_yaml {
-            Some(yaml::to_json(text, true)?)
+            Some(yaml::to_json(text, true).ok()?)
         } else {
             None
         };
-        Ok(Source { text, yaml })
+        Some(Source { text, yaml })
     }
 
     fn json(&self) -> &str {
@@ -349,8 +324,9 @@ impl Machine<'_, '_> {
                 self.asl.push_at("]", file_at);
             }
             ast::Value::StringLit(s) => {
-                self.placeholders_defined(&s.value, json::range(v), false);
+                let from = self.asl.text.len();
                 self.literal(&quote(&s.value), json::range(v));
+                self.placeholders_defined(from, false);
             }
             other => {
                 let span = json::range(other);
@@ -372,8 +348,9 @@ impl Machine<'_, '_> {
     fn string_expr(&mut self, v: &ast::Value, in_sub: bool) {
         let span = json::range(v);
         if let ast::Value::StringLit(s) = v {
-            self.placeholders_defined(&s.value, span, in_sub);
+            let from = self.asl.text.len();
             self.literal(&s.value, span);
+            self.placeholders_defined(from, in_sub);
             return;
         }
         let Some((name, arg)) = single_member(v) else {
@@ -424,38 +401,38 @@ impl Machine<'_, '_> {
     /// Each `${Name}` inside `Fn::Sub` must be something CloudFormation replaces (E137): a
     /// parameter, a resource, a pseudo parameter or one of its variables. Elsewhere, a name
     /// that is not a key of the machine's `DefinitionSubstitutions` is probably mistyped (W107).
-    fn placeholders_defined(&mut self, text: &str, span: Span, in_sub: bool) {
-        let mut rest = text;
-        while let Some(i) = rest.find("${") {
-            let Some(len) = rest[i..].find('}') else {
-                return;
+    fn placeholders_defined(&mut self, from: usize, in_sub: bool) {
+        let mut found = Vec::new();
+        let mut at = from;
+        while let Some(i) = self.asl.text[at..].find("${") {
+            let start = at + i;
+            let Some(len) = self.asl.text[start..].find('}') else {
+                break;
             };
-            let name = &rest[i + 2..i + len];
+            found.push((start, start + len + 1));
+            at = start + len + 1;
+        }
+        for (start, end) in found {
+            let name = self.asl.text[start + 2..end - 1].to_string();
             let substituted = self
                 .substitutions
                 .as_ref()
-                .is_some_and(|s| s.iter().any(|k| k == name));
+                .is_some_and(|s| s.contains(&name));
             // Outside `Fn::Sub`, text no substitution names reaches Step Functions as written:
             // only worth a warning, and only when the machine has substitutions to mistype.
             let suspicious = if in_sub {
-                !name.starts_with('!') && !substituted && !self.names.knows(name)
+                !name.starts_with('!') && !substituted && !self.names.knows(&name)
             } else {
                 !substituted && self.substitutions.is_some()
             };
             if suspicious {
-                self.undefined(name, span, in_sub);
+                let at = self.asl.span(Span::new(start, end));
+                self.undefined(&name, at, in_sub);
             }
-            rest = &rest[i + len + 1..];
         }
     }
 
-    fn undefined(&mut self, name: &str, span: Span, in_sub: bool) {
-        let (start, end) = self.source.raw(span);
-        let raw = self.source.text.get(start..end).unwrap_or("");
-        let needle = format!("${{{name}}}");
-        let at = raw.find(&needle).map_or(Span::new(start, end), |i| {
-            Span::new(start + i, start + i + needle.len())
-        });
+    fn undefined(&mut self, name: &str, at: Span, in_sub: bool) {
         let d = if in_sub {
             Diagnostic::new(Code::E137, at, format!("placeholder `${{{name}}}` is not defined"))
                 .with_help("define it in the `Fn::Sub` variables, add a parameter or resource of that name, or write `${!Name}` for the literal text")

@@ -106,15 +106,10 @@ impl Checker {
             }
             ExprKind::List(items) => {
                 let val = self.any_val(e)?;
-                let tys: Vec<&'static str> = items.iter().map(super::literal_kind).collect();
+                // The items' type when they all have one; JSON otherwise.
+                let tys: Vec<Option<Ty>> = items.iter().map(super::literal_ty).collect();
                 let ty = match tys.as_slice() {
-                    [first, rest @ ..] if rest.iter().all(|t| t == first) => match *first {
-                        "a string" => Ty::String,
-                        "an int" => Ty::Int,
-                        "a float" => Ty::Float,
-                        "a bool" => Ty::Bool,
-                        _ => Ty::Json,
-                    },
+                    [Some(first), rest @ ..] if rest.iter().all(|t| *t == Some(*first)) => *first,
                     _ => Ty::Json,
                 };
                 Some((ForeachSource::List(val), ty))

@@ -862,6 +862,17 @@ fn literal_json(e: &ast::Expr, ty: Ty) -> Option<serde_json::Value> {
     })
 }
 
+/// The type of a scalar literal.
+fn literal_ty(e: &ast::Expr) -> Option<Ty> {
+    Some(match &e.kind {
+        ExprKind::Str(_) => Ty::String,
+        ExprKind::Int(_) => Ty::Int,
+        ExprKind::Float(_) => Ty::Float,
+        ExprKind::Bool(_) => Ty::Bool,
+        _ => return None,
+    })
+}
+
 fn literal_kind(e: &ast::Expr) -> &'static str {
     match &e.kind {
         ExprKind::Str(_) => "a string",

@@ -378,6 +378,36 @@ impl Checker {
         self.string_val(e)
     }
 
+    /// `s3://bucket/prefix` written out: the bucket and the key prefix (`code` otherwise).
+    pub fn s3_location(&mut self, uri: &StrLit, code: Code) -> Option<(String, String)> {
+        let Some(text) = uri.as_plain() else {
+            self.err(
+                Code::E018,
+                uri.span,
+                "an S3 location to watch or list cannot be interpolated",
+            );
+            return None;
+        };
+        let parsed = text
+            .strip_prefix("s3://")
+            .map(|rest| rest.split_once('/').unwrap_or((rest, "")))
+            .filter(|(bucket, prefix)| valid_bucket(bucket) && !prefix.contains('*'));
+        match parsed {
+            Some((bucket, prefix)) => Some((bucket.to_string(), prefix.to_string())),
+            None => {
+                // Inside the quotes: the location has no escapes to shift offsets.
+                let start = uri.span.start as usize + 1;
+                self.err(
+                    code,
+                    Span::new(start, start + text.len()),
+                    format!("`{text}` is not an S3 location `s3://bucket/prefix/`"),
+                )
+                .set_help("name a bucket and, optionally, a key prefix (no wildcards): `s3://fraud-ml/raw/`");
+                None
+            }
+        }
+    }
+
     /// An S3 location: a literal or interpolated `s3://` string, a string that starts with a
     /// parameter or step output holding one (`"{InputData}"`, `"{Prefix}/train/"`), or a
     /// reference to one. A `string` parameter used so is checked at run time to be `s3://…`.
@@ -688,4 +718,14 @@ impl Checker {
             }
         })
     }
+}
+
+/// S3's bucket naming rules, the part that can be checked without AWS: 3–63 characters of
+/// lower-case letters, digits, `.` and `-`, starting and ending with a letter or digit.
+fn valid_bucket(b: &str) -> bool {
+    (3..=63).contains(&b.len())
+        && b.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+        && b.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && b.ends_with(|c: char| c.is_ascii_alphanumeric())
 }

@@ -137,15 +137,11 @@ impl Checker {
     /// A value and its type: literals, references, and text built from them.
     fn typed_value(&mut self, e: &Expr) -> Option<(super::Val, Ty)> {
         let ty = match &e.kind {
-            ExprKind::Str(_) => Ty::String,
-            ExprKind::Int(_) => Ty::Int,
-            ExprKind::Float(_) => Ty::Float,
-            ExprKind::Bool(_) => Ty::Bool,
             ExprKind::Ref(_) => return self.resolve(e).map(|(v, t, _)| (v, t)),
             ExprKind::Call { name, .. } if matches!(name.name.as_str(), "str" | "join") => {
                 Ty::String
             }
-            _ => Ty::Json,
+            _ => super::literal_ty(e).unwrap_or(Ty::Json),
         };
         self.any_val(e).map(|v| (v, ty))
     }

@@ -365,15 +365,6 @@ struct Targets<'a> {
     definition_s3: Option<&'a (String, String)>,
 }
 
-impl Targets<'_> {
-    fn template_text(&self, mut template: serde_json::Value) -> String {
-        if let Some(object) = self.definition_s3 {
-            crate::deploy::definition_in_s3(&mut template, object);
-        }
-        driver::pretty(&template)
-    }
-}
-
 fn compile(
     files: &[PathBuf],
     out_dir: Option<&Path>,
@@ -405,17 +396,24 @@ fn compile(
         if let (true, Some(iam)) = (want.emit.contains(&Emit::Iam), &compiled.iam) {
             targets.push((dir.join(format!("{stem}.iam.json")), iam));
         }
-        let template = match (want.emit.contains(&Emit::Cfn), &compiled.template) {
-            (true, Some(t)) => Some(want.template_text(t.clone())),
-            _ => None,
+        let deployment = compiled.deployment.as_ref();
+        let template = match deployment.filter(|_| want.emit.contains(&Emit::Cfn)) {
+            Some(d) => match d.cfn(want.definition_s3) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    let mut diagnostics = compiled.diagnostics;
+                    diagnostics.push(*e);
+                    return (diagnostics, Done::Ok);
+                }
+            },
+            None => None,
         };
         if let Some(t) = &template {
             targets.push((dir.join(format!("{stem}.template.json")), t));
         }
-        let sam = match (want.emit.contains(&Emit::Sam), &compiled.sam) {
-            (true, Some(t)) => Some(driver::pretty(t)),
-            _ => None,
-        };
+        let sam = deployment
+            .filter(|_| want.emit.contains(&Emit::Sam))
+            .map(driver::Deployment::sam);
         if let Some(t) = &sam {
             targets.push((dir.join(format!("{stem}.sam.json")), t));
         }

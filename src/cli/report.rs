@@ -76,7 +76,8 @@ fn folding(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let compiled = crate::driver::compile_source(&read(p)?, &name, &Default::default());
+            let compiled =
+                crate::driver::compile_in(&read(p)?, &name, p.parent(), &Default::default());
             compiled.lineage.ok_or_else(|| {
                 (
                     format!(

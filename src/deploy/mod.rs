@@ -132,18 +132,28 @@ fn state_machine(c: &Checked, definition: Value, source: &str) -> Value {
             "StateMachineType": "STANDARD",
             "RoleArn": { "Fn::GetAtt": [ROLE, "Arn"] },
             "Definition": definition,
-            "LoggingConfiguration": {
-                "Level": "ALL",
-                "IncludeExecutionData": { "Fn::If": ["IncludeExecutionData", true, false] },
-                "Destinations": [{ "CloudWatchLogsLogGroup": { "LogGroupArn": { "Fn::GetAtt": [LOG_GROUP, "Arn"] } } }],
-            },
-            "TracingConfiguration": { "Enabled": { "Fn::If": ["Tracing", true, false] } },
+            "LoggingConfiguration": logging(),
+            "TracingConfiguration": tracing(),
             "Tags": [
                 { "Key": "aslc:pipeline", "Value": c.name },
                 { "Key": "aslc:source", "Value": source },
             ],
         },
     })
+}
+
+/// Every event to the log group (`ALL`: the only level that logs the entered/exited events
+/// per-step timing needs), execution data as the parameter says.
+fn logging() -> Value {
+    json!({
+        "Level": "ALL",
+        "IncludeExecutionData": { "Fn::If": ["IncludeExecutionData", true, false] },
+        "Destinations": [{ "CloudWatchLogsLogGroup": { "LogGroupArn": { "Fn::GetAtt": [LOG_GROUP, "Arn"] } } }],
+    })
+}
+
+fn tracing() -> Value {
+    json!({ "Enabled": { "Fn::If": ["Tracing", true, false] } })
 }
 
 /// The execution role: trusted by Step Functions for this account only (the confused-deputy
@@ -209,7 +219,7 @@ fn cache_table(table: &str) -> Value {
 /// An SNS topic (unless one is given) and the EventBridge rule that publishes to it when an
 /// execution fails, times out or is aborted.
 fn failure_notification() -> Map<String, Value> {
-    let topic = json!({ "Fn::If": ["CreateFailureTopic", { "Ref": FAILURE_TOPIC }, { "Ref": "FailureTopicArn" }] });
+    let topic = failure_topic();
     let resources = json!({
         FAILURE_TOPIC: {
             "Type": "AWS::SNS::Topic",
@@ -255,11 +265,16 @@ fn failure_notification() -> Map<String, Value> {
     }
 }
 
+/// The topic failures go to: the one the template creates, or the one given.
+fn failure_topic() -> Value {
+    json!({ "Fn::If": ["CreateFailureTopic", { "Ref": FAILURE_TOPIC }, { "Ref": "FailureTopicArn" }] })
+}
+
 fn outputs() -> Value {
     json!({
         "StateMachineArn": { "Value": { "Ref": STATE_MACHINE } },
         "RoleArn": { "Value": { "Fn::GetAtt": [ROLE, "Arn"] } },
-        "FailureTopicArn": { "Value": { "Fn::If": ["CreateFailureTopic", { "Ref": FAILURE_TOPIC }, { "Ref": "FailureTopicArn" }] } },
+        "FailureTopicArn": { "Value": failure_topic() },
         "DashboardUrl": {
             "Value": { "Fn::Sub": format!("https://${{AWS::Region}}.console.aws.amazon.com/cloudwatch/home?region=${{AWS::Region}}#dashboards:name=${{{DASHBOARD}}}") },
         },

@@ -3,7 +3,7 @@
 //! template (`DefinitionUri`, which `sam deploy` uploads), with the schedule and the triggers as
 //! its `Events` (SAM makes their roles); the other resources are the CloudFormation template's.
 
-use super::{trigger, LOG_GROUP, ROLE, STATE_MACHINE};
+use super::{trigger, ROLE, STATE_MACHINE};
 use crate::check::Checked;
 use crate::lower::Plan;
 use serde_json::{json, Map, Value};
@@ -36,12 +36,8 @@ fn state_machine(c: &Checked, source: &str, definition_uri: &str) -> Value {
             "Type": "STANDARD",
             "DefinitionUri": definition_uri,
             "Role": { "Fn::GetAtt": [ROLE, "Arn"] },
-            "Logging": {
-                "Level": "ALL",
-                "IncludeExecutionData": { "Fn::If": ["IncludeExecutionData", true, false] },
-                "Destinations": [{ "CloudWatchLogsLogGroup": { "LogGroupArn": { "Fn::GetAtt": [LOG_GROUP, "Arn"] } } }],
-            },
-            "Tracing": { "Enabled": { "Fn::If": ["Tracing", true, false] } },
+            "Logging": super::logging(),
+            "Tracing": super::tracing(),
             "Tags": { "aslc:pipeline": c.name, "aslc:source": source },
             "Events": events(c),
         },

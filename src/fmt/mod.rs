@@ -126,7 +126,7 @@ impl<'a> Printer<'a> {
         let items: Vec<Stmt> = p.items.iter().map(item).collect();
         self.push(0, format!("pipeline {} {{", self.text(p.name.span)));
         let close = self.src.last_code('}').unwrap_or(self.src.text.len());
-        self.header_comment(
+        self.trailing_on_line(
             open.unwrap_or(header),
             items.first().map_or(close, |s| s.span.start as usize),
         );
@@ -178,11 +178,6 @@ impl<'a> Printer<'a> {
         any
     }
 
-    /// The comment after a block's `{` on its line, appended to the header just pushed.
-    fn header_comment(&mut self, open: usize, before: usize) {
-        self.trailing_on_line(open, before);
-    }
-
     /// An unused comment that starts in `from..to` on the line of `from`: the last row's
     /// trailing comment.
     fn trailing_on_line(&mut self, from: usize, to: usize) {
@@ -217,9 +212,7 @@ impl<'a> Printer<'a> {
                 .unwrap_or(end);
             self.push(indent, format!("retry {} {{", r.name.name));
             let props: Vec<Stmt> = r.props.iter().map(|p| prop(p, "value")).collect();
-            self.header_comment(open, props.first().map_or(end, |p| p.span.start as usize));
-            self.block(&props, indent + 1, open + 1, end.saturating_sub(1));
-            self.push(indent, "}");
+            self.body(&props, indent, open, end.saturating_sub(1));
             return self.trailing_on_line(end.saturating_sub(1), end + 1);
         }
         let inner = self.src.comments_in(start + 1, end);
@@ -428,9 +421,7 @@ impl<'a> Printer<'a> {
                     format!("{kw} {} {{{}", s.name.name, if empty { "}" } else { "" }),
                 );
                 if !empty {
-                    self.header_comment(open, stmts.first().map_or(end, |p| p.span.start as usize));
-                    self.block(&stmts, indent + 1, open + 1, end.saturating_sub(1));
-                    self.push(indent, "}");
+                    self.body(&stmts, indent, open, end.saturating_sub(1));
                 }
             }
             StepBody::When(w) => {
@@ -461,9 +452,7 @@ impl<'a> Printer<'a> {
                     node: Node::Step(st),
                 }));
                 stmts.sort_by_key(|x| x.span.start);
-                self.header_comment(open, stmts.first().map_or(end, |x| x.span.start as usize));
-                self.block(&stmts, indent + 1, open + 1, end.saturating_sub(1));
-                self.push(indent, "}");
+                self.body(&stmts, indent, open, end.saturating_sub(1));
             }
             StepBody::Parallel(branches) => {
                 let open = self
@@ -474,7 +463,7 @@ impl<'a> Printer<'a> {
                 let first = branches
                     .first()
                     .map_or(end, |b| b.block.span.start as usize);
-                self.header_comment(open, first);
+                self.trailing_on_line(open, first);
                 let mut prev = open + 1;
                 for (k, b) in branches.iter().enumerate() {
                     let start =
@@ -515,8 +504,15 @@ impl<'a> Printer<'a> {
                 node: Node::Step(s),
             })
             .collect();
-        self.header_comment(open, stmts.first().map_or(close, |s| s.span.start as usize));
-        self.block(&stmts, indent + 1, open + 1, close);
+        self.body(&stmts, indent, open, close);
+    }
+
+    /// A `{ … }` body whose header was just pushed: the comment after its `{`, its statements
+    /// one level in (`open` and `close` are its braces), and its `}`.
+    fn body(&mut self, stmts: &[Stmt], indent: usize, open: usize, close: usize) {
+        let first = stmts.first().map_or(close, |s| s.span.start as usize);
+        self.trailing_on_line(open, first);
+        self.block(stmts, indent + 1, open + 1, close);
         self.push(indent, "}");
     }
 
@@ -545,29 +541,15 @@ fn paren_balance(code: &str) -> (i32, i32) {
 }
 
 fn item(i: &Item) -> Stmt<'_> {
-    match i {
-        Item::Setting(p) => prop(p, "value"),
-        Item::Param(p) => Stmt {
-            span: p.span,
-            node: Node::Param(p),
-        },
-        Item::Retry(r) => Stmt {
-            span: r.span,
-            node: Node::Retry(r),
-        },
-        Item::Schedule(s) => Stmt {
-            span: s.span,
-            node: Node::Schedule(s),
-        },
-        Item::Trigger(t) => Stmt {
-            span: t.span,
-            node: Node::Trigger(t),
-        },
-        Item::Step(s) => Stmt {
-            span: s.span,
-            node: Node::Step(s),
-        },
-    }
+    let (span, node) = match i {
+        Item::Setting(p) => return prop(p, "value"),
+        Item::Param(p) => (p.span, Node::Param(p)),
+        Item::Retry(r) => (r.span, Node::Retry(r)),
+        Item::Schedule(s) => (s.span, Node::Schedule(s)),
+        Item::Trigger(t) => (t.span, Node::Trigger(t)),
+        Item::Step(s) => (s.span, Node::Step(s)),
+    };
+    Stmt { span, node }
 }
 
 fn prop<'t>(p: &'t ast::Prop, class: &'static str) -> Stmt<'t> {

@@ -177,16 +177,11 @@ pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, S
     // the table's TTL reads to delete the item once it has expired.
     let until = format!("($toMillis($states.context.State.EnteredTime) + {ms})");
     let output = format!(
-        "{{% $merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{field}, {{'expires': $fromMillis{until}, '{TTL_ATTRIBUTE}': $string($floor({until} / 1000))}}])}}])}}]) %}}"
+        "$merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{field}, {{'expires': $fromMillis{until}, '{TTL_ATTRIBUTE}': $string($floor({until} / 1000))}}])}}])}}])"
     );
     out.insert(
         n("Expiry"),
-        State::Pass(Pass {
-            query_language: Some("JSONata"),
-            output: Some(Json::String(output)),
-            transition: Some(Transition::Next(n("Store"))),
-            ..Pass::default()
-        }),
+        State::Pass(Pass::jsonata(None, &output, Transition::Next(n("Store")))),
     );
     let slot = paths::cache(name);
     let mut p = Payload::new();

@@ -213,11 +213,9 @@ fn iteration_result(steps: &[StepDef]) -> State {
             format!("'{k}': $states.input.steps.{f}")
         })
         .collect();
-    State::Pass(Pass {
-        comment: Some("This iteration's results".into()),
-        query_language: Some("JSONata"),
-        output: Some(Json::String(format!("{{% {{{}}} %}}", fields.join(", ")))),
-        transition: Some(Transition::End(true)),
-        ..Pass::default()
-    })
+    State::Pass(Pass::jsonata(
+        Some("This iteration's results".into()),
+        &format!("{{{}}}", fields.join(", ")),
+        Transition::End(true),
+    ))
 }

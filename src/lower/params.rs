@@ -60,14 +60,11 @@ impl Lowerer<'_> {
                 )
             })
             .collect();
-        let output = format!("{{% $merge([{{{}}}, $states.input]) %}}", fields.join(", "));
-        Some(State::Pass(Pass {
-            comment: Some("Dates the schedule computes from the execution's start time, unless the input gives them".into()),
-            query_language: Some("JSONata"),
-            output: Some(Json::String(output)),
-            transition: Some(Transition::Next(next.into())),
-            ..Pass::default()
-        }))
+        Some(State::Pass(Pass::jsonata(
+            Some("Dates the schedule computes from the execution's start time, unless the input gives them".into()),
+            &format!("$merge([{{{}}}, $states.input])", fields.join(", ")),
+            Transition::Next(next.into()),
+        )))
     }
 
     /// A trigger's `object_prefix()` passes the created object's URI; the folder it is in is
@@ -94,14 +91,11 @@ impl Lowerer<'_> {
                 format!("'{k}': $replace($states.input.{f}, /[^\\/]*$/, '')")
             })
             .collect();
-        let output = format!("{{% $merge([$states.input, {{{}}}]) %}}", fields.join(", "));
-        Some(State::Pass(Pass {
-            comment: Some("The folder of the object a trigger passes, for parameters bound to object_prefix()".into()),
-            query_language: Some("JSONata"),
-            output: Some(Json::String(output)),
-            transition: Some(Transition::Next(next.into())),
-            ..Pass::default()
-        }))
+        Some(State::Pass(Pass::jsonata(
+            Some("The folder of the object a trigger passes, for parameters bound to object_prefix()".into()),
+            &format!("$merge([$states.input, {{{}}}])", fields.join(", ")),
+            Transition::Next(next.into()),
+        )))
     }
 
     fn init_parameters(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {
@@ -119,14 +113,13 @@ impl Lowerer<'_> {
                 params,
             );
             p.insert("steps".into(), json!({}));
-            if self.lineage {
-                p.insert("lineage".into(), json!({ "failures": {} }));
-            }
-            if !self.retry_counters.is_empty() {
-                p.insert("retry".into(), Json::Object(self.retry_counters.clone()));
-            }
-            if self.caching {
-                p.insert("cache".into(), json!({}));
+            for key in self.state_keys() {
+                let start = match key {
+                    "lineage" => json!({ "failures": {} }),
+                    "retry" => Json::Object(self.retry_counters.clone()),
+                    _ => json!({}),
+                };
+                p.insert(key.into(), start);
             }
             State::Pass(Pass {
                 parameters: Some(p),

@@ -301,11 +301,7 @@ fn schedule(i: In) -> PResult<Schedule> {
     let (s, _) = ws(i)?;
     let (i, _) = keyword("schedule")(i)?;
     let (i, expr) = cut(string_lit)(i)?;
-    let (i, bindings) = if peek_sym(i, "{") {
-        map_block(i)?
-    } else {
-        (i, Vec::new())
-    };
+    let (i, bindings) = optional_map(i)?;
     Ok((
         i,
         Schedule {
@@ -321,11 +317,7 @@ fn trigger(i: In) -> PResult<Trigger> {
     let (i, _) = keyword("trigger")(i)?;
     let (i, source) = cut(word)(i)?;
     let (i, uri) = cut(string_lit)(i)?;
-    let (i, bindings) = if peek_sym(i, "{") {
-        map_block(i)?
-    } else {
-        (i, Vec::new())
-    };
+    let (i, bindings) = optional_map(i)?;
     Ok((
         i,
         Trigger {
@@ -604,6 +596,15 @@ fn instance_spec(i: In) -> PResult<InstanceSpec> {
 }
 
 /// `{ key = value, ... }`: entries separated by commas or new lines.
+/// `{ k = v, … }` when one follows (a schedule's or trigger's bindings), else nothing.
+fn optional_map(i: In) -> PResult<Vec<Binding>> {
+    if peek_sym(i, "{") {
+        map_block(i)
+    } else {
+        Ok((i, Vec::new()))
+    }
+}
+
 fn map_block(i: In) -> PResult<Vec<Binding>> {
     let (i, open) = sym("{")(i)?;
     let (i, entries) = statements(i, |i| {
