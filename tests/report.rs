@@ -259,3 +259,34 @@ fn renderings_carry_the_numbers() {
     // Self-contained: no script, nothing fetched.
     assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("<link"));
 }
+
+#[test]
+fn describe_execution_fields_merged_into_the_history_are_read() {
+    // `describe-execution`'s name, status and start date in the history file itself, and epoch
+    // seconds for timestamps.
+    let merged = serde_json::json!({
+        "name": "manual-rerun",
+        "status": "SUCCEEDED",
+        "startDate": 1_700_000_000,
+        "events": [
+            {"id": 1, "previousEventId": 0, "timestamp": 1_700_000_000, "type": "ExecutionStarted", "executionStartedEventDetails": {}},
+            {"id": 2, "previousEventId": 1, "timestamp": 1_700_000_000, "type": "TaskStateEntered", "stateEnteredEventDetails": {"name": "Work"}},
+            {"id": 3, "previousEventId": 2, "timestamp": 1_700_000_090, "type": "TaskStateExited", "stateExitedEventDetails": {"name": "Work"}},
+            {"id": 4, "previousEventId": 3, "timestamp": 1_700_000_090, "type": "ExecutionSucceeded", "executionSucceededEventDetails": {}}
+        ]
+    });
+    let input = Input {
+        file: "x.json".into(),
+        text: merged.to_string(),
+        describe: None,
+    };
+    let r = report::build(&[input], None, None);
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    let e = &r.executions[0];
+    assert_eq!(
+        (e.name.as_str(), e.status.as_str(), e.seconds),
+        ("manual-rerun", "SUCCEEDED", 90.0)
+    );
+    assert_eq!(e.start, "2023-11-14T22:13:20Z");
+    assert_eq!(e.steps[0].seconds, 90.0);
+}

@@ -112,6 +112,12 @@ def test_the_seed_template_wires_everything_to_the_state_machine(tmp_path):
         "Fn::GetAtt": ["LogGroup", "Arn"]
     }
     assert res["LogGroup"]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    # Execution data and X-Ray are the template's parameters; the machine is tagged.
+    assert logging["IncludeExecutionData"] == {"Fn::If": ["IncludeExecutionData", True, False]}
+    assert template["Conditions"]["IncludeExecutionData"] == {"Fn::Equals": [{"Ref": "LogExecutionData"}, "true"]}
+    assert props["TracingConfiguration"] == {"Enabled": {"Fn::If": ["Tracing", True, False]}}
+    assert template["Conditions"]["Tracing"] == {"Fn::Equals": [{"Ref": "TracingEnabled"}, "true"]}
+    assert {"Key": "aslc:pipeline", "Value": "nightly-fraud-retrain"} in props["Tags"]
 
     # The role: Step Functions of this account only, the plan's policy, logging and X-Ray.
     role = res["ExecutionRole"]["Properties"]
@@ -152,6 +158,12 @@ def test_the_seed_template_wires_everything_to_the_state_machine(tmp_path):
     assert table["BillingMode"] == "PAY_PER_REQUEST"
 
     # Failures notify; the dashboard reads this machine's metrics and log group.
+    # The topic is created unless one is given.
+    assert template["Conditions"]["CreateFailureTopic"] == {"Fn::Equals": [{"Ref": "FailureTopicArn"}, ""]}
+    assert res["FailureTopic"]["Condition"] == "CreateFailureTopic"
+    given = {"Fn::If": ["CreateFailureTopic", {"Ref": "FailureTopic"}, {"Ref": "FailureTopicArn"}]}
+    assert res["FailureRule"]["Properties"]["Targets"][0]["Arn"] == given
+    assert template["Outputs"]["FailureTopicArn"]["Value"] == given
     pattern = res["FailureRule"]["Properties"]["EventPattern"]
     assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
     assert pattern["detail"]["stateMachineArn"] == [{"Ref": "StateMachine"}]

@@ -116,5 +116,8 @@ def test_bad_histories_are_named_and_the_rest_is_reported(nights, tmp_path):
     assert "garbage.json: not JSON" in run.stderr and "truncated.json: truncated" in run.stderr
     r = json.loads(run.stdout)
     assert len(r["executions"]) == 15
+    # --last keeps the most recent executions.
+    last = json.loads(report(str(nights), "--pipeline", str(SEED), "--format", "json", "--last", "3").stdout)
+    assert [e["name"] for e in last["executions"]] == ["night-12", "night-13", "night-14"]
     missing = report(str(tmp_path / "nowhere"), "--pipeline", str(SEED))
     assert missing.returncode == 2 and "nowhere" in missing.stderr
