@@ -18,6 +18,7 @@ pub mod driver;
 pub mod fmt;
 pub mod graph;
 pub mod iam;
+pub mod import;
 pub mod lineage;
 pub mod lower;
 #[cfg(feature = "lsp")]

@@ -22,6 +22,7 @@ pub use model::*;
 use props::PropSet;
 use std::collections::{HashMap, HashSet};
 pub use steps::{declared_outputs, derived_name_too_long};
+pub(crate) use steps::{DRIFT_BASELINES, MODEL_METRICS};
 
 /// What checking a pipeline found.
 pub struct Analysis {

@@ -100,7 +100,7 @@ pub fn result_fields(props: &[ast::Prop]) -> Vec<(String, Ty, Span)> {
 }
 
 /// `reports { … }` keys → `ModelMetrics` request paths.
-const MODEL_METRICS: &[(&str, &str)] = &[
+pub(crate) const MODEL_METRICS: &[(&str, &str)] = &[
     ("model_quality_statistics", "ModelQuality.Statistics"),
     ("model_quality_constraints", "ModelQuality.Constraints"),
     (
@@ -118,7 +118,7 @@ const MODEL_METRICS: &[(&str, &str)] = &[
 ];
 
 /// `drift_baselines { … }` keys → `DriftCheckBaselines` request paths.
-const DRIFT_BASELINES: &[(&str, &str)] = &[
+pub(crate) const DRIFT_BASELINES: &[(&str, &str)] = &[
     ("model_quality_statistics", "ModelQuality.Statistics"),
     ("model_quality_constraints", "ModelQuality.Constraints"),
     (

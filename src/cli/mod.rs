@@ -69,6 +69,20 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Turn a SageMaker Pipelines definition (`pipeline.definition()` JSON, or the output of
+    /// `aws sagemaker describe-pipeline`) into a `.sfn` source; `-` reads standard input.
+    Import {
+        file: PathBuf,
+        /// Write the source here (atomically) instead of to standard output.
+        #[arg(short, long)]
+        out: Option<PathBuf>,
+        /// The pipeline's name (default: the name `describe-pipeline` gives, else the one the
+        /// definition's default output locations hold, else the file's stem).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// Check pipeline sources without writing anything.
     Check {
         #[arg(required = true)]
@@ -216,6 +230,12 @@ pub fn main() -> ExitCode {
         }
         Command::Check { files, format } => check(&files, format),
         Command::Fmt { files, check } => fmt(&files, check),
+        Command::Import {
+            file,
+            out,
+            name,
+            format,
+        } => import(&file, out.as_deref(), name.as_deref(), format),
         Command::Validate {
             files,
             express,
@@ -472,6 +492,47 @@ fn fmt(files: &[PathBuf], check_only: bool) -> ExitCode {
                 Err(e) => {
                     eprintln!("error: cannot write {}: {e}", path.display());
                     (Vec::new(), Done::IoError)
+                }
+            }
+        },
+    )
+}
+
+/// The largest definition `aslc import` reads; SageMaker's own limit is far below.
+const MAX_DEFINITION_BYTES: usize = 16 << 20;
+
+fn import(file: &Path, out: Option<&Path>, name: Option<&str>, format: Format) -> ExitCode {
+    if out.is_none() && format != Format::Human {
+        eprintln!("error: with --format json or sarif the report is on standard output: write the source with -o FILE");
+        return ExitCode::from(2);
+    }
+    let stem = match file.file_stem() {
+        Some(s) if file.as_os_str() != "-" => s.to_string_lossy().into_owned(),
+        _ => "imported".to_string(),
+    };
+    run(
+        &[file.to_path_buf()],
+        MAX_DEFINITION_BYTES,
+        format,
+        |_, text| {
+            let imported = crate::import::import(text, name, &stem);
+            let Some(source) = imported.source else {
+                return (imported.diagnostics, Done::Ok);
+            };
+            let Some(out) = out else {
+                print!("{source}");
+                return (imported.diagnostics, Done::Ok);
+            };
+            match output::write_all_atomically(&[(out.to_path_buf(), &source)]) {
+                Ok(()) => {
+                    if format == Format::Human {
+                        eprintln!("wrote {}", out.display());
+                    }
+                    (imported.diagnostics, Done::Ok)
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", out.display());
+                    (imported.diagnostics, Done::IoError)
                 }
             }
         },

@@ -791,6 +791,46 @@ with no `DefinitionSubstitutions` at all may hold such text on purpose, and is n
 `AWS::StepFunctions::StateMachine` or `AWS::Serverless::StateMachine`: there is nothing to
 validate.";
 
+    E200 => "not a SageMaker pipeline definition",
+"`aslc import` reads a SageMaker Pipelines definition: the JSON `pipeline.definition()`
+returns (schema version `2020-12-01`, with `Version`, `Parameters` and `Steps`), or the
+response of `aws sagemaker describe-pipeline`, whose `PipelineDefinition` is that JSON as a
+string. The file is neither, or its version is one aslc does not know.
+
+Fix: export the definition with `aws sagemaker describe-pipeline --pipeline-name NAME` or
+`json.loads(pipeline.definition())`.";
+
+    E201 => "cannot be written in the pipeline language yet",
+"The definition sets a field, or uses an expression, that the pipeline language has no way to
+say (an Athena dataset input, a VPC configuration, managed spot training, a multi-algorithm
+tuning job, a condition's `Outcome` read by another step, …). The importer writes nothing
+rather than a pipeline that would behave differently: the pointer names the field.
+
+Fix: remove the field from the definition if the pipeline does not need it, or keep that
+pipeline on SageMaker until the language says it.";
+
+    E202 => "step type cannot be imported",
+"The step's `Type` has no counterpart in the language. aslc imports Processing, Training,
+Tuning, Transform, Model, RegisterModel, Condition, Fail, Lambda, Callback and EMR steps;
+Clarify/QualityCheck, AutoML and notebook-job steps are not imported.";
+
+    E203 => "unknown step or parameter",
+"A `Get` expression, a property file or `DependsOn` names a step or parameter the definition
+does not have. SageMaker would refuse the definition too.";
+
+    E204 => "steps depend on each other in a cycle",
+"`DependsOn` and the data the steps read form a cycle: no order runs every step after the
+steps it depends on. The message lists the steps of the cycle.";
+
+    E205 => "malformed definition",
+"A field the importer reads has the wrong JSON type or shape (a step without `Name`, a list
+where an object belongs, …). The pointer names it.";
+
+    W201 => "approximated on import",
+"The field is not carried into the `.sfn`, and the pipeline still computes the same thing: for
+example SageMaker Debugger and Profiler configuration (debug data is not collected), or a
+non-default `PipelineExperimentConfig` (Step Functions records lineage, not experiments).";
+
     E900 => "internal compiler error",
 "aslc produced ASL that its own validator rejects. This is a bug in aslc, not in your
 pipeline: please file an issue with the pipeline source and the printed diagnostics.";

@@ -1,0 +1,198 @@
+//! Steps that call something other than a SageMaker job: Lambda, Callback (SQS), EMR and Fail;
+//! and the retry policies every step may carry.
+
+use super::exprs::Ty;
+use super::reader::{Findings, Obj};
+use super::write::{is_name, quote, Out};
+use super::Importer;
+use crate::diagnostics::Code;
+use serde_json::Value;
+
+pub fn lambda(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
+    if let Some(arn) = s.string("FunctionArn", f) {
+        out.line(&format!("function {}", quote(arn)));
+    }
+    payload(im, s, "payload", out, f);
+    outputs(im, s, out, f);
+    "lambda"
+}
+
+pub fn callback(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
+    if let Some((v, p)) = s.take("SqsQueueUrl") {
+        if let Some(v) = im.text(v, &p, f) {
+            out.line(&format!("queue {}", v.text));
+        }
+    }
+    payload(im, s, "message", out, f);
+    outputs(im, s, out, f);
+    "callback"
+}
+
+/// `Arguments` of a Lambda (its payload) or a callback (its message): `{ k = v }`.
+fn payload(im: &Importer, s: &mut Obj, key: &str, out: &mut Out, f: &mut Findings) {
+    if let Some(a) = s.object("Arguments", f) {
+        if let Some(text) = super::jobs::map_of(im, &a, f) {
+            out.line(&format!("{key} {text}"));
+        }
+    }
+}
+
+/// `OutputParameters` → `outputs { name: type }`; later steps read `Step.name`.
+fn outputs(im: &Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) {
+    let mut fields = Vec::new();
+    for (v, p) in s.array("OutputParameters", f) {
+        let Some(mut o) = Obj::new(v, &p, f) else {
+            continue;
+        };
+        let name = o.string("OutputName", f);
+        let ty = o.string("OutputType", f).unwrap_or("String");
+        o.finish(f);
+        let Some(name) = name else {
+            continue;
+        };
+        let Some(ty) = Ty::from_output_type(ty) else {
+            f.push(
+                Code::E201,
+                &format!("{p}/OutputType"),
+                format!("output type `{ty}` is not String, Integer, Float or Boolean"),
+            );
+            continue;
+        };
+        if !is_name(name) {
+            f.push(
+                Code::E201,
+                &format!("{p}/OutputName"),
+                format!(
+                    "output name `{name}`: the language's names hold letters, digits, `_` and `-`"
+                ),
+            );
+            continue;
+        }
+        fields.push(format!("{name}: {}", ty.name()));
+    }
+    let _ = im;
+    if !fields.is_empty() {
+        out.line(&format!("outputs {{ {} }}", fields.join(", ")));
+    }
+}
+
+pub fn emr(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
+    let Some(mut a) = s.object("Arguments", f) else {
+        f.malformed(&s.ptr, "`Arguments`");
+        return "emr";
+    };
+    if let Some((v, p)) = a.take("ClusterId") {
+        if let Some(v) = im.text(v, &p, f) {
+            out.line(&format!("cluster {}", v.text));
+        }
+    }
+    if a.map.contains_key("ClusterConfig") {
+        a.take("ClusterConfig");
+        f.push(Code::E201, &a.at("ClusterConfig"), "an EMR step that creates its own cluster (`ClusterConfig`) cannot be written in the pipeline language yet: `emr` runs on a cluster given by `cluster`")
+            .help("start the cluster before the pipeline and pass its id as a parameter");
+    }
+    if let Some(mut c) = a.object("StepConfig", f) {
+        if let Some(mut h) = c.object("HadoopJarStep", f) {
+            if let Some(jar) = h.string("Jar", f) {
+                if jar != "command-runner.jar" {
+                    out.line(&format!("jar {}", quote(jar)));
+                }
+            }
+            let args: Option<Vec<String>> = h
+                .array("Args", f)
+                .iter()
+                .map(|(v, p)| im.text(v, p, f).map(|x| x.text))
+                .collect();
+            if let Some(args) = args {
+                out.line(&format!("args [{}]", args.join(", ")));
+            }
+            h.finish(f);
+        }
+        if let Some(action) = c.string("ActionOnFailure", f) {
+            if action != "CONTINUE" {
+                out.line(&format!(
+                    "action_on_failure {}",
+                    action.to_ascii_lowercase()
+                ));
+            }
+        }
+        c.finish(f);
+    }
+    a.finish(f);
+    "emr"
+}
+
+/// SageMaker's Fail step has one message, which becomes the execution's failure reason: here
+/// the cause, under an error named after the step.
+pub fn fail(
+    im: &mut Importer,
+    name: &str,
+    s: &mut Obj,
+    out: &mut Out,
+    f: &mut Findings,
+) -> &'static str {
+    out.line(&format!("error {}", quote(name)));
+    if let Some(mut a) = s.object("Arguments", f) {
+        if let Some((v, p)) = a.take("ErrorMessage") {
+            if let Some(v) = im.text(v, &p, f) {
+                out.line(&format!("cause {}", v.text));
+            }
+        }
+        a.finish(f);
+    }
+    "fail"
+}
+
+/// One `RetryPolicies` entry → the body of a `retry` policy.
+pub fn retry_policy(v: &Value, ptr: &str, f: &mut Findings) -> Option<String> {
+    let mut r = Obj::new(v, ptr, f)?;
+    let mut classes = Vec::new();
+    for (t, p) in r.array("ExceptionType", f) {
+        let class = match t.as_str() {
+            Some("Step.SERVICE_FAULT") => "step.service_fault",
+            Some("Step.THROTTLING") => "step.throttling",
+            Some("SageMaker.JOB_INTERNAL_ERROR") => "sagemaker.job_internal_error",
+            Some("SageMaker.CAPACITY_ERROR") => "sagemaker.capacity_error",
+            Some("SageMaker.RESOURCE_LIMIT") => "sagemaker.resource_limit",
+            _ => {
+                f.push(
+                    Code::E201,
+                    &p,
+                    format!("retry exception type {t} is not one of SageMaker's five"),
+                );
+                continue;
+            }
+        };
+        classes.push(class);
+    }
+    let mut body = format!("on [{}]", classes.join(", "));
+    if let Some((v, p)) = r.take("IntervalSeconds") {
+        match v.as_u64() {
+            Some(n) => body.push_str(&format!("  interval {n}s")),
+            None => f.malformed(&p, "a whole number of seconds"),
+        }
+    }
+    if let Some((v, p)) = r.take("BackoffRate") {
+        match v.as_f64() {
+            Some(x) => body.push_str(&format!(
+                "  backoff {}",
+                super::exprs::literal(v, Ty::Float).unwrap_or_else(|| x.to_string())
+            )),
+            None => f.malformed(&p, "a number"),
+        }
+    }
+    if let Some((v, p)) = r.take("MaxAttempts") {
+        match v.as_u64() {
+            Some(n) => body.push_str(&format!("  max_attempts {n}")),
+            None => f.malformed(&p, "a whole number"),
+        }
+    }
+    if let Some((v, p)) = r.take("ExpireAfterMin") {
+        match v.as_u64() {
+            Some(n) => body.push_str(&format!("  expire_after {n}m")),
+            None => f.malformed(&p, "a whole number of minutes"),
+        }
+    }
+    r.finish(f);
+    (!classes.is_empty()).then_some(body)
+}
