@@ -281,7 +281,12 @@ impl Importer {
         let mut out = Out::default();
         let params_text = self.parameters(&params, f);
         let steps = top.array("Steps", f);
-        if steps.is_empty() && top.map.contains_key("Version") {
+        let no_steps = match top.map.get("Steps") {
+            Some(Value::Array(list)) => list.is_empty(),
+            Some(_) => false,
+            None => true,
+        };
+        if no_steps && top.map.contains_key("Version") {
             f.push(Code::E200, &top.at("Steps"), "the definition has no steps");
         }
         top.finish(f);
