@@ -715,7 +715,8 @@ fn range(im: &Importer, v: &Value, ptr: &str, kind: &str, f: &mut Findings) -> O
     };
     let (lo, hi) = (bound("MinValue"), bound("MaxValue"));
     let scaling = match r.string("ScalingType", f) {
-        None | Some("Auto") => None,
+        None => None,
+        Some("Auto") => Some("auto"),
         Some("Linear") => Some("linear"),
         Some("Logarithmic") => Some("log"),
         Some("ReverseLogarithmic") => Some("reverse_log"),
