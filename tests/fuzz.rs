@@ -908,3 +908,82 @@ fn regression_fixtures_are_named_by_target() {
         );
     }
 }
+
+/// A random change somewhere in a JSON document: a value replaced, a key removed, an item
+/// duplicated.
+fn mutate_json(rng: &mut Rng, v: &mut serde_json::Value, depth: usize) {
+    use serde_json::{json, Value};
+    let dive = depth < 12 && rng.chance(80);
+    match v {
+        Value::Object(m) if dive && !m.is_empty() => {
+            let key = rng.pick(&m.keys().cloned().collect::<Vec<_>>()).clone();
+            if rng.chance(10) {
+                m.remove(&key);
+            } else if let Some(x) = m.get_mut(&key) {
+                mutate_json(rng, x, depth + 1);
+            }
+        }
+        Value::Array(a) if dive && !a.is_empty() => {
+            let i = rng.below(a.len());
+            if rng.chance(10) {
+                let copy = a[i].clone();
+                a.push(copy);
+            } else {
+                mutate_json(rng, &mut a[i], depth + 1);
+            }
+        }
+        _ => {
+            let pool = [
+                json!(null),
+                json!({}),
+                json!([]),
+                json!(0),
+                json!(-1.5),
+                json!(true),
+                json!("x"),
+                json!(""),
+                json!("s3://b/k/"),
+                json!({"Get": "Parameters.Nope"}),
+                json!({"Get": "Steps.Nope.ModelArtifacts.S3ModelArtifacts"}),
+                json!({"Get": "Execution.PipelineExecutionId"}),
+                json!({"Std:Join": {"On": "/", "Values": ["a", {"Get": "Execution.PipelineName"}]}}),
+                json!({"Std:JsonGet": {"PropertyFile": "x", "Path": "a.b"}}),
+                json!("a\"b{c}\\d\n"),
+            ];
+            *v = rng.pick(&pool).clone();
+        }
+    }
+}
+
+/// `aslc import` on mutated SDK definitions: never a panic, and never a source the checker
+/// refuses (E900): what the importer cannot say it reports at a pointer.
+#[test]
+fn fuzz_import() {
+    let docs: Vec<serde_json::Value> = files("fixtures/import", ".json")
+        .iter()
+        .map(|b| serde_json::from_slice(b).expect("fixture"))
+        .collect();
+    fuzz(
+        "import",
+        0x5EED_0000_0000_0009,
+        |rng| {
+            let mut doc = rng.pick(&docs).clone();
+            for _ in 0..=rng.below(3) {
+                mutate_json(rng, &mut doc, 0);
+            }
+            serde_json::to_vec(&doc).expect("json")
+        },
+        |bytes| {
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+            let out = aslc::import::import(text, None, "fuzz");
+            match out
+                .diagnostics
+                .iter()
+                .find(|d| d.code == aslc::diagnostics::Code::E900)
+            {
+                Some(d) => Err(d.message.clone()),
+                None => Ok(()),
+            }
+        },
+    );
+}

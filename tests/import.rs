@@ -49,10 +49,18 @@ fn each_sdk_definition_imports_to_a_source_that_compiles() {
         // Only approximations, each a W201 at a pointer.
         for d in &out.diagnostics {
             assert_eq!(d.code, Code::W201, "{name}: {d:?}");
-            assert!(d.pointer.as_deref().is_some_and(|p| p.starts_with("/Steps/")));
+            assert!(d
+                .pointer
+                .as_deref()
+                .is_some_and(|p| p.starts_with("/Steps/")));
         }
-        assert_eq!(aslc::fmt::format(&source).ok().as_deref(), Some(source.as_str()), "{name}: not formatted");
-        let compiled = aslc::driver::compile_source(&source, &format!("{name}.sfn"), &Default::default());
+        assert_eq!(
+            aslc::fmt::format(&source).ok().as_deref(),
+            Some(source.as_str()),
+            "{name}: not formatted"
+        );
+        let compiled =
+            aslc::driver::compile_source(&source, &format!("{name}.sfn"), &Default::default());
         assert!(compiled.asl.is_some(), "{name}: {:?}", compiled.diagnostics);
         insta::assert_snapshot!(format!("import_{name}"), source);
     }
@@ -68,12 +76,27 @@ fn shared_definitions_import_or_name_what_cannot_be_said() {
         ("sdk_register_drift_check_baselines", &[]),
         ("step_caching_abalone", &[]),
         ("tmpl_batch_inference", &[]),
-        ("sdk_fail_join_outcome", &[("E201", "/Steps/1/Arguments/ErrorMessage/Std:Join/Values/1/Get")]),
-        ("sdk_retry_processing", &[("E201", "/Steps/0/Arguments/ProcessingInputs/1/DatasetDefinition")]),
+        (
+            "sdk_fail_join_outcome",
+            &[(
+                "E201",
+                "/Steps/1/Arguments/ErrorMessage/Std:Join/Values/1/Get",
+            )],
+        ),
+        (
+            "sdk_retry_processing",
+            &[(
+                "E201",
+                "/Steps/0/Arguments/ProcessingInputs/1/DatasetDefinition",
+            )],
+        ),
         (
             "sdk_tuning_multi_algos",
             &[
-                ("E201", "/Steps/0/Arguments/ProcessingInputs/1/DatasetDefinition"),
+                (
+                    "E201",
+                    "/Steps/0/Arguments/ProcessingInputs/1/DatasetDefinition",
+                ),
                 ("E201", "/Steps/1/Arguments/TrainingJobDefinitions"),
             ],
         ),
@@ -98,9 +121,14 @@ fn shared_definitions_import_or_name_what_cannot_be_said() {
 
 #[test]
 fn an_emr_step_that_creates_its_cluster_is_refused_at_the_field() {
-    let out = run(&read(&root().join("fixtures/import/emr_cluster_config.json")));
+    let out = run(&read(
+        &root().join("fixtures/import/emr_cluster_config.json"),
+    ));
     assert!(out.source.is_none());
-    assert_eq!(codes(&out.diagnostics), [("E201", "/Steps/0/Arguments/ClusterConfig".to_string())]);
+    assert_eq!(
+        codes(&out.diagnostics),
+        [("E201", "/Steps/0/Arguments/ClusterConfig".to_string())]
+    );
     let d = &out.diagnostics[0];
     // The span is the field's value in the file.
     assert!(d.span.len() > 10);
@@ -116,9 +144,14 @@ fn a_describe_pipeline_response_is_read_with_its_name() {
     });
     let out = run(&described.to_string());
     let source = out.source.expect("imports");
-    assert!(source.starts_with("pipeline \"gate-from-describe\" {"), "{source}");
+    assert!(
+        source.starts_with("pipeline \"gate-from-describe\" {"),
+        "{source}"
+    );
     // A name given on the command line wins.
-    let named = import(&described.to_string(), Some("chosen"), "x").source.unwrap();
+    let named = import(&described.to_string(), Some("chosen"), "x")
+        .source
+        .unwrap();
     assert!(named.starts_with("pipeline \"chosen\" {"));
 }
 
@@ -135,11 +168,32 @@ fn bad_definitions_get_their_code_at_their_pointer() {
     let cases: Vec<(String, Vec<(&str, &str)>)> = vec![
         ("{ not json".into(), vec![("E100", "")]),
         ("[1, 2]".into(), vec![("E205", "")]),
-        (r#"{"Version": "2099-01-01", "Steps": []}"#.into(), vec![("E200", "/Version"), ("E200", "/Steps")]),
-        (r#"{"hello": "world"}"#.into(), vec![("E200", ""), ("E201", "/hello")]),
-        (minimal(serde_json::json!([{"Name": "Q", "Type": "QualityCheck", "Arguments": {}}])), vec![("E202", "/Steps/0/Type")]),
-        (minimal(serde_json::json!([lambda("A", serde_json::json!({"x": {"Get": "Steps.Nope.OutputParameters['y']"}}))])), vec![("E203", "/Steps/0/Arguments/x/Get")]),
-        (minimal(serde_json::json!([lambda("A", serde_json::json!({"x": {"Get": "Parameters.Nope"}}))])), vec![("E203", "/Steps/0/Arguments/x/Get")]),
+        (
+            r#"{"Version": "2099-01-01", "Steps": []}"#.into(),
+            vec![("E200", "/Version"), ("E200", "/Steps")],
+        ),
+        (
+            r#"{"hello": "world"}"#.into(),
+            vec![("E200", ""), ("E201", "/hello")],
+        ),
+        (
+            minimal(serde_json::json!([{"Name": "Q", "Type": "QualityCheck", "Arguments": {}}])),
+            vec![("E202", "/Steps/0/Type")],
+        ),
+        (
+            minimal(serde_json::json!([lambda(
+                "A",
+                serde_json::json!({"x": {"Get": "Steps.Nope.OutputParameters['y']"}})
+            )])),
+            vec![("E203", "/Steps/0/Arguments/x/Get")],
+        ),
+        (
+            minimal(serde_json::json!([lambda(
+                "A",
+                serde_json::json!({"x": {"Get": "Parameters.Nope"}})
+            )])),
+            vec![("E203", "/Steps/0/Arguments/x/Get")],
+        ),
         (
             minimal(serde_json::json!([
                 {"DependsOn": ["B"], "Name": "A", "Type": "Lambda", "FunctionArn": "f", "Arguments": {}},
@@ -147,9 +201,20 @@ fn bad_definitions_get_their_code_at_their_pointer() {
             ])),
             vec![("E204", "/Steps/0")],
         ),
-        (minimal(serde_json::json!([{"Name": "A", "Type": "Lambda", "FunctionArn": "f", "DependsOn": ["Ghost"]}])), vec![("E203", "/Steps/0/DependsOn/0")]),
-        (minimal(serde_json::json!({"not": "a list"})), vec![("E205", "/Steps")]),
-        (minimal(serde_json::json!([{"Type": "Lambda"}])), vec![("E205", "/Steps/0")]),
+        (
+            minimal(
+                serde_json::json!([{"Name": "A", "Type": "Lambda", "FunctionArn": "f", "DependsOn": ["Ghost"]}]),
+            ),
+            vec![("E203", "/Steps/0/DependsOn/0")],
+        ),
+        (
+            minimal(serde_json::json!({"not": "a list"})),
+            vec![("E205", "/Steps")],
+        ),
+        (
+            minimal(serde_json::json!([{"Type": "Lambda"}])),
+            vec![("E205", "/Steps/0")],
+        ),
     ];
     for (text, want) in cases {
         let out = run(&text);
@@ -167,12 +232,22 @@ fn deep_and_huge_definitions_are_errors_not_crashes() {
     assert_eq!(out.diagnostics[0].code, Code::E104);
     // 10 MB of steps: imported, not refused, not a crash.
     let steps: Vec<serde_json::Value> = (0..20_000)
-        .map(|i| lambda(&format!("Step{i}"), serde_json::json!({"padding": "x".repeat(400)})))
+        .map(|i| {
+            lambda(
+                &format!("Step{i}"),
+                serde_json::json!({"padding": "x".repeat(400)}),
+            )
+        })
         .collect();
     let big = minimal(serde_json::Value::Array(steps));
     assert!(big.len() > 10_000_000);
     let out = run(&big);
-    assert!(out.diagnostics.iter().all(|d| d.code == Code::E900 || !d.is_error()) || out.source.is_some());
+    assert!(
+        out.diagnostics
+            .iter()
+            .all(|d| d.code == Code::E900 || !d.is_error())
+            || out.source.is_some()
+    );
 }
 
 #[test]
@@ -181,24 +256,69 @@ fn the_cli_writes_the_source_or_nothing() {
     let out = dir.path().join("gate.sfn");
     let aslc = env!("CARGO_BIN_EXE_aslc");
     let def = root().join("fixtures/import/lambda_gate.json");
-    let ok = Command::new(aslc).arg("import").arg(&def).arg("-o").arg(&out).output().unwrap();
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = Command::new(aslc)
+        .arg("import")
+        .arg(&def)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     let written = read(&out);
-    assert!(written.contains("when Enough: CountRows.rows > MinRows or not (Stage in [\"prod\", \"staging\"])"));
+    assert!(written.contains(
+        "when Enough: CountRows.rows > MinRows or not (Stage in [\"prod\", \"staging\"])"
+    ));
     // The written source compiles from the CLI.
-    let compiled = Command::new(aslc).args(["compile"]).arg(&out).arg("-o").arg(dir.path()).output().unwrap();
-    assert_eq!(compiled.status.code(), Some(0), "{}", String::from_utf8_lossy(&compiled.stderr));
+    let compiled = Command::new(aslc)
+        .args(["compile"])
+        .arg(&out)
+        .arg("-o")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        compiled.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&compiled.stderr)
+    );
 
     let refused = dir.path().join("refused.sfn");
     let bad = root().join("fixtures/import/emr_cluster_config.json");
-    let err = Command::new(aslc).arg("import").arg(&bad).arg("-o").arg(&refused).output().unwrap();
+    let err = Command::new(aslc)
+        .arg("import")
+        .arg(&bad)
+        .arg("-o")
+        .arg(&refused)
+        .output()
+        .unwrap();
     assert_eq!(err.status.code(), Some(1));
     assert!(!refused.exists(), "nothing is written on error");
     assert!(String::from_utf8_lossy(&err.stderr).contains("/Steps/0/Arguments/ClusterConfig"));
 
-    let json = Command::new(aslc).arg("import").arg(&bad).args(["--format", "json"]).output().unwrap();
-    assert_eq!(json.status.code(), Some(2), "a machine report needs -o for the source");
-    let json = Command::new(aslc).arg("import").arg(&bad).args(["--format", "json", "-o"]).arg(&refused).output().unwrap();
+    let json = Command::new(aslc)
+        .arg("import")
+        .arg(&bad)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        json.status.code(),
+        Some(2),
+        "a machine report needs -o for the source"
+    );
+    let json = Command::new(aslc)
+        .arg("import")
+        .arg(&bad)
+        .args(["--format", "json", "-o"])
+        .arg(&refused)
+        .output()
+        .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert!(report.to_string().contains("E201"));
 
@@ -209,4 +329,28 @@ fn the_cli_writes_the_source_or_nothing() {
         .unwrap();
     assert_eq!(stdin.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&stdin.stdout).starts_with("pipeline \"imported\""));
+}
+
+#[test]
+fn order_comes_from_dependencies_not_from_list_position() {
+    // The condition is listed first; its branch reads `Count`, listed after it; `Other` reads
+    // nothing and must not wait for the condition.
+    let text = minimal(serde_json::json!([
+        {"Name": "Gate", "Type": "Condition", "Arguments": {
+            "Conditions": [{"Type": "GreaterThan", "LeftValue": {"Get": "Steps.Count.OutputParameters['rows']"}, "RightValue": 10}],
+            "IfSteps": [lambda("Publish", serde_json::json!({"rows": {"Get": "Steps.Count.OutputParameters['rows']"}}))],
+            "ElseSteps": []}},
+        {"Name": "Count", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:us-east-1:1:function:f", "Arguments": {},
+         "OutputParameters": [{"OutputName": "rows", "OutputType": "Integer"}]},
+        lambda("Other", serde_json::json!({"p": {"Get": "Parameters.P"}})),
+    ]));
+    let source = run(&text).source.expect("imports");
+    let at = |s: &str| source.find(s).unwrap_or_else(|| panic!("{s} in {source}"));
+    assert!(at("lambda Count") < at("when Gate"));
+    assert!(
+        at("lambda Other") < at("when Gate"),
+        "a step that does not depend on the condition is not written after it:\n{source}"
+    );
+    let compiled = aslc::driver::compile_source(&source, "x.sfn", &Default::default());
+    assert!(compiled.asl.is_some(), "{:?}", compiled.diagnostics);
 }

@@ -3,6 +3,13 @@
 //! `default_bucket`, at `s3://<bucket>/<pipeline>/<execution id>/<step>/output/<name>`.
 
 use super::props::PropSet;
+use super::words;
+
+/// Where SageMaker mounts processing data: a path under `/opt/ml/processing/`.
+pub(crate) fn is_processing_path(path: &str) -> bool {
+    path.strip_prefix("/opt/ml/processing/")
+        .is_some_and(|rest| !rest.is_empty())
+}
 use super::{Checker, ExecVar, Io, IoOptions, Ref, TPart, Val};
 use crate::diagnostics::Code;
 use crate::syntax::ast::{Prop, PropValue};
@@ -147,7 +154,7 @@ impl Checker {
             self.err(Code::E018, path.span, "a mount path cannot be interpolated");
             return None;
         };
-        if !text.starts_with("/opt/ml/processing/") || text.len() <= "/opt/ml/processing/".len() {
+        if !is_processing_path(&text) {
             self.err(
                 Code::E046,
                 path.span,
@@ -186,40 +193,18 @@ impl Checker {
             }
             match k {
                 "content_type" => o.content_type = self.prop_string(p),
-                "distribution" => {
-                    o.distribution = self.prop_word(
-                        p,
-                        &[
-                            ("FullyReplicated", "FullyReplicated"),
-                            ("ShardedByS3Key", "ShardedByS3Key"),
-                        ],
-                    )
-                }
+                "distribution" => o.distribution = self.prop_word(p, words::DISTRIBUTIONS),
                 "input_mode" => {
-                    let modes: &[(&str, &'static str)] = if kind == IoKind::Channel {
-                        &[("File", "File"), ("Pipe", "Pipe"), ("FastFile", "FastFile")]
+                    let modes = if kind == IoKind::Channel {
+                        words::CHANNEL_INPUT_MODES
                     } else {
-                        &[("File", "File"), ("Pipe", "Pipe")]
+                        words::PROCESSING_INPUT_MODES
                     };
                     o.input_mode = self.prop_word(p, modes)
                 }
-                "data_type" => {
-                    o.data_type = self.prop_word(
-                        p,
-                        &[
-                            ("S3Prefix", "S3Prefix"),
-                            ("ManifestFile", "ManifestFile"),
-                            ("AugmentedManifestFile", "AugmentedManifestFile"),
-                        ],
-                    )
-                }
-                "compression" => {
-                    o.compression = self.prop_word(p, &[("None", "None"), ("Gzip", "Gzip")])
-                }
-                "upload_mode" => {
-                    o.upload_mode =
-                        self.prop_word(p, &[("EndOfJob", "EndOfJob"), ("Continuous", "Continuous")])
-                }
+                "data_type" => o.data_type = self.prop_word(p, words::DATA_TYPES),
+                "compression" => o.compression = self.prop_word(p, words::COMPRESSIONS),
+                "upload_mode" => o.upload_mode = self.prop_word(p, words::UPLOAD_MODES),
                 _ => {}
             }
         }

@@ -3,6 +3,7 @@
 
 use super::io::IoKind;
 use super::props::PropSet;
+use super::words;
 use super::{
     Checker, Instance, Io, ParamRange, Processing, PropertyFile, RangeKind, StepIr, TPart,
     Training, Transform, Tuning, Ty, Val,
@@ -10,6 +11,29 @@ use super::{
 use crate::diagnostics::{Code, Span};
 use crate::syntax::ast::{self, Expr, ExprKind, PropValue, StepKind};
 use std::collections::HashSet;
+
+/// `ml.<family>.<size>`: the shape of a SageMaker instance type.
+pub(crate) fn is_instance_type(ty: &str) -> bool {
+    let parts: Vec<&str> = ty.split('.').collect();
+    parts.len() == 3
+        && parts[0] == "ml"
+        && parts[1..].iter().all(|s| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// The longest runtimes SageMaker allows: processing jobs 9 days, training and transform
+/// jobs 28 days; a job without `max_runtime` gets one day.
+pub(crate) const MAX_RUNTIME_PROCESSING: u64 = 777_600;
+pub(crate) const MAX_RUNTIME_TRAINING: u64 = 2_419_200;
+pub(crate) const DEFAULT_RUNTIME: u64 = 86_400;
+/// The volume sizes a job may ask for, in GB.
+pub(crate) const VOLUME_SIZES: std::ops::RangeInclusive<i64> = 1..=16_384;
+
+/// The instance counts a job may ask for.
+pub(crate) const INSTANCE_COUNTS: std::ops::RangeInclusive<i64> = 1..=100;
 
 impl Checker {
     pub(super) fn instance(&mut self, set: &PropSet, at: Span, what: &str) -> Option<Instance> {
@@ -19,7 +43,7 @@ impl Checker {
         };
         let ty = &spec.ty.name;
         let count = match &spec.count {
-            Some(ast::Count::Lit(n, span)) if !(1..=100).contains(n) => {
+            Some(ast::Count::Lit(n, span)) if !INSTANCE_COUNTS.contains(n) => {
                 self.err(
                     Code::E027,
                     *span,
@@ -40,14 +64,7 @@ impl Checker {
             });
         }
         let parts: Vec<&str> = ty.split('.').collect();
-        let shape_ok = parts.len() == 3
-            && parts[0] == "ml"
-            && parts[1..].iter().all(|s| {
-                !s.is_empty()
-                    && s.chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            });
-        if !shape_ok {
+        if !is_instance_type(ty) {
             let d = self.err(
                 Code::E027,
                 spec.ty.span,
@@ -155,7 +172,7 @@ impl Checker {
             return v;
         }
         match self.prop_int(p) {
-            Some(v) if (1..=16_384).contains(&v) => Val::Lit(v.into()),
+            Some(v) if VOLUME_SIZES.contains(&v) => Val::Lit(v.into()),
             Some(v) => {
                 self.err(
                     Code::E043,
@@ -249,7 +266,7 @@ impl Checker {
             None => Vec::new(),
         };
         let environment = self.map_strings(set, "environment");
-        let max_runtime = self.runtime_val(set, 777_600, 86_400);
+        let max_runtime = self.runtime_val(set, MAX_RUNTIME_PROCESSING, DEFAULT_RUNTIME);
         let volume_gb = self.volume(set);
         Some(StepIr::Processing(Processing {
             image: image?,
@@ -418,14 +435,11 @@ impl Checker {
             })
             .collect();
         let input_mode = match set.one("input_mode") {
-            Some(p) => self.prop_word(
-                p,
-                &[("File", "File"), ("Pipe", "Pipe"), ("FastFile", "FastFile")],
-            )?,
+            Some(p) => self.prop_word(p, words::CHANNEL_INPUT_MODES)?,
             None => "File",
         };
         let environment = self.map_strings(set, "environment");
-        let max_runtime = self.runtime_val(set, 2_419_200, 86_400);
+        let max_runtime = self.runtime_val(set, MAX_RUNTIME_TRAINING, DEFAULT_RUNTIME);
         let volume_gb = self.volume(set);
         if outputs.is_empty() {
             return None;
@@ -474,15 +488,7 @@ impl Checker {
             .cloned()
             .and_then(|e| self.literal_string(&e))?;
         let strategy = match set.one("strategy") {
-            Some(p) => self.prop_word(
-                p,
-                &[
-                    ("bayesian", "Bayesian"),
-                    ("random", "Random"),
-                    ("hyperband", "Hyperband"),
-                    ("grid", "Grid"),
-                ],
-            )?,
+            Some(p) => self.prop_word(p, words::STRATEGIES)?,
             None => "Bayesian",
         };
         let count = |c: &mut Checker, key: &str, default: i64| -> Option<i64> {
@@ -504,20 +510,14 @@ impl Checker {
         let max_parallel = count(self, "max_parallel", 2)?;
         let ranges = self.ranges(set)?;
         let early_stopping = match set.one("early_stopping") {
-            Some(p) => Some(self.prop_word(p, &[("auto", "Auto"), ("off", "Off")])?),
+            Some(p) => Some(self.prop_word(p, words::EARLY_STOPPING)?),
             None => None,
         };
         let warm_start = match (set.one("warm_start_from"), set.one("warm_start_type")) {
             (Some(p), kind) => {
                 let parents = self.val_list(p)?;
                 let kind = match kind {
-                    Some(k) => self.prop_word(
-                        k,
-                        &[
-                            ("identical_data_and_algorithm", "IdenticalDataAndAlgorithm"),
-                            ("transfer_learning", "TransferLearning"),
-                        ],
-                    )?,
+                    Some(k) => self.prop_word(k, words::WARM_START_TYPES)?,
                     None => "IdenticalDataAndAlgorithm",
                 };
                 Some((parents, kind))
@@ -574,12 +574,9 @@ impl Checker {
                         ExprKind::Ref(p) if p.len() == 1 => p[0].name.as_str(),
                         _ => "",
                     };
-                    let scaling = match word {
-                        "auto" => "Auto",
-                        "linear" => "Linear",
-                        "log" => "Logarithmic",
-                        "reverse_log" => "ReverseLogarithmic",
-                        _ => {
+                    let scaling = match words::SCALINGS.iter().find(|(w, _)| *w == word) {
+                        Some((_, value)) => *value,
+                        None => {
                             self.err(
                                 Code::E046,
                                 s.span,
@@ -657,15 +654,7 @@ impl Checker {
         let content_type = text(self, "content_type")?;
         let accept = text(self, "accept")?;
         let split_type = match set.one("split") {
-            Some(p) => Some(self.prop_word(
-                p,
-                &[
-                    ("line", "Line"),
-                    ("recordio", "RecordIO"),
-                    ("tfrecord", "TFRecord"),
-                    ("none", "None"),
-                ],
-            )?),
+            Some(p) => Some(self.prop_word(p, words::SPLIT_TYPES)?),
             None => None,
         };
         let word = |c: &mut Checker, key: &str, allowed: &[(&str, &'static str)]| match set.one(key)
@@ -673,16 +662,9 @@ impl Checker {
             Some(p) => c.prop_word(p, allowed).map(Some),
             None => Some(None),
         };
-        let assemble_with = word(self, "assemble_with", &[("line", "Line"), ("none", "None")])?;
-        let batch_strategy = word(
-            self,
-            "batch_strategy",
-            &[
-                ("multi_record", "MultiRecord"),
-                ("single_record", "SingleRecord"),
-            ],
-        )?;
-        let join_source = word(self, "join_source", &[("input", "Input"), ("none", "None")])?;
+        let assemble_with = word(self, "assemble_with", words::ASSEMBLE_WITH)?;
+        let batch_strategy = word(self, "batch_strategy", words::BATCH_STRATEGIES)?;
+        let join_source = word(self, "join_source", words::JOIN_SOURCES)?;
         let filter = |c: &mut Checker, key: &str| match set.one(key) {
             Some(p) => {
                 let e = c.prop_expr(p, "a JSONPath such as \"$[1:]\"")?.clone();
@@ -707,7 +689,7 @@ impl Checker {
             None => None,
         };
         let max_runtime = match set.one("max_runtime") {
-            Some(_) => Some(self.runtime(set, 2_419_200, 86_400)?),
+            Some(_) => Some(self.runtime(set, MAX_RUNTIME_TRAINING, DEFAULT_RUNTIME)?),
             None => None,
         };
         if inputs.len() != 1 || outputs.len() != 1 {

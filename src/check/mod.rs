@@ -14,10 +14,22 @@ mod run_pipeline;
 mod schedule;
 mod steps;
 mod trigger;
+pub mod words;
 
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::syntax::ast::{self, ExprKind, Item, PropValue};
 use indexmap::IndexMap;
+/// SageMaker Pipelines' retry limits: attempts, and the expiry in minutes.
+pub(crate) const RETRY_ATTEMPTS: std::ops::RangeInclusive<i64> = 1..=20;
+pub(crate) const RETRY_EXPIRY_MINUTES: std::ops::RangeInclusive<u64> = 1..=14_400;
+/// The retry interval: at most 12 hours.
+pub(crate) const RETRY_INTERVAL_SECONDS: std::ops::RangeInclusive<u64> = 1..=43_200;
+
+pub(crate) use io::is_processing_path;
+pub(crate) use jobs::{
+    is_instance_type, DEFAULT_RUNTIME, INSTANCE_COUNTS, MAX_RUNTIME_PROCESSING,
+    MAX_RUNTIME_TRAINING, VOLUME_SIZES,
+};
 pub use model::*;
 use props::PropSet;
 use std::collections::{HashMap, HashSet};
@@ -426,7 +438,7 @@ impl Checker {
         }
         let interval = set.one("interval").and_then(|p| self.prop_duration(p));
         if let (Some(i), Some(p)) = (interval, set.one("interval")) {
-            if i == 0 || i > 43_200 {
+            if !RETRY_INTERVAL_SECONDS.contains(&i) {
                 self.err(
                     Code::E043,
                     p.value.span(p.span),
@@ -458,7 +470,7 @@ impl Checker {
         });
         let max_attempts = set.one("max_attempts").and_then(|p| {
             let n = self.prop_int(p)?;
-            if !(1..=20).contains(&n) {
+            if !RETRY_ATTEMPTS.contains(&n) {
                 self.err(
                     Code::E022,
                     p.value.span(p.span),
@@ -469,7 +481,7 @@ impl Checker {
         });
         let expire = set.one("expire_after").and_then(|p| {
             let s = self.prop_duration(p)?;
-            if s == 0 || s > 14_400 * 60 {
+            if s == 0 || s > RETRY_EXPIRY_MINUTES.end() * 60 {
                 self.err(
                     Code::E023,
                     p.value.span(p.span),

@@ -2,6 +2,7 @@
 //! steps share (retry, cache), and the non-job kinds. SageMaker job kinds are in `jobs.rs`.
 
 use super::props::{self, PropSet};
+use super::words;
 use super::{
     Callback, Checker, Cond, CreateModel, Emr, Enclosing, Lambda, Named, Register, StepDef, StepIr,
     Ty, Val,
@@ -526,11 +527,7 @@ impl Checker {
     /// `approval pending_manual | approved | rejected`, or a `string` parameter
     /// (`approval ModelApprovalStatus`).
     fn approval(&mut self, p: &ast::Prop) -> Option<Val> {
-        const WORDS: &[(&str, &str)] = &[
-            ("pending_manual", "PendingManualApproval"),
-            ("approved", "Approved"),
-            ("rejected", "Rejected"),
-        ];
+        const WORDS: words::Words = words::APPROVALS;
         if let PropValue::Expr(e) = &p.value {
             if let ExprKind::Ref(parts) = &e.kind {
                 let is_word = parts.len() == 1 && WORDS.iter().any(|(w, _)| *w == parts[0].name);
@@ -756,14 +753,7 @@ impl Checker {
             None => return None,
         };
         let action_on_failure = match set.one("action_on_failure") {
-            Some(p) => self.prop_word(
-                p,
-                &[
-                    ("continue", "CONTINUE"),
-                    ("cancel_and_wait", "CANCEL_AND_WAIT"),
-                    ("terminate_cluster", "TERMINATE_CLUSTER"),
-                ],
-            )?,
+            Some(p) => self.prop_word(p, words::EMR_ACTIONS_ON_FAILURE)?,
             None => "CONTINUE",
         };
         Some(StepIr::Emr(Emr {

@@ -9,7 +9,12 @@ use crate::diagnostics::Code;
 use serde_json::Value;
 
 pub fn lambda(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    if let Some(arn) = s.string("FunctionArn", f) {
+    if s.required("FunctionArn", f)
+        .is_some_and(|(v, _)| !v.is_string())
+    {
+        f.malformed(&s.at("FunctionArn"), "a function ARN");
+    }
+    if let Some(arn) = s.map.get("FunctionArn").and_then(Value::as_str) {
         out.line(&format!("function {}", quote(arn)));
     }
     payload(im, s, "payload", out, f);
@@ -18,7 +23,7 @@ pub fn lambda(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -
 }
 
 pub fn callback(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    if let Some((v, p)) = s.take("SqsQueueUrl") {
+    if let Some((v, p)) = s.required("SqsQueueUrl", f) {
         if let Some(v) = im.text(v, &p, f) {
             out.line(&format!("queue {}", v.text));
         }
@@ -77,8 +82,7 @@ fn outputs(im: &Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) {
 }
 
 pub fn emr(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    let Some(mut a) = s.object("Arguments", f) else {
-        f.malformed(&s.ptr, "`Arguments`");
+    let Some(mut a) = s.required_object("Arguments", f) else {
         return "emr";
     };
     if let Some((v, p)) = a.take("ClusterId") {
@@ -86,13 +90,20 @@ pub fn emr(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &
             out.line(&format!("cluster {}", v.text));
         }
     }
+    if !a.map.contains_key("ClusterId") && !a.map.contains_key("ClusterConfig") {
+        f.push(
+            Code::E205,
+            &a.ptr,
+            "an EMR step needs `ClusterId` or `ClusterConfig`",
+        );
+    }
     if a.map.contains_key("ClusterConfig") {
         a.take("ClusterConfig");
         f.push(Code::E201, &a.at("ClusterConfig"), "an EMR step that creates its own cluster (`ClusterConfig`) cannot be written in the pipeline language yet: `emr` runs on a cluster given by `cluster`")
             .help("start the cluster before the pipeline and pass its id as a parameter");
     }
-    if let Some(mut c) = a.object("StepConfig", f) {
-        if let Some(mut h) = c.object("HadoopJarStep", f) {
+    if let Some(mut c) = a.required_object("StepConfig", f) {
+        if let Some(mut h) = c.required_object("HadoopJarStep", f) {
             if let Some(jar) = h.string("Jar", f) {
                 if jar != "command-runner.jar" {
                     out.line(&format!("jar {}", quote(jar)));
@@ -101,19 +112,20 @@ pub fn emr(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &
             let args: Option<Vec<String>> = h
                 .array("Args", f)
                 .iter()
-                .map(|(v, p)| im.text(v, p, f).map(|x| x.text))
+                .map(|(v, p)| im.scalar(v, p, f).map(|x| x.text))
                 .collect();
             if let Some(args) = args {
                 out.line(&format!("args [{}]", args.join(", ")));
             }
             h.finish(f);
         }
-        if let Some(action) = c.string("ActionOnFailure", f) {
-            if action != "CONTINUE" {
-                out.line(&format!(
-                    "action_on_failure {}",
-                    action.to_ascii_lowercase()
-                ));
+        if let Some(action) = c.word(
+            "ActionOnFailure",
+            crate::check::words::EMR_ACTIONS_ON_FAILURE,
+            f,
+        ) {
+            if action != "continue" {
+                out.line(&format!("action_on_failure {action}"));
             }
         }
         c.finish(f);
@@ -167,32 +179,43 @@ pub fn retry_policy(v: &Value, ptr: &str, f: &mut Findings) -> Option<String> {
     }
     let mut body = format!("on [{}]", classes.join(", "));
     if let Some((v, p)) = r.take("IntervalSeconds") {
-        match v.as_u64() {
+        match v
+            .as_u64()
+            .filter(|n| crate::check::RETRY_INTERVAL_SECONDS.contains(n))
+        {
             Some(n) => body.push_str(&format!("  interval {n}s")),
-            None => f.malformed(&p, "a whole number of seconds"),
+            None => f.malformed(&p, "between 1 and 43,200 seconds"),
         }
     }
     if let Some((v, p)) = r.take("BackoffRate") {
-        match v.as_f64() {
+        match v.as_f64().filter(|x| *x >= 1.0) {
             Some(x) => body.push_str(&format!(
                 "  backoff {}",
                 super::exprs::literal(v, Ty::Float).unwrap_or_else(|| x.to_string())
             )),
-            None => f.malformed(&p, "a number"),
+            None => f.malformed(&p, "a backoff rate of at least 1.0"),
         }
     }
+    if r.map.contains_key("MaxAttempts") && r.map.contains_key("ExpireAfterMin") {
+        f.malformed(&r.ptr, "either `MaxAttempts` or `ExpireAfterMin`, not both");
+    }
     if let Some((v, p)) = r.take("MaxAttempts") {
-        match v.as_u64() {
+        match v
+            .as_i64()
+            .filter(|n| crate::check::RETRY_ATTEMPTS.contains(n))
+        {
             Some(n) => body.push_str(&format!("  max_attempts {n}")),
-            None => f.malformed(&p, "a whole number"),
+            None => f.malformed(&p, "between 1 and 20 attempts"),
         }
     }
     if let Some((v, p)) = r.take("ExpireAfterMin") {
-        match v.as_u64() {
+        match v
+            .as_u64()
+            .filter(|n| crate::check::RETRY_EXPIRY_MINUTES.contains(n))
+        {
             Some(n) => body.push_str(&format!("  expire_after {n}m")),
-            None => f.malformed(&p, "a whole number of minutes"),
+            None => f.malformed(&p, "between 1 and 14,400 minutes"),
         }
     }
-    r.finish(f);
     (!classes.is_empty()).then_some(body)
 }

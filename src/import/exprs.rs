@@ -62,6 +62,11 @@ pub struct Val {
     pub lit: Option<String>,
     /// A bare parameter of type string (an S3 location held by a parameter is `"{X}"`).
     pub param: Option<String>,
+    /// Known when the definition is read (no parameter, step or execution value in it).
+    pub constant: bool,
+    /// The literal text the value starts with (all of it for a literal); `None` when it
+    /// starts with a parameter, step or execution value.
+    pub lead: Option<String>,
 }
 
 impl Val {
@@ -71,13 +76,24 @@ impl Val {
             ty,
             lit: None,
             param: None,
+            constant: false,
+            lead: None,
         }
     }
 
     pub fn string(s: &str) -> Val {
         Val {
             lit: Some(s.to_string()),
+            lead: Some(s.to_string()),
+            constant: true,
             ..Val::new(quote(s), Ty::Str)
+        }
+    }
+
+    fn constant(text: String, ty: Ty) -> Val {
+        Val {
+            constant: true,
+            ..Val::new(text, ty)
         }
     }
 
@@ -115,10 +131,10 @@ impl Importer {
     pub fn value(&self, v: &Value, ptr: &str, hint: Ty, f: &mut Findings) -> Option<Val> {
         match v {
             Value::String(s) => Some(Val::string(s)),
-            Value::Bool(b) => Some(Val::new(b.to_string(), Ty::Bool)),
+            Value::Bool(b) => Some(Val::constant(b.to_string(), Ty::Bool)),
             Value::Number(n) => {
                 let ty = if n.is_f64() { Ty::Float } else { Ty::Int };
-                Some(Val::new(n.to_string(), ty))
+                Some(Val::constant(n.to_string(), ty))
             }
             Value::Object(m) if m.len() == 1 => {
                 let (k, x) = m.iter().next()?;
@@ -150,8 +166,38 @@ impl Importer {
         }
     }
 
-    /// A value that must be text in the request (SageMaker sends it as a string).
+    /// A value the language takes as text (an image, an S3 location, a name): a number, a
+    /// boolean or a parameter of another type is refused.
     pub fn text(&self, v: &Value, ptr: &str, f: &mut Findings) -> Option<Val> {
+        let val = self.value(v, ptr, Ty::Str, f)?;
+        if val.ty.is_text() {
+            return Some(val);
+        }
+        let code = if val.constant { Code::E205 } else { Code::E201 };
+        f.push(
+            code,
+            ptr,
+            format!("expected text here, found a {}", val.ty.name()),
+        );
+        None
+    }
+
+    /// An S3 location: text that starts with `s3://` and a bucket, or with a value that
+    /// holds one (a parameter, a step output).
+    pub fn location(&self, v: &Value, ptr: &str, f: &mut Findings) -> Option<Val> {
+        let val = self.text(v, ptr, f)?;
+        match &val.lead {
+            Some(t) if !(t.starts_with("s3://") && t.len() > 5) => {
+                f.malformed(ptr, "an S3 location `s3://bucket/…`");
+                None
+            }
+            _ => Some(val),
+        }
+    }
+
+    /// A value sent as text whatever its type (container and EMR arguments): SageMaker and
+    /// the language both write numbers and booleans as text.
+    pub fn scalar(&self, v: &Value, ptr: &str, f: &mut Findings) -> Option<Val> {
         self.value(v, ptr, Ty::Str, f)
     }
 
@@ -282,11 +328,19 @@ impl Importer {
         {
             return Some(Val::string(&lits.join(on)));
         }
+        let mut lead: Option<String> = None;
+        for p in parts.iter().take_while(|p| p.lit.is_some()) {
+            let text = p.lit.as_deref().unwrap_or("");
+            lead = Some(match lead {
+                None => text.to_string(),
+                Some(l) => format!("{l}{on}{text}"),
+            });
+        }
         let args: Vec<String> = parts.into_iter().map(|p| p.text).collect();
-        Some(Val::new(
-            format!("join({}, {})", quote(on), args.join(", ")),
-            Ty::Str,
-        ))
+        Some(Val {
+            lead,
+            ..Val::new(format!("join({}, {})", quote(on), args.join(", ")), Ty::Str)
+        })
     }
 
     /// `["s3:/", bucket, prefix…, Steps.T.TrainingJobSummaries[k].TrainingJobName,
@@ -333,7 +387,11 @@ impl Importer {
         let step = super::order::step_of(get).unwrap_or("");
         let name = get
             .strip_prefix(&format!("Steps.{step}.PropertyFiles."))
-            .filter(|_| self.steps.contains_key(step));
+            .filter(|n| {
+                self.steps
+                    .get(step)
+                    .is_some_and(|i| i.files.iter().any(|x| x == n))
+            });
         let Some(name) = name else {
             f.push(
                 Code::E203,
@@ -397,6 +455,10 @@ impl Importer {
                     f.push(Code::E201, ptr, format!("this condition compares a {} with a {}: SageMaker converts one to the other, the language compares values of one type", l.ty.name(), r.ty.name()));
                     return None;
                 }
+                if l.constant && r.constant {
+                    f.push(Code::E201, ptr, "this condition compares two values known before the pipeline runs: the language refuses a constant condition");
+                    return None;
+                }
                 format!("{} {op} {}", l.text, r.text)
             }
             "In" => {
@@ -410,6 +472,10 @@ impl Importer {
                     .iter()
                     .map(|(v, p)| self.value(v, p, q.ty, f).map(|x| x.text))
                     .collect::<Option<_>>()?;
+                if vs.is_empty() {
+                    f.malformed(&c.at("Values"), "at least one value");
+                    return None;
+                }
                 format!("{} in [{}]", q.text, vs.join(", "))
             }
             "Not" => {
@@ -422,6 +488,10 @@ impl Importer {
                     .iter()
                     .map(|(x, p)| self.comparison_text(x, p, f))
                     .collect::<Option<_>>()?;
+                if parts.is_empty() {
+                    f.malformed(&c.at("Conditions"), "at least one condition");
+                    return None;
+                }
                 format!("({})", parts.join(" or "))
             }
             other => {

@@ -13,15 +13,14 @@ use serde_json::{json, Value};
 pub const TRAINING_OUTPUT: &str = "model";
 /// The name of a transform step's output.
 pub const TRANSFORM_OUTPUT: &str = "results";
-/// The language's default job runtime (one day), which it also writes when none is given.
-const DEFAULT_RUNTIME: u64 = 86_400;
+use crate::check::words::{self, Words};
+use crate::check::{DEFAULT_RUNTIME, MAX_RUNTIME_PROCESSING, MAX_RUNTIME_TRAINING};
 const DEFAULT_VOLUME: u64 = 30;
 
 const DEBUGGER: &str = "SageMaker Debugger and Profiler output is not configured by aslc (the job runs the same; its debug and profile data are not collected)";
 
 pub fn processing(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    let Some(mut a) = s.object("Arguments", f) else {
-        f.malformed(&s.ptr, "`Arguments`");
+    let Some(mut a) = s.required_object("Arguments", f) else {
         return "processing";
     };
     im.role(&mut a, "RoleArn", f);
@@ -36,13 +35,13 @@ pub fn processing(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Finding
             }
         }
     }
-    if let Some(mut app) = a.object("AppSpecification", f) {
-        if let Some((v, p)) = app.take("ImageUri") {
-            if let Some(v) = im.text(v, &p, f) {
-                out.line(&format!("image {}", v.text));
-            }
-        }
-        cluster(im, &mut a, out, f);
+    let mut app = a.required_object("AppSpecification", f);
+    let image = app.as_mut().and_then(|x| x.required("ImageUri", f));
+    if let Some(v) = image.and_then(|(v, p)| im.text(v, &p, f)) {
+        out.line(&format!("image {}", v.text));
+    }
+    cluster(im, &mut a, out, f);
+    if let Some(mut app) = app {
         let entry = app.take("ContainerEntrypoint");
         let entry: Vec<&str> = match entry {
             Some((Value::Array(items), p)) => items
@@ -82,7 +81,7 @@ pub fn processing(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Finding
         if !args.is_empty() {
             let vals: Option<Vec<String>> = args
                 .iter()
-                .map(|(v, p)| im.text(v, p, f).map(|x| x.text))
+                .map(|(v, p)| im.scalar(v, p, f).map(|x| x.text))
                 .collect();
             if let Some(vals) = vals {
                 out.line(&format!("arguments [{}]", vals.join(", ")));
@@ -90,7 +89,7 @@ pub fn processing(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Finding
         }
         app.finish(f);
     }
-    stopping(&mut a, out, f);
+    stopping(&mut a, MAX_RUNTIME_PROCESSING, out, f);
     environment(im, &mut a, out, f);
     out.extend(inputs);
     if let Some(mut cfg) = a.object("ProcessingOutputConfig", f) {
@@ -100,9 +99,27 @@ pub fn processing(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Finding
         }
         cfg.finish(f);
     }
-    for (v, p) in property_files(s, f) {
-        let _ = p;
-        out.line(&v);
+    let outputs: Vec<&str> = s
+        .map
+        .get("Arguments")
+        .and_then(|a| a.pointer("/ProcessingOutputConfig/Outputs"))
+        .and_then(Value::as_array)
+        .map(|o| {
+            o.iter()
+                .filter_map(|x| x.get("OutputName")?.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    for (line, output, p) in property_files(s, f) {
+        if outputs.contains(&output.as_str()) {
+            out.line(&line);
+        } else {
+            f.push(
+                Code::E203,
+                &format!("{p}/OutputName"),
+                format!("the step has no output `{output}`"),
+            );
+        }
     }
     a.default(
         "NetworkConfig",
@@ -156,20 +173,41 @@ impl Importer {
         i.finish(f);
         let s = s.as_mut()?;
         let (uri, up) = s.take("S3Uri")?;
-        let uri_val = self.text(uri, &up, f)?;
-        let local = s.string("LocalPath", f).unwrap_or("");
+        let uri_val = self.location(uri, &up, f)?;
+        let local = processing_path(s, f)?;
         let mut opts = Vec::new();
-        option(s, "S3DataType", "data_type", "S3Prefix", &mut opts, f);
-        option(s, "S3InputMode", "input_mode", "File", &mut opts, f);
+        option(
+            s,
+            "S3DataType",
+            "data_type",
+            words::DATA_TYPES,
+            &mut opts,
+            f,
+        );
+        option(
+            s,
+            "S3InputMode",
+            "input_mode",
+            words::PROCESSING_INPUT_MODES,
+            &mut opts,
+            f,
+        );
         option(
             s,
             "S3DataDistributionType",
             "distribution",
-            "FullyReplicated",
+            words::DISTRIBUTIONS,
             &mut opts,
             f,
         );
-        option(s, "S3CompressionType", "compression", "None", &mut opts, f);
+        option(
+            s,
+            "S3CompressionType",
+            "compression",
+            words::COMPRESSIONS,
+            &mut opts,
+            f,
+        );
         let lit = uri_val.lit.clone();
         let value = uri_val.s3();
         let default_local = local == format!("/opt/ml/processing/input/{name}");
@@ -223,13 +261,15 @@ impl Importer {
             return;
         };
         o.finish(f);
-        let local = s.string("LocalPath", f).unwrap_or("").to_string();
+        let Some(local) = processing_path(&mut s, f) else {
+            return;
+        };
         let mut opts = Vec::new();
         option(
             &mut s,
             "S3UploadMode",
             "upload_mode",
-            "EndOfJob",
+            words::UPLOAD_MODES,
             &mut opts,
             f,
         );
@@ -257,13 +297,13 @@ impl Importer {
                 );
             }
         } else {
-            let Some(val) = self.text(uri, &up, f) else {
+            let Some(val) = self.location(uri, &up, f) else {
                 return;
             };
             text.push_str(&format!(" = {}", val.s3()));
         }
         if local != format!("/opt/ml/processing/output/{name}") {
-            text.push_str(&format!(" at {}", quote(&local)));
+            text.push_str(&format!(" at {}", quote(local)));
         }
         if !opts.is_empty() {
             text.push_str(&format!(" {{ {} }}", opts.join("  ")));
@@ -304,10 +344,19 @@ impl Importer {
 
     /// The pipeline's one role: every step must pass the same.
     pub fn role(&mut self, o: &mut Obj, key: &str, f: &mut Findings) {
-        let Some(role) = o.string(key, f) else {
+        if o.required(key, f).is_none() {
+            return;
+        }
+        let at = o.at(key);
+        let Some(role) = o
+            .map
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|r| r.starts_with("arn:"))
+        else {
+            f.malformed(&at, "an IAM role ARN");
             return;
         };
-        let at = o.at(key);
         match &self.role {
             None => self.role = Some((role.to_string(), at)),
             Some((r, _)) if r == role => {}
@@ -318,16 +367,29 @@ impl Importer {
     }
 }
 
-/// `key value` of a data option, when it differs from SageMaker's default.
+/// `LocalPath` of a processing input or output: under `/opt/ml/processing/`.
+fn processing_path<'a>(s: &mut Obj<'a>, f: &mut Findings) -> Option<&'a str> {
+    let (v, p) = s.required("LocalPath", f)?;
+    match v.as_str().filter(|l| crate::check::is_processing_path(l)) {
+        Some(l) => Some(l),
+        None => {
+            f.malformed(&p, "a path under /opt/ml/processing/");
+            None
+        }
+    }
+}
+
+/// `key value` of a data option, when it differs from SageMaker's default (the table's first).
 fn option(
     s: &mut Obj,
     field: &str,
     key: &str,
-    default: &str,
+    table: Words,
     opts: &mut Vec<String>,
     f: &mut Findings,
 ) {
-    if let Some(v) = s.string(field, f) {
+    let default = table[0].0;
+    if let Some(v) = s.word(field, table, f) {
         if v != default {
             opts.push(format!("{key} {v}"));
         }
@@ -336,10 +398,10 @@ fn option(
 
 /// `ProcessingResources.ClusterConfig` → `instance T x N` and `volume_gb`.
 fn cluster(im: &Importer, a: &mut Obj, out: &mut Out, f: &mut Findings) {
-    let Some(mut r) = a.object("ProcessingResources", f) else {
+    let Some(mut r) = a.required_object("ProcessingResources", f) else {
         return;
     };
-    if let Some(mut c) = r.object("ClusterConfig", f) {
+    if let Some(mut c) = r.required_object("ClusterConfig", f) {
         resources(im, &mut c, out, f);
         c.finish(f);
     }
@@ -349,22 +411,75 @@ fn cluster(im: &Importer, a: &mut Obj, out: &mut Out, f: &mut Findings) {
 /// `InstanceType`, `InstanceCount`, `VolumeSizeInGB` of a job's resources.
 fn resources(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
     let ty = c
-        .take("InstanceType")
+        .required("InstanceType", f)
         .and_then(|(v, p)| im.value(v, &p, Ty::Str, f));
     let count = c
         .take("InstanceCount")
         .and_then(|(v, p)| im.value(v, &p, Ty::Int, f));
+    let ty = ty.and_then(|t| match (&t.lit, &t.param) {
+        (Some(s), _) if crate::check::is_instance_type(s) => Some(s.clone()),
+        (Some(s), _) => {
+            f.push(
+                Code::E205,
+                &c.at("InstanceType"),
+                format!("`{s}` is not a SageMaker instance type"),
+            );
+            None
+        }
+        (None, Some(p)) => Some(p.clone()),
+        (None, None) => {
+            f.push(
+                Code::E201,
+                &c.at("InstanceType"),
+                "an instance type is literal or a string parameter in the language",
+            );
+            None
+        }
+    });
+    let count = count.and_then(|n| {
+        let int_param = im.params.get(&n.text) == Some(&Ty::Int);
+        let literal = n.text.parse::<i64>().ok();
+        match literal {
+            Some(k) if crate::check::INSTANCE_COUNTS.contains(&k) => Some(n.text),
+            None if int_param => Some(n.text),
+            Some(k) => {
+                f.push(
+                    Code::E205,
+                    &c.at("InstanceCount"),
+                    format!("instance count {k} is outside 1..100"),
+                );
+                None
+            }
+            None => {
+                f.push(
+                    Code::E201,
+                    &c.at("InstanceCount"),
+                    "an instance count is a literal or an int parameter in the language",
+                );
+                None
+            }
+        }
+    });
     if let Some(ty) = ty {
-        let ty = ty.lit.unwrap_or(ty.text);
-        match count {
-            Some(n) if n.text != "1" => out.line(&format!("instance {ty} x {}", n.text)),
-            _ => out.line(&format!("instance {ty}")),
+        match count.as_deref() {
+            Some("1") | None => out.line(&format!("instance {ty}")),
+            Some(n) => out.line(&format!("instance {ty} x {n}")),
         }
     }
     if let Some((v, p)) = c.take("VolumeSizeInGB") {
         if let Some(v) = im.value(v, &p, Ty::Int, f) {
-            if v.text != DEFAULT_VOLUME.to_string() {
-                out.line(&format!("volume_gb {}", v.text));
+            let size = v.text.parse::<i64>().ok();
+            let param = im.params.get(&v.text) == Some(&Ty::Int);
+            match size {
+                Some(n) if n == DEFAULT_VOLUME as i64 => {}
+                Some(n) if crate::check::VOLUME_SIZES.contains(&n) => {
+                    out.line(&format!("volume_gb {n}"))
+                }
+                None if param => out.line(&format!("volume_gb {}", v.text)),
+                _ => f.malformed(
+                    &p,
+                    "a volume size between 1 and 16384 GB, or an int parameter",
+                ),
             }
         }
     }
@@ -372,14 +487,20 @@ fn resources(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
 
 /// `StoppingCondition.MaxRuntimeInSeconds` → `max_runtime`; SageMaker's default (one day) is
 /// what the language writes when it is left out.
-fn stopping(a: &mut Obj, out: &mut Out, f: &mut Findings) {
+fn stopping(a: &mut Obj, max: u64, out: &mut Out, f: &mut Findings) {
     let Some(mut s) = a.object("StoppingCondition", f) else {
         return;
     };
     if let Some((v, p)) = s.take("MaxRuntimeInSeconds") {
         match v.as_u64() {
             Some(DEFAULT_RUNTIME) => {}
-            Some(n) => out.line(&format!("max_runtime {}", crate::check::fmt_duration(n))),
+            Some(n) if (1..=max).contains(&n) => {
+                out.line(&format!("max_runtime {}", crate::check::fmt_duration(n)))
+            }
+            Some(n) => f.malformed(
+                &p,
+                &format!("a runtime between 1 and {max} seconds, not {n}"),
+            ),
             None => f.malformed(&p, "a number of seconds"),
         }
     }
@@ -429,30 +550,41 @@ fn number_text(v: &Val) -> String {
 }
 
 /// `PropertyFiles` → `property_file NAME = output / "path"` lines.
-fn property_files(s: &mut Obj, f: &mut Findings) -> Vec<(String, String)> {
+fn property_files(s: &mut Obj, f: &mut Findings) -> Vec<(String, String, String)> {
     let mut lines = Vec::new();
     for (v, p) in s.array("PropertyFiles", f) {
         let Some(mut pf) = Obj::new(v, &p, f) else {
             continue;
         };
-        let name = pf.string("PropertyFileName", f);
-        let output = pf.string("OutputName", f);
-        let path = pf.string("FilePath", f);
+        let mut text = |key: &str, f: &mut Findings| match pf.required(key, f) {
+            Some((Value::String(s), _)) => Some(s.as_str()),
+            Some((_, p)) => {
+                f.malformed(&p, "text");
+                None
+            }
+            None => None,
+        };
+        let name = text("PropertyFileName", f);
+        let output = text("OutputName", f);
+        let path = text("FilePath", f);
         pf.finish(f);
         if let (Some(n), Some(o), Some(path)) = (name, output, path) {
             if !is_name(n) {
                 f.push(Code::E201, &format!("{p}/PropertyFileName"), format!("property file name `{n}`: the language's names hold letters, digits, `_` and `-`"));
                 continue;
             }
-            lines.push((format!("property_file {n} = {o} / {}", quote(path)), p));
+            lines.push((
+                format!("property_file {n} = {o} / {}", quote(path)),
+                o.to_string(),
+                p,
+            ));
         }
     }
     lines
 }
 
 pub fn training(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    let Some(mut a) = s.object("Arguments", f) else {
-        f.malformed(&s.ptr, "`Arguments`");
+    let Some(mut a) = s.required_object("Arguments", f) else {
         return "training";
     };
     im.role(&mut a, "RoleArn", f);
@@ -470,13 +602,13 @@ fn definition(
     out: &mut Out,
     f: &mut Findings,
 ) {
-    if let Some(mut alg) = a.object("AlgorithmSpecification", f) {
-        if let Some((v, p)) = alg.take("TrainingImage") {
+    if let Some(mut alg) = a.required_object("AlgorithmSpecification", f) {
+        if let Some((v, p)) = alg.required("TrainingImage", f) {
             if let Some(v) = im.text(v, &p, f) {
                 out.line(&format!("image {}", v.text));
             }
         }
-        if let Some(mode) = alg.string("TrainingInputMode", f) {
+        if let Some(mode) = alg.word("TrainingInputMode", words::CHANNEL_INPUT_MODES, f) {
             if mode != "File" {
                 out.line(&format!("input_mode {mode}"));
             }
@@ -484,24 +616,25 @@ fn definition(
         alg.default("EnableSageMakerMetricsTimeSeries", &json!(false), f);
         alg.finish(f);
     }
-    if let Some(mut r) = a.object("ResourceConfig", f) {
+    let key = if a.map.contains_key("HyperParameterTuningResourceConfig") {
+        "HyperParameterTuningResourceConfig"
+    } else {
+        "ResourceConfig"
+    };
+    if let Some(mut r) = a.required_object(key, f) {
         resources(im, &mut r, out, f);
         r.finish(f);
     }
-    if let Some(mut r) = a.object("HyperParameterTuningResourceConfig", f) {
-        resources(im, &mut r, out, f);
-        r.finish(f);
-    }
-    stopping(a, out, f);
+    stopping(a, MAX_RUNTIME_TRAINING, out, f);
     environment(im, a, out, f);
     for (v, p) in a.array("InputDataConfig", f) {
         if let Some(line) = channel(im, v, &p, f) {
             out.line(&line);
         }
     }
-    if let Some(mut o) = a.object("OutputDataConfig", f) {
-        if let Some((v, p)) = o.take("S3OutputPath") {
-            if let Some(v) = im.text(v, &p, f) {
+    if let Some(mut o) = a.required_object("OutputDataConfig", f) {
+        if let Some((v, p)) = o.required("S3OutputPath", f) {
+            if let Some(v) = im.location(v, &p, f) {
                 out.line(&format!("output {TRAINING_OUTPUT} = {}", v.s3()));
             }
         }
@@ -532,26 +665,33 @@ fn channel(im: &Importer, v: &Value, ptr: &str, f: &mut Findings) -> Option<Stri
         &mut c,
         "CompressionType",
         "compression",
-        "None",
+        words::COMPRESSIONS,
         &mut opts,
         f,
     );
-    if let Some(mode) = c.string("InputMode", f) {
+    if let Some(mode) = c.word("InputMode", words::CHANNEL_INPUT_MODES, f) {
         opts.push(format!("input_mode {mode}"));
     }
     let mut uri = None;
     if let Some(mut ds) = c.object("DataSource", f) {
         if let Some(mut s3) = ds.object("S3DataSource", f) {
-            option(&mut s3, "S3DataType", "data_type", "S3Prefix", &mut opts, f);
+            option(
+                &mut s3,
+                "S3DataType",
+                "data_type",
+                words::DATA_TYPES,
+                &mut opts,
+                f,
+            );
             option(
                 &mut s3,
                 "S3DataDistributionType",
                 "distribution",
-                "FullyReplicated",
+                words::DISTRIBUTIONS,
                 &mut opts,
                 f,
             );
-            uri = s3.take("S3Uri").and_then(|(v, p)| im.text(v, &p, f));
+            uri = s3.take("S3Uri").and_then(|(v, p)| im.location(v, &p, f));
             s3.finish(f);
         }
         ds.finish(f);
@@ -575,15 +715,16 @@ fn channel(im: &Importer, v: &Value, ptr: &str, f: &mut Findings) -> Option<Stri
 }
 
 pub fn tuning(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    let Some(mut a) = s.object("Arguments", f) else {
-        f.malformed(&s.ptr, "`Arguments`");
+    let Some(mut a) = s.required_object("Arguments", f) else {
         return "tuning";
     };
     if a.map.contains_key("TrainingJobDefinitions") {
         a.take("TrainingJobDefinitions");
         f.push(Code::E201, &a.at("TrainingJobDefinitions"), "a tuning job over several algorithms (`TrainingJobDefinitions`) cannot be written in the pipeline language yet: it tunes one training definition");
     }
-    if let Some(mut d) = a.object("TrainingJobDefinition", f) {
+    if a.map.contains_key("TrainingJobDefinitions") {
+        // Reported above; a definition of one algorithm is not required then.
+    } else if let Some(mut d) = a.required_object("TrainingJobDefinition", f) {
         im.role(&mut d, "RoleArn", f);
         definition(
             im,
@@ -595,7 +736,10 @@ pub fn tuning(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -
         );
         d.finish(f);
     }
-    if let Some(mut c) = a.object("HyperParameterTuningJobConfig", f) {
+    if a.map.contains_key("TrainingJobDefinitions") {
+        // Reported above: the objective and ranges are per definition there.
+        a.take("HyperParameterTuningJobConfig");
+    } else if let Some(mut c) = a.required_object("HyperParameterTuningJobConfig", f) {
         tuning_config(im, &mut c, out, f);
         c.finish(f);
     }
@@ -610,11 +754,7 @@ pub fn tuning(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -
             })
             .collect();
         out.line(&format!("warm_start_from [{}]", parents.join(", ")));
-        if let Some(kind) = w.string("WarmStartType", f) {
-            let word = match kind {
-                "TransferLearning" => "transfer_learning",
-                _ => "identical_data_and_algorithm",
-            };
+        if let Some(word) = w.word("WarmStartType", words::WARM_START_TYPES, f) {
             out.line(&format!("warm_start_type {word}"));
         }
         w.finish(f);
@@ -624,15 +764,19 @@ pub fn tuning(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -
 }
 
 fn tuning_config(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
-    if let Some(s) = c.string("Strategy", f) {
-        out.line(&format!("strategy {}", s.to_ascii_lowercase()));
+    if let Some(s) = c.word("Strategy", words::STRATEGIES, f) {
+        out.line(&format!("strategy {s}"));
     }
-    if let Some(mut o) = c.object("HyperParameterTuningJobObjective", f) {
-        let ty = o.string("Type", f);
+    if let Some(mut o) = c.required_object("HyperParameterTuningJobObjective", f) {
+        let ty = o.word(
+            "Type",
+            &[("maximize", "Maximize"), ("minimize", "Minimize")],
+            f,
+        );
         let metric = o.string("MetricName", f);
         o.finish(f);
         if let (Some(ty), Some(m)) = (ty, metric) {
-            out.line(&format!("{} {}", ty.to_ascii_lowercase(), quote(m)));
+            out.line(&format!("{ty} {}", quote(m)));
         }
     }
     if let Some(mut l) = c.object("ResourceLimits", f) {
@@ -646,8 +790,8 @@ fn tuning_config(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
         }
         l.finish(f);
     }
-    if let Some(e) = c.string("TrainingJobEarlyStoppingType", f) {
-        out.line(&format!("early_stopping {}", e.to_ascii_lowercase()));
+    if let Some(e) = c.word("TrainingJobEarlyStoppingType", words::EARLY_STOPPING, f) {
+        out.line(&format!("early_stopping {e}"));
     }
     if let Some(mut r) = c.object("ParameterRanges", f) {
         let mut ranges = Vec::new();
@@ -696,6 +840,9 @@ fn range(im: &Importer, v: &Value, ptr: &str, kind: &str, f: &mut Findings) -> O
                 }
             })
             .collect();
+        if values.is_empty() {
+            f.malformed(&r.at("Values"), "at least one value");
+        }
         r.finish(f);
         return Some(format!("{key} = categorical({})", values.join(", ")));
     }
@@ -714,21 +861,7 @@ fn range(im: &Importer, v: &Value, ptr: &str, kind: &str, f: &mut Findings) -> O
         }
     };
     let (lo, hi) = (bound("MinValue"), bound("MaxValue"));
-    let scaling = match r.string("ScalingType", f) {
-        None => None,
-        Some("Auto") => Some("auto"),
-        Some("Linear") => Some("linear"),
-        Some("Logarithmic") => Some("log"),
-        Some("ReverseLogarithmic") => Some("reverse_log"),
-        Some(other) => {
-            f.push(
-                Code::E201,
-                &r.at("ScalingType"),
-                format!("scaling type `{other}` is not one SageMaker documents"),
-            );
-            None
-        }
-    };
+    let scaling = r.word("ScalingType", words::SCALINGS, f);
     r.finish(f);
     let mut args = vec![lo?, hi?];
     args.extend(scaling.map(str::to_string));
@@ -736,11 +869,10 @@ fn range(im: &Importer, v: &Value, ptr: &str, kind: &str, f: &mut Findings) -> O
 }
 
 pub fn transform(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    let Some(mut a) = s.object("Arguments", f) else {
-        f.malformed(&s.ptr, "`Arguments`");
+    let Some(mut a) = s.required_object("Arguments", f) else {
         return "transform";
     };
-    if let Some((v, p)) = a.take("ModelName") {
+    if let Some((v, p)) = a.required("ModelName", f) {
         let model = match v.get("Get").and_then(Value::as_str) {
             // A model step's model: `model Step`, so lineage links the two.
             Some(path) if path.ends_with(".ModelName") && path.starts_with("Steps.") => {
@@ -752,24 +884,27 @@ pub fn transform(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings
             out.line(&format!("model {m}"));
         }
     }
-    if let Some(mut r) = a.object("TransformResources", f) {
+    if let Some(mut r) = a.required_object("TransformResources", f) {
         resources(im, &mut r, out, f);
         r.finish(f);
     }
-    if let Some(mut i) = a.object("TransformInput", f) {
+    if let Some(mut i) = a.required_object("TransformInput", f) {
         if let Some((ct, p)) = i.take("ContentType") {
             if let Some(v) = im.text(ct, &p, f) {
                 out.line(&format!("content_type {}", v.text));
             }
         }
-        if let Some(split) = i.string("SplitType", f) {
-            out.line(&format!("split {}", split.to_ascii_lowercase()));
+        if let Some(split) = i.word("SplitType", words::SPLIT_TYPES, f) {
+            out.line(&format!("split {split}"));
         }
         i.default("CompressionType", &json!("None"), f);
-        if let Some(mut ds) = i.object("DataSource", f) {
-            if let Some(mut s3) = ds.object("S3DataSource", f) {
+        if let Some(mut ds) = i.required_object("DataSource", f) {
+            if let Some(mut s3) = ds.required_object("S3DataSource", f) {
                 s3.default("S3DataType", &json!("S3Prefix"), f);
-                if let Some(v) = s3.take("S3Uri").and_then(|(v, p)| im.text(v, &p, f)) {
+                if let Some(v) = s3
+                    .required("S3Uri", f)
+                    .and_then(|(v, p)| im.location(v, &p, f))
+                {
                     out.line(&format!("input data = {}", v.s3()));
                 }
                 s3.finish(f);
@@ -778,8 +913,11 @@ pub fn transform(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings
         }
         i.finish(f);
     }
-    if let Some(mut o) = a.object("TransformOutput", f) {
-        if let Some(v) = o.take("S3OutputPath").and_then(|(v, p)| im.text(v, &p, f)) {
+    if let Some(mut o) = a.required_object("TransformOutput", f) {
+        if let Some(v) = o
+            .required("S3OutputPath", f)
+            .and_then(|(v, p)| im.location(v, &p, f))
+        {
             out.line(&format!("output {TRANSFORM_OUTPUT} = {}", v.s3()));
         }
         if let Some((acc, p)) = o.take("Accept") {
@@ -787,8 +925,8 @@ pub fn transform(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings
                 out.line(&format!("accept {}", v.text));
             }
         }
-        if let Some(w) = o.string("AssembleWith", f) {
-            out.line(&format!("assemble_with {}", w.to_ascii_lowercase()));
+        if let Some(w) = o.word("AssembleWith", words::ASSEMBLE_WITH, f) {
+            out.line(&format!("assemble_with {w}"));
         }
         o.finish(f);
     }
@@ -798,13 +936,8 @@ pub fn transform(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings
             None => f.malformed(&p, "a whole number"),
         }
     }
-    if let Some(b) = a.string("BatchStrategy", f) {
-        let word = if b == "MultiRecord" {
-            "multi_record"
-        } else {
-            "single_record"
-        };
-        out.line(&format!("batch_strategy {word}"));
+    if let Some(b) = a.word("BatchStrategy", words::BATCH_STRATEGIES, f) {
+        out.line(&format!("batch_strategy {b}"));
     }
     if let Some(mut d) = a.object("DataProcessing", f) {
         for (field, key) in [
@@ -815,8 +948,8 @@ pub fn transform(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings
                 out.line(&format!("{key} {}", quote(x)));
             }
         }
-        if let Some(j) = d.string("JoinSource", f) {
-            out.line(&format!("join_source {}", j.to_ascii_lowercase()));
+        if let Some(j) = d.word("JoinSource", words::JOIN_SOURCES, f) {
+            out.line(&format!("join_source {j}"));
         }
         d.finish(f);
     }

@@ -175,7 +175,7 @@ fn finish(text: &str, source: Option<String>, f: Findings, wrapped: bool) -> Imp
             diagnostics,
         },
         Err(internal) => {
-            diagnostics.push(internal);
+            diagnostics.push(*internal);
             Imported {
                 source: None,
                 diagnostics,
@@ -185,7 +185,7 @@ fn finish(text: &str, source: Option<String>, f: Findings, wrapped: bool) -> Imp
 }
 
 /// Format the source and check it: what the importer writes must compile.
-fn verify(raw: &str) -> Result<String, Diagnostic> {
+fn verify(raw: &str) -> Result<String, Box<Diagnostic>> {
     let internal = |what: &str, ds: &[Diagnostic]| {
         let detail: Vec<String> = ds
             .iter()
@@ -199,12 +199,14 @@ fn verify(raw: &str) -> Result<String, Diagnostic> {
                 )
             })
             .collect();
-        Diagnostic::new(
-            Code::E900,
-            Span::new(0, 0),
-            format!("the imported source {what}: {}", detail.join("; ")),
+        Box::new(
+            Diagnostic::new(
+                Code::E900,
+                Span::new(0, 0),
+                format!("the imported source {what}: {}", detail.join("; ")),
+            )
+            .with_help("this is a bug in aslc import, not in the definition; please report it with the definition"),
         )
-        .with_help("this is a bug in aslc import, not in the definition; please report it with the definition")
     };
     let formatted = crate::fmt::format(raw).map_err(|ds| internal("does not parse", &ds))?;
     let (_, ds) = crate::driver::check_source(&formatted);
@@ -234,6 +236,8 @@ pub struct StepInfo {
     pub output_path: Option<Value>,
     /// Training: its literal image (a model of its artifacts with that image is `model Step`).
     pub image: Option<String>,
+    /// Processing: its property files' names.
+    pub files: Vec<String>,
 }
 
 pub struct Importer {
@@ -344,6 +348,14 @@ impl Importer {
             };
             if !write::is_identifier(name) {
                 f.push(Code::E201, &format!("{ptr}/Name"), format!("parameter name `{name}`: the language's parameter names are letters, digits and `_`, starting with a letter"));
+                continue;
+            }
+            if self.params.contains_key(name) {
+                f.push(
+                    Code::E205,
+                    &format!("{ptr}/Name"),
+                    format!("two parameters are named `{name}`"),
+                );
                 continue;
             }
             let ty = match ty {
@@ -466,6 +478,7 @@ impl Importer {
                 );
             }
         }
+        unique_names(n.value, &n.ptr, f);
         let keyword = match n.ty {
             "Processing" => jobs::processing(self, &mut s, &mut props, f),
             "Training" => jobs::training(self, &mut s, &mut props, f),
@@ -512,7 +525,7 @@ impl Importer {
                 deps.iter().map(|(d, _)| *d).collect::<Vec<_>>().join(", ")
             ));
         }
-        let cond = match s.object("Arguments", f) {
+        let cond = match s.required_object("Arguments", f) {
             Some(mut args) => {
                 let c = self.conditions(&mut args, f);
                 args.take("IfSteps");
@@ -597,6 +610,46 @@ fn experiment_config(mut cfg: Obj, f: &mut Findings) {
     cfg.take("ExperimentName");
     cfg.take("TrialName");
     cfg.finish(f);
+}
+
+/// Inputs, outputs with property files, channels and Lambda/callback outputs each need
+/// distinct names (SageMaker
+/// refuses repeats too): a repeat is E205 at its pointer.
+fn unique_names(step: &Value, ptr: &str, f: &mut Findings) {
+    let groups: [&[(&str, &str)]; 4] = [
+        &[("/Arguments/ProcessingInputs", "InputName")],
+        &[
+            ("/Arguments/ProcessingOutputConfig/Outputs", "OutputName"),
+            ("/PropertyFiles", "PropertyFileName"),
+        ],
+        &[
+            ("/Arguments/InputDataConfig", "ChannelName"),
+            (
+                "/Arguments/TrainingJobDefinition/InputDataConfig",
+                "ChannelName",
+            ),
+        ],
+        &[("/OutputParameters", "OutputName")],
+    ];
+    for group in groups {
+        let mut seen = BTreeSet::new();
+        for (list, key) in group {
+            let Some(Value::Array(items)) = step.pointer(list) else {
+                continue;
+            };
+            for (i, item) in items.iter().enumerate() {
+                if let Some(name) = item.get(*key).and_then(Value::as_str) {
+                    if !seen.insert(name) {
+                        f.push(
+                            Code::E205,
+                            &format!("{ptr}{list}/{i}/{key}"),
+                            format!("the name `{name}` is used twice in this step"),
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// `DependsOn: ["A", "B"]`, with pointers.
@@ -704,12 +757,20 @@ impl StepInfo {
             .flatten()
             .and_then(Value::as_str)
             .map(str::to_string);
+        let files = match map.get("PropertyFiles") {
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(|p| p.get("PropertyFileName")?.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
         StepInfo {
             ty: ty.to_string(),
             outputs,
             fields,
             output_path,
             image,
+            files,
         }
     }
 }

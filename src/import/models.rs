@@ -1,6 +1,5 @@
 //! Model steps: `Model` (CreateModel) and `RegisterModel` (CreateModelPackage).
 
-use super::exprs::Ty;
 use super::jobs::map_of;
 use super::reader::{Findings, Obj};
 use super::write::{quote, Out};
@@ -11,8 +10,8 @@ use serde_json::{json, Value};
 /// `model_data X` and `image Y` of one container; `model Step` when the data is a training
 /// step's artifacts and the image that step's (lineage then links them).
 fn container(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
-    let image = c.take("Image").and_then(|(v, p)| im.text(v, &p, f));
-    let data = c.take("ModelDataUrl");
+    let image = c.required("Image", f).and_then(|(v, p)| im.text(v, &p, f));
+    let data = c.required("ModelDataUrl", f);
     let from_step = data
         .as_ref()
         .and_then(|(v, _)| v.get("Get"))
@@ -27,7 +26,7 @@ fn container(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
     match from_step {
         Some(step) => out.line(&format!("model {step}")),
         None => {
-            if let Some(v) = data.and_then(|(v, p)| im.text(v, &p, f)) {
+            if let Some(v) = data.and_then(|(v, p)| im.location(v, &p, f)) {
                 out.line(&format!("model_data {}", v.s3()));
             }
             if let Some(i) = &image {
@@ -50,12 +49,11 @@ impl Importer {
 }
 
 pub fn model(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    let Some(mut a) = s.object("Arguments", f) else {
-        f.malformed(&s.ptr, "`Arguments`");
+    let Some(mut a) = s.required_object("Arguments", f) else {
         return "create_model";
     };
     im.role(&mut a, "ExecutionRoleArn", f);
-    if let Some(mut c) = a.object("PrimaryContainer", f) {
+    if let Some(mut c) = a.required_object("PrimaryContainer", f) {
         container(im, &mut c, out, f);
         c.finish(f);
     }
@@ -64,16 +62,15 @@ pub fn model(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) ->
 }
 
 pub fn register(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &'static str {
-    let Some(mut a) = s.object("Arguments", f) else {
-        f.malformed(&s.ptr, "`Arguments`");
+    let Some(mut a) = s.required_object("Arguments", f) else {
         return "register";
     };
-    if let Some((v, p)) = a.take("ModelPackageGroupName") {
+    if let Some((v, p)) = a.required("ModelPackageGroupName", f) {
         if let Some(v) = im.text(v, &p, f) {
             out.line(&format!("model_package_group {}", v.text));
         }
     }
-    if let Some(mut spec) = a.object("InferenceSpecification", f) {
+    if let Some(mut spec) = a.required_object("InferenceSpecification", f) {
         let containers = spec.array("Containers", f);
         match containers.as_slice() {
             [(c, p)] => {
@@ -122,11 +119,21 @@ pub fn register(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings)
     }
     if let Some((v, p)) = a.take("ModelApprovalStatus") {
         if let Some(v) = im.text(v, &p, f) {
+            let words = crate::check::words::APPROVALS;
             let text = match v.lit.as_deref() {
                 Some("PendingManualApproval") => None,
-                Some("Approved") => Some("approved".to_string()),
-                Some("Rejected") => Some("rejected".to_string()),
-                _ => Some(v.text),
+                Some(s) => match crate::check::words::word_for(words, s) {
+                    Some(w) => Some(w.to_string()),
+                    None => {
+                        f.push(
+                            Code::E205,
+                            &p,
+                            format!("`{s}` is not PendingManualApproval, Approved or Rejected"),
+                        );
+                        None
+                    }
+                },
+                None => Some(v.text),
             };
             if let Some(t) = text {
                 out.line(&format!("approval {t}"));
@@ -207,8 +214,8 @@ fn reports(im: &Importer, m: &mut Obj, table: &[(&str, &str)], f: &mut Findings)
             };
             r.default("ContentType", &json!("application/json"), f);
             if let Some(v) = r
-                .take("S3Uri")
-                .and_then(|(v, p)| im.value(v, &p, Ty::Str, f))
+                .required("S3Uri", f)
+                .and_then(|(v, p)| im.location(v, &p, f))
             {
                 out.push(format!("{key} = {}", v.s3()));
             }

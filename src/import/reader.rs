@@ -85,6 +85,15 @@ impl<'a> Obj<'a> {
         Some((v, self.at(key)))
     }
 
+    /// Take a field the step cannot do without: E205 at the object when it is missing.
+    pub fn required(&mut self, key: &str, f: &mut Findings) -> Option<(&'a Value, String)> {
+        let found = self.take(key);
+        if found.is_none() {
+            f.push(Code::E205, &self.ptr, format!("`{key}` is missing"));
+        }
+        found
+    }
+
     /// Take a field that must be a string.
     pub fn string(&mut self, key: &str, f: &mut Findings) -> Option<&'a str> {
         let (v, p) = self.take(key)?;
@@ -97,9 +106,36 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// Take a SageMaker enumeration and give the language's word for it (E205 for a value
+    /// SageMaker does not have).
+    pub fn word(
+        &mut self,
+        key: &str,
+        table: crate::check::words::Words,
+        f: &mut Findings,
+    ) -> Option<&'static str> {
+        let value = self.string(key, f)?;
+        let word = crate::check::words::word_for(table, value);
+        if word.is_none() {
+            let known: Vec<&str> = table.iter().map(|(_, v)| *v).collect();
+            f.push(
+                Code::E205,
+                &self.at(key),
+                format!("`{value}` is not one of {}", known.join(", ")),
+            );
+        }
+        word
+    }
+
     /// Take a field that must be an object.
     pub fn object(&mut self, key: &str, f: &mut Findings) -> Option<Obj<'a>> {
         let (v, p) = self.take(key)?;
+        Obj::new(v, &p, f)
+    }
+
+    /// Take an object the step cannot do without: E205 at the parent when it is missing.
+    pub fn required_object(&mut self, key: &str, f: &mut Findings) -> Option<Obj<'a>> {
+        let (v, p) = self.required(key, f)?;
         Obj::new(v, &p, f)
     }
 
