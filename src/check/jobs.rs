@@ -32,6 +32,9 @@ pub(crate) const DEFAULT_RUNTIME: u64 = 86_400;
 /// The volume sizes a job may ask for, in GB.
 pub(crate) const VOLUME_SIZES: std::ops::RangeInclusive<i64> = 1..=16_384;
 
+/// How many training jobs a tuning job may run, in all and at once.
+pub(crate) const TUNING_JOB_COUNTS: std::ops::RangeInclusive<i64> = 1..=500;
+
 /// The instance counts a job may ask for.
 pub(crate) const INSTANCE_COUNTS: std::ops::RangeInclusive<i64> = 1..=100;
 
@@ -496,7 +499,7 @@ impl Checker {
                 return Some(default);
             };
             let v = c.prop_int(p)?;
-            if !(1..=500).contains(&v) {
+            if !TUNING_JOB_COUNTS.contains(&v) {
                 c.err(
                     Code::E043,
                     p.value.span(p.span),

@@ -20,6 +20,10 @@ pub fn declared_outputs(s: &ast::Step) -> IndexMap<String, (Ty, Span)> {
         // The list of each iteration's step results.
         out.insert("results".to_string(), (Ty::Json, s.name.span));
     }
+    if s.kind == StepKind::When {
+        // Whether the condition held (SageMaker's `Steps.<Condition>.Outcome`).
+        out.insert("outcome".to_string(), (Ty::Bool, s.name.span));
+    }
     let StepBody::Props(props) = &s.body else {
         return out;
     };

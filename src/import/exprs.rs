@@ -286,6 +286,7 @@ impl Importer {
             ("Transform", ["TransformOutput", "S3OutputPath"]) => {
                 Some((super::jobs::TRANSFORM_OUTPUT.into(), Ty::S3))
             }
+            ("Condition", ["Outcome"]) => Some(("outcome".into(), Ty::Bool)),
             ("Lambda" | "Callback", ["OutputParameters", name]) => {
                 info.fields.get(*name).map(|t| (name.to_string(), *t))
             }

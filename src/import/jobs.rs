@@ -784,8 +784,14 @@ fn tuning_config(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
             ("MaxNumberOfTrainingJobs", "max_jobs"),
             ("MaxParallelTrainingJobs", "max_parallel"),
         ] {
-            if let Some((v, _)) = l.take(field) {
-                out.line(&format!("{key} {v}"));
+            if let Some((v, p)) = l.take(field) {
+                match v
+                    .as_i64()
+                    .filter(|n| crate::check::TUNING_JOB_COUNTS.contains(n))
+                {
+                    Some(n) => out.line(&format!("{key} {n}")),
+                    None => f.malformed(&p, "between 1 and 500 jobs"),
+                }
             }
         }
         l.finish(f);
@@ -848,7 +854,11 @@ fn range(im: &Importer, v: &Value, ptr: &str, kind: &str, f: &mut Findings) -> O
     }
     let mut bound = |field: &str| -> Option<String> {
         let (v, p) = r.take(field)?;
-        match v.as_str().filter(|s| s.parse::<f64>().is_ok()) {
+        let number = |s: &&str| match kind {
+            "integer" => s.parse::<i64>().is_ok(),
+            _ => s.parse::<f64>().is_ok_and(f64::is_finite),
+        };
+        match v.as_str().filter(number) {
             Some(s) => Some(s.to_string()),
             None => {
                 f.push(

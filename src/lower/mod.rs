@@ -436,6 +436,21 @@ impl Lowerer<'_> {
         plan.compares = cond.refs().into_iter().cloned().collect();
         let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
         let (else_target, else_succeed) = target(otherwise, next, &format!("{}.Else", s.name));
+        for (needed, name) in [(then_succeed, &then_target), (else_succeed, &else_target)] {
+            if needed && !out.contains_key(name) {
+                out.insert(name.clone(), State::Succeed(Succeed::default()));
+            }
+        }
+        // A later step reads `When.outcome`: each branch starts by noting which one ran.
+        let read = self.c.used_outputs.get(&s.name);
+        let (then_target, else_target) = if read.is_some_and(|m| m.contains_key("outcome")) {
+            (
+                outcome(&s.name, true, then_target, out),
+                outcome(&s.name, false, else_target, out),
+            )
+        } else {
+            (then_target, else_target)
+        };
         let mut rule = choice::rule(cond);
         if let Json::Object(m) = &mut rule {
             m.insert("Next".into(), Json::String(then_target.clone()));
@@ -449,11 +464,6 @@ impl Lowerer<'_> {
                 default: Some(else_target.clone()),
             }),
         );
-        for (needed, name) in [(then_succeed, then_target), (else_succeed, else_target)] {
-            if needed && !out.contains_key(&name) {
-                out.insert(name, State::Succeed(Succeed::default()));
-            }
-        }
     }
 
     /// Property files a condition or a fail message reads: one `getObject` each, parsed into
@@ -691,6 +701,22 @@ impl Lowerer<'_> {
 
 /// Where a branch starts: its first step, or (when empty) the continuation, or a Succeed
 /// state, to be added, when the branch ends the execution.
+/// `<When>.Outcome.True` / `.False`: keeps `{"outcome": held}` as the `when`'s result, then
+/// goes on to the branch.
+fn outcome(when: &str, held: bool, then: String, out: &mut IndexMap<String, State>) -> String {
+    let name = format!("{when}.Outcome.{}", if held { "True" } else { "False" });
+    out.insert(
+        name.clone(),
+        State::Pass(Pass {
+            result: Some(serde_json::json!({ "outcome": held })),
+            result_path: Some(Json::String(paths::results(when))),
+            transition: Some(Transition::Next(then)),
+            ..Pass::default()
+        }),
+    );
+    name
+}
+
 fn target(steps: &[StepDef], next: &Cont, succeed: &str) -> (String, bool) {
     match (steps.first(), next) {
         (Some(first), _) => (entry(first), false),

@@ -395,3 +395,23 @@ def test_tuning_top_models(tmp_path):
         "Steps.TuneXGB.TrainingJobSummaries[1].TrainingJobName": "tune-1-001",
     })
     assert compare(definition, result, resolve) == {"TuneXGB", "BestModel-CreateModel", "RunnerUpModel-CreateModel"}
+
+
+SHARED = ROOT.parent / "shared" / "sagemaker-definitions"
+
+
+@pytest.mark.skipif(not (SHARED / "sdk_fail_join_outcome.json").exists(), reason="shared definitions absent")
+@pytest.mark.parametrize("value,outcome", [(1, "true"), (2, "false")])
+def test_a_fail_message_reads_the_condition_outcome(tmp_path, value, outcome):
+    """SDK test_two_step_fail_pipeline_with_join_fn: a Fail step after a condition joins the
+    condition's Outcome into its message."""
+    source = tmp_path / "outcome.sfn"
+    run = subprocess.run([aslc_binary(), "import", str(SHARED / "sdk_fail_join_outcome.json"), "-o", str(source)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    asl = json.dumps(compile_pipeline(source, tmp_path, "--no-lineage-states")["asl"])
+    result = execute(asl, {"MyInt": value}, None, None, execution_name=EXECUTION)
+    assert result["status"] == "FAILED"
+    assert result["error"] == "FailStep"
+    # SageMaker writes a boolean into a Join as `true`/`false` (assumed; not documented).
+    assert result["cause"] == f"Failed due to xxx == yyy returns: {outcome}"
