@@ -1,6 +1,8 @@
-//! Fixture-driven tests: every file under `fixtures/invalid/` (pipeline sources) and
-//! `fixtures/asl/invalid/` (ASL documents, YAML, templates) states the diagnostics it must produce, and this
-//! test checks that exactly those are reported. A registry entry without a fixture fails here.
+//! Fixture-driven tests: every file under `fixtures/invalid/` (pipeline sources),
+//! `fixtures/asl/invalid/` (ASL documents, YAML, templates) and `fixtures/import/invalid/`
+//! (SageMaker pipeline definitions for `aslc import`) states the diagnostics it must produce, and
+//! this test checks that exactly those are reported. A registry entry without a fixture fails
+//! here.
 
 use aslc::diagnostics::{Code, Diagnostic, LineIndex};
 use aslc::{asl, driver};
@@ -112,6 +114,36 @@ fn check_asl(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
     (expected, actual(&text, &diags, true))
 }
 
+/// The definitions `aslc import` must refuse (or warn about), with their `.expect` beside.
+fn check_import(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let expect_path = PathBuf::from(path.to_string_lossy().replace(".pipeline.json", ".expect"));
+    let spec = std::fs::read_to_string(&expect_path)
+        .unwrap_or_else(|_| panic!("{} needs {}", path.display(), expect_path.display()));
+    let expected = spec
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+        .collect();
+    let text = std::fs::read_to_string(path).expect("read fixture");
+    let imported = aslc::import::import(&text, None, "fixture");
+    (expected, actual(&text, &imported.diagnostics, true))
+}
+
+#[test]
+fn invalid_import_fixtures_report_exactly_their_diagnostics() {
+    let mut failures = Vec::new();
+    for path in files("fixtures/import/invalid", ".pipeline.json") {
+        let (expected, got) = check_import(&path);
+        if expected != got {
+            failures.push(format!(
+                "{}\n  expected {expected:?}\n  got      {got:?}",
+                path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn invalid_asl_fixtures_report_exactly_their_diagnostics() {
     let mut failures = Vec::new();
@@ -174,6 +206,9 @@ fn every_registered_code_has_a_fixture() {
     }
     for path in asl_fixtures() {
         seen.extend(check_asl(&path).0.iter().map(|s| s[..4].to_string()));
+    }
+    for path in files("fixtures/import/invalid", ".pipeline.json") {
+        seen.extend(check_import(&path).0.iter().map(|s| s[..4].to_string()));
     }
     let missing: Vec<&str> = Code::ALL
         .iter()

@@ -73,6 +73,21 @@ fn statements_follow_the_integrations_used() {
         .contains("arn:aws:sqs:us-east-1:123456789012:approvals"));
     let emr = sids(&policy("fixtures/steps/emr.sfn", true));
     assert!(emr.iter().any(|s| s == "RunEmrSteps") && emr.iter().any(|s| s == "AwaitEmrSteps"));
+    assert!(
+        !emr.iter().any(|s| s == "RunEmrClusters"),
+        "a running cluster is not created"
+    );
+    // A cluster created for the step: RunJobFlow, DescribeCluster, TerminateJobFlows, and
+    // passing the roles its configuration names.
+    let created = policy("fixtures/steps/emr_cluster.sfn", true);
+    let text = created.to_string();
+    assert!(sids(&created).iter().any(|s| s == "RunEmrClusters"));
+    assert!(text.contains("elasticmapreduce:TerminateJobFlows"));
+    assert!(
+        text.contains("arn:aws:iam::*:role/EMR_DefaultRole")
+            || text.contains(":role/EMR_DefaultRole")
+    );
+    assert!(text.contains(":role/EMR_EC2_DefaultRole"));
     let transform = sids(&policy("fixtures/steps/transform.sfn", true));
     assert!(
         transform.iter().any(|s| s == "RunTransformJobs")

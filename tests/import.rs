@@ -31,6 +31,7 @@ const IMPORTABLE: &[&str] = &[
     "abalone_full",
     "batch_transform",
     "callback_approval",
+    "emr_cluster_config",
     "emr_then_process",
     "lambda_gate",
     "processing_options",
@@ -114,18 +115,27 @@ fn shared_definitions_import_or_name_what_cannot_be_said() {
 }
 
 #[test]
-fn an_emr_step_that_creates_its_cluster_is_refused_at_the_field() {
-    let out = run(&read(
+fn an_expression_inside_a_cluster_configuration_is_refused_at_the_field() {
+    let mut def: serde_json::Value = serde_json::from_str(&read(
         &root().join("fixtures/import/emr_cluster_config.json"),
-    ));
+    ))
+    .unwrap();
+    def["Steps"][0]["Arguments"]["ClusterConfig"]["ReleaseLabel"] =
+        serde_json::json!({"Get": "Parameters.Release"});
+    let text = serde_json::to_string_pretty(&def).unwrap();
+    let out = run(&text);
     assert!(out.source.is_none());
     assert_eq!(
         codes(&out.diagnostics),
-        [("E201", "/Steps/0/Arguments/ClusterConfig".to_string())]
+        [(
+            "E201",
+            "/Steps/0/Arguments/ClusterConfig/ReleaseLabel".to_string()
+        )]
     );
-    let d = &out.diagnostics[0];
     // The span is the field's value in the file.
-    assert!(d.span.len() > 10);
+    let d = &out.diagnostics[0];
+    let shown: String = text[d.span.range()].split_whitespace().collect();
+    assert_eq!(shown, r#"{"Get":"Parameters.Release"}"#);
 }
 
 #[test]
@@ -193,7 +203,7 @@ fn bad_definitions_get_their_code_at_their_pointer() {
                 {"DependsOn": ["B"], "Name": "A", "Type": "Lambda", "FunctionArn": "f", "Arguments": {}},
                 {"DependsOn": ["A"], "Name": "B", "Type": "Lambda", "FunctionArn": "f", "Arguments": {}}
             ])),
-            vec![("E204", "/Steps/0")],
+            vec![("E204", "/Steps/0/DependsOn")],
         ),
         (
             minimal(
@@ -283,7 +293,10 @@ fn the_cli_writes_the_source_or_nothing() {
     );
 
     let refused = dir.path().join("refused.sfn");
-    let bad = root().join("fixtures/import/emr_cluster_config.json");
+    let bad = root().join("fixtures/import/lambda_gate.json");
+    let bad_text = read(&bad).replace("\"Lambda\"", "\"AutoML\"");
+    let bad = dir.path().join("automl.json");
+    std::fs::write(&bad, bad_text).unwrap();
     let err = Command::new(aslc)
         .arg("import")
         .arg(&bad)
@@ -293,7 +306,7 @@ fn the_cli_writes_the_source_or_nothing() {
         .unwrap();
     assert_eq!(err.status.code(), Some(1));
     assert!(!refused.exists(), "nothing is written on error");
-    assert!(String::from_utf8_lossy(&err.stderr).contains("/Steps/0/Arguments/ClusterConfig"));
+    assert!(String::from_utf8_lossy(&err.stderr).contains("/Steps/0/Type"));
 
     let json = Command::new(aslc)
         .arg("import")
@@ -314,7 +327,7 @@ fn the_cli_writes_the_source_or_nothing() {
         .output()
         .unwrap();
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
-    assert!(report.to_string().contains("E201"));
+    assert!(report.to_string().contains("E202"));
 
     let stdin = Command::new(aslc)
         .args(["import", "-"])

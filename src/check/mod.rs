@@ -894,6 +894,7 @@ fn literal_kind(e: &ast::Expr) -> &'static str {
         ExprKind::Bool(_) => "a bool",
         ExprKind::Duration(_) => "a duration",
         ExprKind::List(_) => "a list",
+        ExprKind::Map(_) => "an object",
         ExprKind::Ref(_) => "a reference",
         ExprKind::Json { .. } => "a json(...) value",
         ExprKind::Call { .. } => "a function call",

@@ -656,9 +656,19 @@ pub struct Callback {
     pub fields: Vec<(String, Ty)>,
 }
 
+/// The cluster an `emr` step runs on.
+#[derive(Clone, Debug)]
+pub enum EmrCluster {
+    /// `cluster ClusterId`: a running cluster.
+    Running(Val),
+    /// `cluster_config { … }`: a cluster created for the step (a `RunJobFlow` request, as
+    /// SageMaker's `EMRStep(cluster_config=…)`), terminated after it, also when it fails.
+    Created(Json),
+}
+
 #[derive(Clone, Debug)]
 pub struct Emr {
-    pub cluster: Val,
+    pub cluster: EmrCluster,
     pub jar: String,
     pub args: Vec<Val>,
     pub action_on_failure: &'static str,

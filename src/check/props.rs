@@ -138,6 +138,7 @@ pub const CALLBACK: Table = &[
 
 pub const EMR: Table = &[
     ("cluster", One),
+    ("cluster_config", One),
     ("jar", One),
     ("args", One),
     ("action_on_failure", One),
@@ -250,7 +251,7 @@ fn expr_of(p: &Prop) -> Option<&Expr> {
 }
 
 impl Checker {
-    fn wrong(&mut self, e_span: Span, expected: &str, found: &str) {
+    pub(super) fn wrong(&mut self, e_span: Span, expected: &str, found: &str) {
         self.err(
             Code::E033,
             e_span,

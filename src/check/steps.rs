@@ -4,13 +4,14 @@
 use super::props::{self, PropSet};
 use super::words;
 use super::{
-    Callback, Checker, Cond, CreateModel, Emr, Enclosing, Lambda, Named, Register, StepDef, StepIr,
-    Ty, Val,
+    Callback, Checker, Cond, CreateModel, Emr, EmrCluster, Enclosing, Lambda, Named, Register,
+    StepDef, StepIr, Ty, Val,
 };
 use crate::diagnostics::{Code, Diagnostic, Span};
 use crate::lower::paths;
 use crate::syntax::ast::{self, ExprKind, PropValue, StepBody, StepKind};
 use indexmap::IndexMap;
+use serde_json::Value as Json;
 use std::collections::HashSet;
 
 /// The outputs a step declares or always has, with the span that declares each.
@@ -742,9 +743,26 @@ impl Checker {
     }
 
     fn emr(&mut self, set: &PropSet, at: Span) -> Option<StepIr> {
-        let cluster = set
-            .required(self, "cluster", "emr step", at)
-            .and_then(|p| self.prop_string(p));
+        let cluster = match (set.one("cluster"), set.one("cluster_config")) {
+            (Some(p), None) => self.prop_string(p).map(EmrCluster::Running),
+            (None, Some(p)) => self.cluster_config(p).map(EmrCluster::Created),
+            (Some(_), Some(p)) => {
+                self.err(
+                    Code::E032,
+                    p.key.span,
+                    "an emr step runs on a `cluster` or creates one with `cluster_config`, not both",
+                );
+                None
+            }
+            (None, None) => {
+                self.err(
+                    Code::E031,
+                    at,
+                    "emr step needs `cluster` (a running cluster's id) or `cluster_config { … }`",
+                );
+                None
+            }
+        };
         let jar = match set.one("jar") {
             Some(p) => self
                 .prop_expr(p, "a string")
@@ -766,6 +784,94 @@ impl Checker {
             args,
             action_on_failure,
         }))
+    }
+
+    /// `cluster_config { ReleaseLabel = "emr-6.6.0", Instances = { … }, … }`: a `RunJobFlow`
+    /// request of literal values. The step names the cluster, keeps it alive for its step and
+    /// terminates it, so the fields that decide those are refused, as SageMaker's SDK refuses
+    /// them.
+    fn cluster_config(&mut self, p: &ast::Prop) -> Option<Json> {
+        let PropValue::Map(bindings) = &p.value else {
+            return None;
+        };
+        let mut config = serde_json::Map::new();
+        for b in bindings {
+            let v = self.literal_json(&b.value)?;
+            config.insert(b.key.name.clone(), v);
+        }
+        const OWNED: &[&str] = &["Name", "Steps", "AutoTerminationPolicy"];
+        const OWNED_INSTANCES: &[&str] = &["KeepJobFlowAliveWhenNoSteps", "TerminationProtected"];
+        for b in bindings {
+            if OWNED.contains(&b.key.name.as_str()) {
+                self.err(
+                    Code::E046,
+                    b.key.span,
+                    format!("`{}` is set by the emr step itself", b.key.name),
+                );
+                return None;
+            }
+        }
+        let instances = config.get("Instances").and_then(Json::as_object);
+        let groups = instances
+            .is_some_and(|i| i.contains_key("InstanceGroups") || i.contains_key("InstanceFleets"));
+        if !groups {
+            self.err(
+                Code::E031,
+                p.key.span,
+                "`cluster_config` needs `Instances = { InstanceGroups = [...] }` (or `InstanceFleets`)",
+            );
+            return None;
+        }
+        if let Some(k) =
+            instances.and_then(|i| OWNED_INSTANCES.iter().find(|k| i.contains_key(**k)))
+        {
+            self.err(
+                Code::E046,
+                p.key.span,
+                format!("`Instances.{k}` is set by the emr step itself (the cluster is kept for its step, then terminated)"),
+            );
+            return None;
+        }
+        Some(Json::Object(config))
+    }
+
+    /// A value written out in full: text without interpolation, numbers, booleans, lists and
+    /// `{ … }` objects.
+    fn literal_json(&mut self, e: &ast::Expr) -> Option<Json> {
+        Some(match &e.kind {
+            ExprKind::Str(s) => match s.as_plain() {
+                Some(t) => Json::String(t),
+                None => {
+                    self.err(
+                        Code::E018,
+                        e.span,
+                        "a cluster configuration holds literal text",
+                    );
+                    return None;
+                }
+            },
+            ExprKind::Int(n) => Json::from(*n),
+            ExprKind::Float(x) => serde_json::Number::from_f64(*x).map_or(Json::Null, Json::Number),
+            ExprKind::Bool(b) => Json::Bool(*b),
+            ExprKind::List(items) => Json::Array(
+                items
+                    .iter()
+                    .map(|x| self.literal_json(x))
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            ExprKind::Map(bindings) => {
+                let mut m = serde_json::Map::new();
+                for b in bindings {
+                    let v = self.literal_json(&b.value)?;
+                    m.insert(b.key.name.clone(), v);
+                }
+                Json::Object(m)
+            }
+            _ => {
+                self.wrong(e.span, "a literal value", super::literal_kind(e));
+                return None;
+            }
+        })
     }
 
     /// `fail Stop { error "TooHigh"  cause "MSE {json(...)} is above {MseThreshold}" }`: the

@@ -11,7 +11,7 @@
 mod source;
 
 use crate::diagnostics::{Diagnostic, Span};
-use crate::syntax::ast::{self, Item, PropValue, Shape, StepBody};
+use crate::syntax::ast::{self, ExprKind, Item, PropValue, Shape, StepBody};
 use source::{normalise, Source};
 
 const INDENT: &str = "  ";
@@ -388,7 +388,8 @@ impl<'a> Printer<'a> {
         for b in bindings {
             let k = self.binding_key(b);
             let fill = " ".repeat(width - k.chars().count());
-            let v = self.code(b.value.span);
+            let used = pad.len() + width + 3;
+            let v = self.layout(&b.value, indent + 1, used);
             out.push_str(&match self.separator(b) {
                 ":" => format!("\n{pad}{k}:{fill} {v}"),
                 _ => format!("\n{pad}{k}{fill} = {v}"),
@@ -398,6 +399,52 @@ impl<'a> Printer<'a> {
         out.push_str(&INDENT.repeat(indent));
         out.push('}');
         out
+    }
+
+    /// An expression on one line when it fits in what is left of the line (`used` columns are
+    /// taken); otherwise a `{ … }` object or a list holding them is laid out one binding or
+    /// item per line, nested ones the same way.
+    fn layout(&self, e: &ast::Expr, indent: usize, used: usize) -> String {
+        let inline = self.code(e.span);
+        let nested = |items: &[ast::Expr]| {
+            items
+                .iter()
+                .any(|x| matches!(x.kind, ExprKind::Map(_) | ExprKind::List(_)))
+        };
+        let breaks = used + inline.len() > WIDTH
+            && match &e.kind {
+                ExprKind::Map(_) => true,
+                ExprKind::List(items) => nested(items),
+                _ => false,
+            };
+        if !breaks {
+            return inline;
+        }
+        let pad = INDENT.repeat(indent + 1);
+        let lines: Vec<String> = match &e.kind {
+            ExprKind::Map(bindings) => bindings
+                .iter()
+                .map(|b| {
+                    let k = self.binding_key(b);
+                    let used = pad.len() + k.len() + 3;
+                    format!("{pad}{k} = {}", self.layout(&b.value, indent + 1, used))
+                })
+                .collect(),
+            ExprKind::List(items) => items
+                .iter()
+                .map(|x| format!("{pad}{}", self.layout(x, indent + 1, pad.len() + 1)))
+                .collect(),
+            _ => return inline,
+        };
+        let (open, close, sep) = match e.kind {
+            ExprKind::Map(_) => ("{", "}", "\n"),
+            _ => ("[", "]", ",\n"),
+        };
+        format!(
+            "{open}\n{}\n{}{close}",
+            lines.join(sep),
+            INDENT.repeat(indent)
+        )
     }
 
     /// A binding's key as written: a name, or a quoted string.

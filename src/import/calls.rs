@@ -2,7 +2,7 @@
 //! and the retry policies every step may carry.
 
 use super::exprs::Ty;
-use super::reader::{Findings, Obj};
+use super::reader::{child, Findings, Obj};
 use super::write::{is_name, quote, Out};
 use super::Importer;
 use crate::diagnostics::Code;
@@ -97,10 +97,19 @@ pub fn emr(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &
             "an EMR step needs `ClusterId` or `ClusterConfig`",
         );
     }
-    if a.map.contains_key("ClusterConfig") {
-        a.take("ClusterConfig");
-        f.push(Code::E201, &a.at("ClusterConfig"), "an EMR step that creates its own cluster (`ClusterConfig`) cannot be written in the pipeline language yet: `emr` runs on a cluster given by `cluster`")
-            .help("start the cluster before the pipeline and pass its id as a parameter");
+    if let Some((config, p)) = a.take("ClusterConfig") {
+        match config {
+            Value::Object(m) => {
+                let entries: Option<Vec<String>> = m
+                    .iter()
+                    .map(|(k, v)| Some(format!("{} = {}", key(k), literal(v, &child(&p, k), f)?)))
+                    .collect();
+                if let Some(entries) = entries {
+                    out.line(&format!("cluster_config {{ {} }}", entries.join(", ")));
+                }
+            }
+            _ => f.malformed(&p, "a RunJobFlow request object"),
+        }
     }
     if let Some(mut c) = a.required_object("StepConfig", f) {
         if let Some(mut h) = c.required_object("HadoopJarStep", f) {
@@ -132,6 +141,52 @@ pub fn emr(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &
     }
     a.finish(f);
     "emr"
+}
+
+/// A map key: bare when the language reads it so, quoted otherwise.
+fn key(k: &str) -> String {
+    if is_name(k) {
+        k.to_string()
+    } else {
+        quote(k)
+    }
+}
+
+/// A JSON value written out as a literal of the language (`{ k = v }`, `[…]`); expressions and
+/// `null` have no literal form.
+fn literal(v: &Value, ptr: &str, f: &mut Findings) -> Option<String> {
+    Some(match v {
+        Value::String(s) => quote(s),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(items) => {
+            let items: Option<Vec<String>> = items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| literal(x, &format!("{ptr}/{i}"), f))
+                .collect();
+            format!("[{}]", items?.join(", "))
+        }
+        Value::Object(m) if m.keys().any(|k| k == "Get" || k.starts_with("Std:")) => {
+            f.push(
+                Code::E201,
+                ptr,
+                "a cluster configuration holds literal values in the language",
+            );
+            return None;
+        }
+        Value::Object(m) => {
+            let entries: Option<Vec<String>> = m
+                .iter()
+                .map(|(k, x)| Some(format!("{} = {}", key(k), literal(x, &child(ptr, k), f)?)))
+                .collect();
+            format!("{{ {} }}", entries?.join(", "))
+        }
+        Value::Null => {
+            f.push(Code::E201, ptr, "`null` has no literal in the language");
+            return None;
+        }
+    })
 }
 
 /// SageMaker's Fail step has one message, which becomes the execution's failure reason: here

@@ -88,9 +88,14 @@ pub fn sort<'a>(mut nodes: Vec<Node<'a>>, f: &mut Findings) -> Vec<Node<'a>> {
                 .map(|i| nodes[i].name)
                 .collect();
             let first = (0..nodes.len()).find(|&i| !done[i]).unwrap_or(0);
+            let node = &nodes[first];
+            let at = match node.value.get("DependsOn") {
+                Some(_) => format!("{}/DependsOn", node.ptr),
+                None => node.ptr.clone(),
+            };
             f.push(
                 Code::E204,
-                &nodes[first].ptr,
+                &at,
                 format!(
                     "these steps depend on each other in a cycle: {}",
                     stuck.join(" → ")

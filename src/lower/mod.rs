@@ -8,6 +8,7 @@ mod cache;
 pub use cache::TTL_ATTRIBUTE as CACHE_TTL_ATTRIBUTE;
 mod choice;
 pub mod dag;
+mod emr;
 mod foreach;
 mod job_retry;
 mod keep;
@@ -126,6 +127,7 @@ fn entry(s: &StepDef) -> String {
         }
         StepIr::When { checks, .. } if !checks.is_empty() => choice::check_state(&s.name),
         StepIr::Foreach(f) if foreach::has_setup(f) => paths::foreach_state(&s.name, "Setup"),
+        _ if emr::config(s).is_some() => emr::create_state(&s.name),
         _ => s.name.clone(),
     }
 }
@@ -658,6 +660,14 @@ impl Lowerer<'_> {
                 )],
             ));
         }
+        let cluster = emr::config(s);
+        if cluster.is_some() {
+            then = Cont::Next(emr::terminate(s, &then, out));
+        }
+        let mut catch: Vec<Catcher> = job_retry.iter().map(|p| p.catcher()).collect();
+        if cluster.is_some() {
+            catch.push(emr::catcher(s, out));
+        }
         let cached = cache::applies(s);
         let table = self.c.cache_table.clone().unwrap_or_default();
         if cached {
@@ -674,7 +684,7 @@ impl Lowerer<'_> {
                 timeout_seconds: req.timeout,
                 heartbeat_seconds: req.heartbeat,
                 retry: retry::retriers(policies.iter().copied(), req.integration),
-                catch: job_retry.iter().map(|p| p.catcher()).collect(),
+                catch,
                 transition: if cached {
                     Some(Transition::Next(format!("{}.Cache.Expiry", s.name)))
                 } else {
@@ -684,6 +694,10 @@ impl Lowerer<'_> {
         );
         if cached {
             cache::after(s, &table, &then, out);
+        }
+        if let Some(config) = cluster {
+            let retry = retry::retriers(policies.iter().copied(), req.integration);
+            emr::create(s, config, retry, out);
         }
         if let Some(p) = &job_retry {
             p.states(out);

@@ -8,7 +8,7 @@
 
 mod callback;
 mod create_model;
-mod emr;
+pub(crate) mod emr;
 pub(crate) mod lambda;
 mod processing;
 mod register;

@@ -243,6 +243,7 @@ impl Shape {
         ("metadata", Shape::Map),
         ("outputs", Shape::Map),
         ("params", Shape::Map),
+        ("cluster_config", Shape::Map),
         ("instance", Shape::Instance),
         ("retry", Shape::Names),
     ];
@@ -386,6 +387,8 @@ pub enum ExprKind {
     },
     Not(Box<Expr>),
     List(Vec<Expr>),
+    /// `{ key = value, … }`: an object of literal values (`cluster_config`).
+    Map(Vec<Binding>),
     /// Placeholder left where a syntax error was recovered from.
     Error,
 }

@@ -824,6 +824,17 @@ fn primary(i: In) -> PResult<Expr> {
                 },
             ))
         }
+        // `{ key = value, … }`: a JSON object written out (an EMR cluster's configuration).
+        Some('{') => {
+            let (j, bindings) = map_block(i)?;
+            Ok((
+                j,
+                Expr {
+                    kind: ExprKind::Map(bindings),
+                    span: span_between(&i, &j),
+                },
+            ))
+        }
         Some(c) if c.is_ascii_alphabetic() || c == '_' => word_expr(i),
         _ => fail(&i, "a value"),
     }

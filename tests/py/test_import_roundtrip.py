@@ -415,3 +415,42 @@ def test_a_fail_message_reads_the_condition_outcome(tmp_path, value, outcome):
     assert result["error"] == "FailStep"
     # SageMaker writes a boolean into a Join as `true`/`false` (assumed; not documented).
     assert result["cause"] == f"Failed due to xxx == yyy returns: {outcome}"
+
+
+@pytest.mark.parametrize("step_fails", [False, True])
+def test_emr_cluster_config(tmp_path, step_fails):
+    """SageMaker's EMR step with a cluster configuration: create the cluster, add the step,
+    terminate the cluster, also when the step fails."""
+    asl = imported(tmp_path, "emr_cluster_config")
+    definition = load("emr_cluster_config")
+    step = {"Throw": {"Error": "States.TaskFailed", "Cause": "Step s-1 FAILED"}} if step_fails else {"StepId": "s-1"}
+    mocks = mock_file({
+        "SparkOnNewCluster.CreateCluster": {"ClusterId": "j-NEW", "ClusterArn": "arn:aws:elasticmapreduce:us-east-1:123456789012:cluster/j-NEW"},
+        "SparkOnNewCluster": step,
+        "SparkOnNewCluster.TerminateCluster": {},
+        "SparkOnNewCluster.TerminateOnFailure": {},
+    })
+    result = execute(asl, {}, mocks, "Case", execution_name=EXECUTION)
+    sent = {t["state"]: t["parameters"] for t in scheduled(result)}
+    create = sent["SparkOnNewCluster.CreateCluster"]
+    config = definition["Steps"][0]["Arguments"]["ClusterConfig"]
+    for key, value in config.items():
+        if key != "Instances":
+            assert create[key] == value, key
+    assert create["Instances"]["InstanceGroups"] == config["Instances"]["InstanceGroups"]
+    assert create["Instances"]["KeepJobFlowAliveWhenNoSteps"] is True
+    # The step runs on the cluster created for it, with the definition's step.
+    assert sent["SparkOnNewCluster"]["ClusterId"] == "j-NEW"
+    hadoop = definition["Steps"][0]["Arguments"]["StepConfig"]["HadoopJarStep"]
+    assert sent["SparkOnNewCluster"]["Step"]["HadoopJarStep"]["Args"] == hadoop["Args"]
+    assert sent["SparkOnNewCluster"]["Step"]["HadoopJarStep"]["Jar"] == hadoop["Jar"]
+    if step_fails:
+        # The cluster is terminated, then the execution fails with the step's error.
+        assert sent["SparkOnNewCluster.TerminateOnFailure"]["ClusterId"] == "j-NEW"
+        assert "SparkOnNewCluster.TerminateCluster" not in sent
+        assert result["status"] == "FAILED"
+        assert result["error"] == "EmrStepFailed"
+        assert result["cause"] == "States.TaskFailed: Step s-1 FAILED"
+    else:
+        assert sent["SparkOnNewCluster.TerminateCluster"]["ClusterId"] == "j-NEW"
+        assert result["status"] == "SUCCEEDED", result["cause"]
