@@ -898,6 +898,7 @@ fn regression_fixtures_are_named_by_target() {
                 "asl_corpus",
                 "lsp",
                 "fmt",
+                "import",
                 "templates",
                 "histories"
             ]

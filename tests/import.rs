@@ -361,3 +361,32 @@ fn order_comes_from_dependencies_not_from_list_position() {
     let compiled = aslc::driver::compile_source(&source, "x.sfn", &Default::default());
     assert!(compiled.asl.is_some(), "{:?}", compiled.diagnostics);
 }
+
+#[test]
+fn text_compared_with_a_number_is_read_as_a_number() {
+    // SageMaker converts a string compared with a number; so does the import.
+    let text = serde_json::json!({
+        "Version": "2020-12-01",
+        "Parameters": [
+            {"Name": "MaxDepth", "Type": "String", "DefaultValue": "8"},
+            {"Name": "Rounds", "Type": "Integer", "DefaultValue": 5}
+        ],
+        "Steps": [{"Name": "Deep", "Type": "Condition", "Arguments": {
+            "Conditions": [
+                {"Type": "GreaterThanOrEqualTo", "LeftValue": {"Get": "Parameters.MaxDepth"}, "RightValue": 6},
+                {"Type": "LessThan", "LeftValue": 4, "RightValue": {"Get": "Parameters.MaxDepth"}},
+                {"Type": "Equals", "LeftValue": {"Get": "Parameters.Rounds"}, "RightValue": "5"}
+            ],
+            "IfSteps": [lambda("Yes", serde_json::json!({}))], "ElseSteps": []}}]
+    })
+    .to_string();
+    let source = run(&text).source.expect("imports");
+    assert!(
+        source.contains(
+            "when Deep: number(MaxDepth) >= 6 and 4 < number(MaxDepth) and Rounds == 5.0"
+        ),
+        "{source}"
+    );
+    let compiled = aslc::driver::compile_source(&source, "x.sfn", &Default::default());
+    assert!(compiled.asl.is_some(), "{:?}", compiled.diagnostics);
+}

@@ -183,6 +183,17 @@ fn needs(resource: &str) -> &'static [&'static str] {
             "events:PutRule",
             "events:DescribeRule",
         ],
+        // "IAM policies for Amazon EMR": createCluster and terminateCluster.
+        "elasticmapreduce:createCluster.sync" => &[
+            "elasticmapreduce:RunJobFlow",
+            "elasticmapreduce:DescribeCluster",
+            "elasticmapreduce:TerminateJobFlows",
+            "iam:PassRole",
+        ],
+        "elasticmapreduce:terminateCluster.sync" => &[
+            "elasticmapreduce:TerminateJobFlows",
+            "elasticmapreduce:DescribeCluster",
+        ],
         "states:startExecution.sync:2" => &[
             "states:StartExecution",
             "states:DescribeExecution",

@@ -352,15 +352,76 @@ impl Checker {
                     untyped_json: untyped,
                 }
             }
+            ExprKind::Call { name, args } if name.name == "number" => {
+                return self.number(e, args, reads);
+            }
             ExprKind::Error => return None,
             _ => {
                 self.err(
                     Code::E042,
                     e.span,
-                    "expected a parameter, a step output, a literal or `json(...)`",
+                    "expected a parameter, a step output, a literal, `json(...)` or `number(...)`",
                 );
                 return None;
             }
+        })
+    }
+
+    /// `number(Stage)`: a text value compared as a number, read with `States.StringToJson`
+    /// before the Choice (SageMaker converts a string compared with a number).
+    fn number(&mut self, e: &Expr, args: &[Expr], reads: &mut Vec<FileRead>) -> Option<Typed> {
+        let [arg] = args else {
+            self.err(
+                Code::E033,
+                e.span,
+                "`number(...)` takes one value: `number(Stage)`",
+            );
+            return None;
+        };
+        let inner = self.operand(arg, reads)?;
+        let source = match (inner.operand, inner.ty) {
+            (Operand::Ref(r), Ty::String | Ty::Error) => r,
+            (Operand::Lit(_), _) => {
+                self.err(
+                    Code::E045,
+                    arg.span,
+                    "`number(...)` of a literal: write the number itself",
+                );
+                return None;
+            }
+            (_, ty) => {
+                self.err(
+                    Code::E017,
+                    arg.span,
+                    format!(
+                        "`number(...)` reads text as a number, not a value of type {}",
+                        ty.name()
+                    ),
+                )
+                .set_help("compare it as it is");
+                return None;
+            }
+        };
+        let when = self
+            .current
+            .as_ref()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
+        let k = match self.numbers.iter().position(|r| *r == source) {
+            Some(k) => k,
+            None => {
+                self.numbers.push(source);
+                self.numbers.len() - 1
+            }
+        };
+        Some(Typed {
+            operand: Operand::Ref(Ref::output(&when, &super::number_output(k))),
+            ty: Ty::Float,
+            span: e.span,
+            decl: None,
+            // A value read from JSON is checked to be text (the `when` adds the check).
+            guard: None,
+            untyped_json: inner.untyped_json,
         })
     }
 

@@ -33,6 +33,7 @@ pub(crate) use jobs::{
 pub use model::*;
 use props::PropSet;
 use std::collections::{HashMap, HashSet};
+pub(crate) use steps::emr_config_problem;
 pub use steps::{declared_outputs, derived_name_too_long};
 pub(crate) use steps::{DRIFT_BASELINES, MODEL_METRICS};
 
@@ -214,6 +215,8 @@ struct Checker {
     /// Where outputs without a destination go.
     default_bucket: Option<String>,
     files: HashMap<(String, String), PropertyFile>,
+    /// `number(x)` in the condition being checked: the text values to read as numbers.
+    numbers: Vec<Ref>,
 }
 
 impl Checker {

@@ -132,6 +132,11 @@ pub enum Key {
     Index(u32),
 }
 
+/// The output of a `when` under which its k-th `number(x)` is kept.
+pub fn number_output(k: usize) -> String {
+    format!("number{k}")
+}
+
 /// The output name under which the k-th best model of a tuning step is kept.
 pub fn top_model_output(k: u32) -> String {
     format!("top.k{k}")
@@ -498,6 +503,10 @@ pub enum StepIr {
         /// Values read from JSON that must be there, of their type, or the step fails (as a
         /// SageMaker JsonGet does); a value the condition tests with `exists(...)` is not here.
         checks: Vec<(Ref, CmpTy)>,
+        /// `number(x)`: text values read as numbers before the Choice (the k-th is compared as
+        /// the `when`'s own output `number<k>`), as SageMaker converts a string compared with
+        /// a number.
+        numbers: Vec<Ref>,
         cond: Cond,
         then: Vec<StepDef>,
         otherwise: Vec<StepDef>,

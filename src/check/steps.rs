@@ -148,6 +148,27 @@ pub(crate) const DRIFT_BASELINES: &[(&str, &str)] = &[
     ("explainability_config_file", "Explainability.ConfigFile"),
 ];
 
+/// What is wrong with an EMR cluster configuration, if anything. The step names the cluster,
+/// keeps it alive for its step and terminates it, so the fields that decide those are refused,
+/// as SageMaker's SDK refuses them; and a cluster needs instances.
+pub(crate) fn emr_config_problem(config: &Json) -> Option<String> {
+    const OWNED: &[&str] = &["Name", "Steps", "AutoTerminationPolicy"];
+    const OWNED_INSTANCES: &[&str] = &["KeepJobFlowAliveWhenNoSteps", "TerminationProtected"];
+    if let Some(k) = OWNED.iter().find(|k| config.get(**k).is_some()) {
+        return Some(format!("sets `{k}`, which the emr step sets itself"));
+    }
+    let instances = config.get("Instances").and_then(Json::as_object);
+    if let Some(k) = instances.and_then(|i| OWNED_INSTANCES.iter().find(|k| i.contains_key(**k))) {
+        return Some(format!(
+            "sets `Instances.{k}`, which the emr step sets itself (the cluster is kept for its step, then terminated)"
+        ));
+    }
+    let groups = instances
+        .is_some_and(|i| i.contains_key("InstanceGroups") || i.contains_key("InstanceFleets"));
+    (!groups)
+        .then(|| "needs `Instances = { InstanceGroups = [...] }` (or `InstanceFleets`)".to_string())
+}
+
 impl Checker {
     pub(super) fn step(&mut self, s: &ast::Step, enclosing: &[Enclosing]) -> Option<StepDef> {
         let name = &s.name.name;
@@ -799,40 +820,17 @@ impl Checker {
             let v = self.literal_json(&b.value)?;
             config.insert(b.key.name.clone(), v);
         }
-        const OWNED: &[&str] = &["Name", "Steps", "AutoTerminationPolicy"];
-        const OWNED_INSTANCES: &[&str] = &["KeepJobFlowAliveWhenNoSteps", "TerminationProtected"];
-        for b in bindings {
-            if OWNED.contains(&b.key.name.as_str()) {
-                self.err(
-                    Code::E046,
-                    b.key.span,
-                    format!("`{}` is set by the emr step itself", b.key.name),
-                );
-                return None;
-            }
-        }
-        let instances = config.get("Instances").and_then(Json::as_object);
-        let groups = instances
-            .is_some_and(|i| i.contains_key("InstanceGroups") || i.contains_key("InstanceFleets"));
-        if !groups {
-            self.err(
-                Code::E031,
-                p.key.span,
-                "`cluster_config` needs `Instances = { InstanceGroups = [...] }` (or `InstanceFleets`)",
-            );
+        let config = Json::Object(config);
+        if let Some(problem) = emr_config_problem(&config) {
+            let code = if problem.starts_with("needs") {
+                Code::E031
+            } else {
+                Code::E046
+            };
+            self.err(code, p.key.span, format!("`cluster_config` {problem}"));
             return None;
         }
-        if let Some(k) =
-            instances.and_then(|i| OWNED_INSTANCES.iter().find(|k| i.contains_key(**k)))
-        {
-            self.err(
-                Code::E046,
-                p.key.span,
-                format!("`Instances.{k}` is set by the emr step itself (the cluster is kept for its step, then terminated)"),
-            );
-            return None;
-        }
-        Some(Json::Object(config))
+        Some(config)
     }
 
     /// A value written out in full: text without interpolation, numbers, booleans, lists and
@@ -909,8 +907,19 @@ impl Checker {
 
     fn when(&mut self, s: &ast::Step, w: &ast::When, enclosing: &[Enclosing]) -> Option<StepIr> {
         let mut reads = Vec::new();
+        self.numbers.clear();
         let mut cond = self.condition(&w.cond, &mut reads);
-        let checks = cond.as_mut().map(Cond::take_checks).unwrap_or_default();
+        let numbers = std::mem::take(&mut self.numbers);
+        let mut checks = cond.as_mut().map(Cond::take_checks).unwrap_or_default();
+        // Text read from JSON for `number(...)` must be there, and text.
+        for r in &numbers {
+            let check = (r.clone(), super::CmpTy::String);
+            if matches!(r, super::Ref::File { .. } | super::Ref::Json { .. })
+                && !checks.contains(&check)
+            {
+                checks.push(check);
+            }
+        }
         let before = self.ran.clone();
         let mut inner = Enclosing::around(enclosing, s, false, 0);
         let then_steps: Vec<&ast::Step> = w.then.steps.iter().collect();
@@ -923,6 +932,7 @@ impl Checker {
         Some(StepIr::When {
             reads,
             checks,
+            numbers,
             cond: cond?,
             then,
             otherwise,

@@ -99,6 +99,13 @@ pub fn emr(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -> &
     }
     if let Some((config, p)) = a.take("ClusterConfig") {
         match config {
+            Value::Object(_) if let Some(problem) = crate::check::emr_config_problem(config) => {
+                f.push(
+                    Code::E205,
+                    &p,
+                    format!("the cluster configuration {problem}"),
+                );
+            }
             Value::Object(m) => {
                 let entries: Option<Vec<String>> = m
                     .iter()

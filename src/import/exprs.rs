@@ -67,6 +67,8 @@ pub struct Val {
     /// The literal text the value starts with (all of it for a literal); `None` when it
     /// starts with a parameter, step or execution value.
     pub lead: Option<String>,
+    /// What a condition cannot compare: an execution value, a join.
+    pub computed: bool,
 }
 
 impl Val {
@@ -78,6 +80,7 @@ impl Val {
             param: None,
             constant: false,
             lead: None,
+            computed: false,
         }
     }
 
@@ -198,7 +201,12 @@ impl Importer {
     /// A value sent as text whatever its type (container and EMR arguments): SageMaker and
     /// the language both write numbers and booleans as text.
     pub fn scalar(&self, v: &Value, ptr: &str, f: &mut Findings) -> Option<Val> {
-        self.value(v, ptr, Ty::Str, f)
+        let val = self.value(v, ptr, Ty::Str, f)?;
+        // A literal number or boolean is sent as its text: write the text.
+        Some(match (&val.lit, val.constant) {
+            (None, true) => Val::string(&val.text),
+            _ => val,
+        })
     }
 
     fn get(&self, path: &str, ptr: &str, f: &mut Findings) -> Option<Val> {
@@ -233,7 +241,10 @@ impl Importer {
                     return None;
                 }
             };
-            return Some(Val::new(text.to_string(), Ty::Str));
+            return Some(Val {
+                computed: var != "PipelineName",
+                ..Val::new(text.to_string(), Ty::Str)
+            });
         }
         if path.starts_with("Steps.") {
             return self.step_property(path, ptr, f);
@@ -340,6 +351,7 @@ impl Importer {
         let args: Vec<String> = parts.into_iter().map(|p| p.text).collect();
         Some(Val {
             lead,
+            computed: true,
             ..Val::new(format!("join({}, {})", quote(on), args.join(", ")), Ty::Str)
         })
     }
@@ -366,8 +378,10 @@ impl Importer {
             .collect::<Option<_>>()?;
         let location = heads.join("/");
         let output = self.steps.get(step)?.output_path.as_ref()?.as_str()?;
-        (location.trim_end_matches('/') == output.trim_end_matches('/'))
-            .then(|| Val::new(format!("top_model({step}, {k})"), Ty::S3))
+        (location.trim_end_matches('/') == output.trim_end_matches('/')).then(|| Val {
+            computed: true,
+            ..Val::new(format!("top_model({step}, {k})"), Ty::S3)
+        })
     }
 
     /// `Std:JsonGet` of a property file: `json(Step.file, "path") as T`.
@@ -452,8 +466,18 @@ impl Importer {
                     return None;
                 };
                 let (l, r) = self.operands((l, &lp), (r, &rp), f)?;
+                if l.computed || r.computed {
+                    f.push(Code::E201, ptr, "a condition compares parameters, step outputs, property-file values and literals in the language, not execution values or joins");
+                    return None;
+                }
+                // SageMaker converts text compared with a number: so does `number(...)`.
+                let (l, r) = match (coerce(&l, &r), coerce(&r, &l)) {
+                    (Some(l), _) => (l, r),
+                    (_, Some(r)) => (l, r),
+                    _ => (l, r),
+                };
                 if l.ty.is_numeric() != r.ty.is_numeric() || l.ty.is_text() != r.ty.is_text() {
-                    f.push(Code::E201, ptr, format!("this condition compares a {} with a {}: SageMaker converts one to the other, the language compares values of one type", l.ty.name(), r.ty.name()));
+                    f.push(Code::E201, ptr, format!("this condition compares a {} with a {}: the language compares values of one type", l.ty.name(), r.ty.name()));
                     return None;
                 }
                 if l.constant && r.constant {
@@ -469,10 +493,18 @@ impl Importer {
                 let first = values.first().map(|(v, _)| *v);
                 let hint = first.map_or(Ty::Str, kind_of);
                 let q = self.value(q, &qp, hint, f)?;
-                let vs: Vec<String> = values
+                let vs: Vec<Val> = values
                     .iter()
-                    .map(|(v, p)| self.value(v, p, q.ty, f).map(|x| x.text))
+                    .map(|(v, p)| self.value(v, p, q.ty, f))
                     .collect::<Option<_>>()?;
+                let same = |v: &Val| {
+                    v.ty.is_text() == q.ty.is_text() && v.ty.is_numeric() == q.ty.is_numeric()
+                };
+                if q.computed || q.constant || vs.iter().any(|v| !v.constant || !same(v)) {
+                    f.push(Code::E201, ptr, "`In` tests a parameter, step output or property-file value against literals of its type in the language");
+                    return None;
+                }
+                let vs: Vec<String> = vs.into_iter().map(|v| v.text).collect();
                 if vs.is_empty() {
                     f.malformed(&c.at("Values"), "at least one value");
                     return None;
@@ -527,6 +559,26 @@ impl Importer {
         let r = self.value(r, rp, hint_of(&l), f)?;
         Some((l, r))
     }
+}
+
+/// Text compared with a number, as a number: a literal that is a number's text becomes the
+/// number; a parameter or step output becomes `number(x)`.
+fn coerce(text: &Val, other: &Val) -> Option<Val> {
+    if !(text.ty.is_text() && other.ty.is_numeric()) {
+        return None;
+    }
+    if let Some(s) = &text.lit {
+        let x: f64 = s.trim().parse().ok().filter(|x: &f64| x.is_finite())?;
+        return Some(Val::constant(
+            serde_json::Number::from_f64(x)?.to_string(),
+            Ty::Float,
+        ));
+    }
+    if text.text.starts_with("json(") {
+        // A JSON value is read as the type it is compared with.
+        return None;
+    }
+    Some(Val::new(format!("number({})", text.text), Ty::Float))
 }
 
 /// The type of a literal JSON value.

@@ -133,7 +133,15 @@ pub fn register(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings)
                         None
                     }
                 },
-                None => Some(v.text),
+                None if v.param.is_some() => Some(v.text),
+                None => {
+                    f.push(
+                        Code::E201,
+                        &p,
+                        "an approval status is a word or a string parameter in the language",
+                    );
+                    None
+                }
             };
             if let Some(t) = text {
                 out.line(&format!("approval {t}"));

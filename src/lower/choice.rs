@@ -7,6 +7,37 @@ use crate::syntax::ast::BinOp;
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value as Json};
 
+/// The state that reads, before a condition, the text it compares as numbers (`number(x)`).
+pub fn numbers_state(when: &str) -> String {
+    format!("{when}.Numbers")
+}
+
+/// `number(x)`: each text value parsed as JSON (`"8"` is `8`) into the `when`'s own results,
+/// where the Choice compares it. Text that is not a number fails the execution there
+/// (`States.Runtime` on AWS), before any branch runs.
+pub fn numbers(when: &str, sources: &[Ref], then: &str, out: &mut IndexMap<String, State>) {
+    if sources.is_empty() {
+        return;
+    }
+    let mut p = crate::asl::model::Payload::new();
+    for (k, r) in sources.iter().enumerate() {
+        p.insert(
+            format!("{}.$", crate::check::number_output(k)),
+            json!(format!("States.StringToJson({})", paths::of(r))),
+        );
+    }
+    out.insert(
+        numbers_state(when),
+        State::Pass(crate::asl::model::Pass {
+            comment: Some(format!("The text {when} compares as numbers")),
+            parameters: Some(p),
+            result_path: Some(json!(paths::results(when))),
+            transition: Some(crate::asl::model::Transition::Next(then.to_string())),
+            ..Default::default()
+        }),
+    );
+}
+
 /// The state that checks, before a condition, the values it reads from JSON.
 pub fn check_state(when: &str) -> String {
     format!("{when}.Check")
@@ -16,7 +47,7 @@ pub fn check_state(when: &str) -> String {
 /// type, or the step fails with a clear error naming the file and the path, as SageMaker's
 /// JsonGet fails its condition step. A value the condition tests with `exists(...)` is not
 /// checked here: the comparison is then false when it is missing.
-pub fn checks(when: &str, checks: &[(Ref, CmpTy)], out: &mut IndexMap<String, State>) {
+pub fn checks(when: &str, checks: &[(Ref, CmpTy)], then: &str, out: &mut IndexMap<String, State>) {
     if checks.is_empty() {
         return;
     }
@@ -57,7 +88,7 @@ pub fn checks(when: &str, checks: &[(Ref, CmpTy)], out: &mut IndexMap<String, St
                 "The values {when} compares must be there, of their type"
             )),
             choices: rules,
-            default: Some(when.to_string()),
+            default: Some(then.to_string()),
         }),
     );
 }

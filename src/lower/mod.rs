@@ -126,6 +126,7 @@ fn entry(s: &StepDef) -> String {
             read_state(&s.name, &reads[0].step, &reads[0].file)
         }
         StepIr::When { checks, .. } if !checks.is_empty() => choice::check_state(&s.name),
+        StepIr::When { numbers, .. } if !numbers.is_empty() => choice::numbers_state(&s.name),
         StepIr::Foreach(f) if foreach::has_setup(f) => paths::foreach_state(&s.name, "Setup"),
         _ if emr::config(s).is_some() => emr::create_state(&s.name),
         _ => s.name.clone(),
@@ -423,19 +424,33 @@ impl Lowerer<'_> {
             then,
             otherwise,
             checks,
+            numbers,
             ..
         } = &s.body
         else {
             return;
         };
-        let first = if checks.is_empty() {
+        let choice_entry = if numbers.is_empty() {
             s.name.clone()
+        } else {
+            choice::numbers_state(&s.name)
+        };
+        let first = if checks.is_empty() {
+            choice_entry.clone()
         } else {
             choice::check_state(&s.name)
         };
         self.reads(s, reads, &first, plan, out);
-        choice::checks(&s.name, checks, out);
-        plan.compares = cond.refs().into_iter().cloned().collect();
+        choice::checks(&s.name, checks, &choice_entry, out);
+        choice::numbers(&s.name, numbers, &s.name, out);
+        // What the condition compares: `number(x)` compares `x`, read into the `when`'s results.
+        plan.compares = cond
+            .refs()
+            .into_iter()
+            .filter(|r| r.step() != Some(s.name.as_str()))
+            .chain(numbers)
+            .cloned()
+            .collect();
         let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
         let (else_target, else_succeed) = target(otherwise, next, &format!("{}.Else", s.name));
         for (needed, name) in [(then_succeed, &then_target), (else_succeed, &else_target)] {

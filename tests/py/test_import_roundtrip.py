@@ -454,3 +454,28 @@ def test_emr_cluster_config(tmp_path, step_fails):
     else:
         assert sent["SparkOnNewCluster.TerminateCluster"]["ClusterId"] == "j-NEW"
         assert result["status"] == "SUCCEEDED", result["cause"]
+
+
+@pytest.mark.parametrize("depth,taken", [("8", True), ("3", False), ("10", True)])
+def test_text_compared_with_a_number_is_compared_as_a_number(tmp_path, depth, taken):
+    """SageMaker converts a String parameter compared with a number: "10" >= 6 holds (as text,
+    "10" sorts before "6")."""
+    definition = {
+        "Version": "2020-12-01",
+        "Parameters": [{"Name": "MaxDepth", "Type": "String", "DefaultValue": "8"}],
+        "Steps": [{"Name": "Deep", "Type": "Condition", "Arguments": {
+            "Conditions": [{"Type": "GreaterThanOrEqualTo", "LeftValue": {"Get": "Parameters.MaxDepth"}, "RightValue": 6}],
+            "IfSteps": [{"Name": "Yes", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:yes",
+                         "Arguments": {}, "OutputParameters": []}],
+            "ElseSteps": []}}],
+    }
+    path = tmp_path / "deep.json"
+    path.write_text(json.dumps(definition))
+    source = tmp_path / "deep.sfn"
+    run = subprocess.run([aslc_binary(), "import", str(path), "-o", str(source)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "number(MaxDepth) >= 6" in source.read_text()
+    asl = json.dumps(compile_pipeline(source, tmp_path, "--no-lineage-states")["asl"])
+    result = execute(asl, {"MaxDepth": depth}, mock_file({"Yes": lambda_result({})}), "Case", execution_name=EXECUTION)
+    assert result["status"] == "SUCCEEDED", result["cause"]
+    assert ("Yes" in entered(result)) == taken
