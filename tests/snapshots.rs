@@ -41,6 +41,7 @@ snapshot!(step_register, "fixtures/steps/register.sfn");
 snapshot!(step_lambda, "fixtures/steps/lambda.sfn");
 snapshot!(step_callback, "fixtures/steps/callback.sfn");
 snapshot!(step_emr, "fixtures/steps/emr.sfn");
+snapshot!(step_emr_cluster, "fixtures/steps/emr_cluster.sfn");
 snapshot!(step_fail, "fixtures/steps/fail.sfn");
 snapshot!(step_when, "fixtures/steps/when.sfn");
 snapshot!(step_parallel, "fixtures/steps/parallel.sfn");

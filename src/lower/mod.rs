@@ -453,11 +453,10 @@ impl Lowerer<'_> {
             .collect();
         let (then_target, then_succeed) = target(then, next, &format!("{}.Then", s.name));
         let (else_target, else_succeed) = target(otherwise, next, &format!("{}.Else", s.name));
-        for (needed, name) in [(then_succeed, &then_target), (else_succeed, &else_target)] {
-            if needed && !out.contains_key(name) {
-                out.insert(name.clone(), State::Succeed(Succeed::default()));
-            }
-        }
+        let succeeds = [
+            (then_succeed, then_target.clone()),
+            (else_succeed, else_target.clone()),
+        ];
         // A later step reads `When.outcome`: each branch starts by noting which one ran.
         let read = self.c.used_outputs.get(&s.name);
         let (then_target, else_target) = if read.is_some_and(|m| m.contains_key("outcome")) {
@@ -481,6 +480,11 @@ impl Lowerer<'_> {
                 default: Some(else_target.clone()),
             }),
         );
+        for (needed, name) in succeeds {
+            if needed && !out.contains_key(&name) {
+                out.insert(name, State::Succeed(Succeed::default()));
+            }
+        }
     }
 
     /// Property files a condition or a fail message reads: one `getObject` each, parsed into
@@ -675,12 +679,11 @@ impl Lowerer<'_> {
                 )],
             ));
         }
+        // A cluster created for the step is terminated after it, and when it fails.
         let cluster = emr::config(s);
-        if cluster.is_some() {
-            then = Cont::Next(emr::terminate(s, &then, out));
-        }
         let mut catch: Vec<Catcher> = job_retry.iter().map(|p| p.catcher()).collect();
         if cluster.is_some() {
+            then = Cont::Next(emr::terminate(s, &then, out));
             catch.push(emr::catcher(s, out));
         }
         let cached = cache::applies(s);
@@ -728,8 +731,6 @@ impl Lowerer<'_> {
     }
 }
 
-/// Where a branch starts: its first step, or (when empty) the continuation, or a Succeed
-/// state, to be added, when the branch ends the execution.
 /// `<When>.Outcome.True` / `.False`: keeps `{"outcome": held}` as the `when`'s result, then
 /// goes on to the branch.
 fn outcome(when: &str, held: bool, then: String, out: &mut IndexMap<String, State>) -> String {
@@ -746,6 +747,8 @@ fn outcome(when: &str, held: bool, then: String, out: &mut IndexMap<String, Stat
     name
 }
 
+/// Where a branch starts: its first step, or (when empty) the continuation, or a Succeed
+/// state, to be added, when the branch ends the execution.
 fn target(steps: &[StepDef], next: &Cont, succeed: &str) -> (String, bool) {
     match (steps.first(), next) {
         (Some(first), _) => (entry(first), false),
