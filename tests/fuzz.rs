@@ -949,6 +949,8 @@ fn mutate_json(rng: &mut Rng, v: &mut serde_json::Value, depth: usize) {
                 json!({"Get": "Execution.PipelineExecutionId"}),
                 json!({"Std:Join": {"On": "/", "Values": ["a", {"Get": "Execution.PipelineName"}]}}),
                 json!({"Std:JsonGet": {"PropertyFile": "x", "Path": "a.b"}}),
+                json!({"Std:JsonGet": {"S3Uri": "s3://b/k.json", "Path": "a.b"}}),
+                json!({"Std:JsonGet": {"S3Uri": {"Std:Join": {"On": "/", "Values": ["s3://b", {"Get": "Execution.PipelineExecutionId"}, "m.json"]}}, "Path": "x"}}),
                 json!("a\"b{c}\\d\n"),
             ];
             *v = rng.pick(&pool).clone();

@@ -427,6 +427,9 @@ impl Checker {
 
     /// The JSON a `json(...)` reads (with no keys yet); property files are read from S3 first.
     fn json_source(&mut self, file: &Expr, reads: &mut Vec<FileRead>) -> Option<Ref> {
+        if matches!(file.kind, ExprKind::Str(_) | ExprKind::Call { .. }) {
+            return self.json_at(file, reads);
+        }
         self.reading_json = true;
         let resolved = self.resolve(file);
         self.reading_json = false;
@@ -468,6 +471,51 @@ impl Checker {
                 None
             }
         }
+    }
+
+    /// `json("s3://bucket/{Run}/metrics.json", "auc")`: a JSON file at an S3 location that is
+    /// not a step's property file (SageMaker's `JsonGet(s3_uri=…)`), read before the condition
+    /// like one, into `$.steps.<When>_s3.json<k>`.
+    fn json_at(&mut self, file: &Expr, reads: &mut Vec<FileRead>) -> Option<Ref> {
+        let uri = self.s3_val(file)?;
+        let Some((bucket, key)) = super::jobs::split_s3(&uri) else {
+            self.err(
+                Code::E041,
+                file.span,
+                "the bucket of a JSON file read at run time must be written literally",
+            )
+            .set_help("write the location as \"s3://<bucket>/<key with {Params}>\"");
+            return None;
+        };
+        let when = self
+            .current
+            .as_ref()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
+        let step = super::json_files_step(&when);
+        let existing = reads
+            .iter()
+            .find(|r| r.step == step && r.bucket == bucket && r.key == key)
+            .map(|r| r.file.clone());
+        let file = match existing {
+            Some(f) => f,
+            None => {
+                let k = reads.iter().filter(|r| r.step == step).count();
+                let name = format!("json{k}");
+                reads.push(FileRead {
+                    step: step.clone(),
+                    file: name.clone(),
+                    bucket,
+                    key,
+                });
+                name
+            }
+        };
+        Some(Ref::File {
+            step,
+            file,
+            keys: vec![],
+        })
     }
 
     /// `a.b[0].c` → keys; the lowering writes them in JSONPath notation.

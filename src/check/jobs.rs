@@ -38,6 +38,50 @@ pub(crate) const TUNING_JOB_COUNTS: std::ops::RangeInclusive<i64> = 1..=500;
 /// The instance counts a job may ask for.
 pub(crate) const INSTANCE_COUNTS: std::ops::RangeInclusive<i64> = 1..=100;
 
+/// `s3://bucket/key…` → the bucket, written literally, and the key (which may hold values
+/// known at run time): what `s3:getObject` takes.
+pub(super) fn split_s3(uri: &Val) -> Option<(String, Val)> {
+    // Literal pieces next to each other (`join("/", "s3://b", Run)`) read as one.
+    let merged;
+    let uri = match uri {
+        Val::Template(parts) => {
+            let mut out: Vec<TPart> = Vec::new();
+            for p in parts {
+                match (out.last_mut(), p) {
+                    (Some(TPart::Text(a)), TPart::Text(b)) => a.push_str(b),
+                    _ => out.push(p.clone()),
+                }
+            }
+            merged = Val::Template(out);
+            &merged
+        }
+        other => other,
+    };
+    let head = match uri {
+        Val::Lit(serde_json::Value::String(s)) => s.as_str(),
+        Val::Template(parts) => match parts.first() {
+            Some(TPart::Text(t)) => t.as_str(),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let rest = head.strip_prefix("s3://")?;
+    let bucket = &rest[..rest.find('/')?];
+    let cut = 5 + bucket.len() + 1;
+    let key = match uri {
+        Val::Lit(serde_json::Value::String(s)) => Val::str(&s[cut..]),
+        Val::Template(parts) => {
+            let mut parts = parts.clone();
+            if let Some(TPart::Text(t)) = parts.first_mut() {
+                *t = t[cut..].to_string();
+            }
+            Val::Template(parts)
+        }
+        other => other.clone(),
+    };
+    Some((bucket.to_string(), key))
+}
+
 impl Checker {
     pub(super) fn instance(&mut self, set: &PropSet, at: Span, what: &str) -> Option<Instance> {
         let p = set.required(self, "instance", what, at)?;
@@ -350,33 +394,10 @@ impl Checker {
             return None;
         };
         let uri = output.value.join(&file);
-        let text_head = match &uri {
-            Val::Lit(serde_json::Value::String(s)) => Some(s.clone()),
-            Val::Template(parts) => match parts.first() {
-                Some(TPart::Text(t)) => Some(t.clone()),
-                _ => None,
-            },
-            _ => None,
-        };
-        let bucket = text_head
-            .as_deref()
-            .and_then(|t| t.strip_prefix("s3://"))
-            .and_then(|rest| rest.find('/').map(|n| rest[..n].to_string()));
-        let Some(bucket) = bucket else {
+        let Some((bucket, key_val)) = split_s3(&uri) else {
             self.err(Code::E041, base.span, format!("the bucket of output `{out_name}` must be written literally to read `{name}` at run time"))
                 .set_help("write the output as \"s3://<bucket>/<key with {Params}>\"");
             return None;
-        };
-        let key_val = match &uri {
-            Val::Lit(serde_json::Value::String(s)) => Val::str(&s[5 + bucket.len() + 1..]),
-            Val::Template(parts) => {
-                let mut parts = parts.clone();
-                if let Some(TPart::Text(t)) = parts.first_mut() {
-                    *t = t[5 + bucket.len() + 1..].to_string();
-                }
-                Val::Template(parts)
-            }
-            other => other.clone(),
         };
 
         Some(PropertyFile {

@@ -712,6 +712,22 @@ pub enum RangeKind {
     Categorical(Vec<String>),
 }
 
+/// Where the JSON files a `when` reads by S3 location (`json("s3://…", "path")`) are kept:
+/// `$.steps.<When>_s3.json<k>`, beside the `when`'s own results (which its `number(...)` and
+/// `outcome` states replace).
+pub fn json_files_step(when: &str) -> String {
+    format!("{when}_s3")
+}
+
+/// How messages name a file read before a condition.
+pub fn describe_file(step: &str, file: &str) -> String {
+    if step.ends_with("_s3") && file.starts_with("json") {
+        format!("the JSON file {file} of {}", step.trim_end_matches("_s3"))
+    } else {
+        format!("property file {step}.{file}")
+    }
+}
+
 /// A property file read with S3 GetObject before a Choice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileRead {

@@ -208,9 +208,11 @@ pub fn fail(
     out.line(&format!("error {}", quote(name)));
     if let Some(mut a) = s.object("Arguments", f) {
         if let Some((v, p)) = a.take("ErrorMessage") {
-            if let Some(v) = im.text(v, &p, f) {
+            im.json_allowed.set(true);
+            if let Some(v) = im.scalar(v, &p, f) {
                 out.line(&format!("cause {}", v.text));
             }
+            im.json_allowed.set(false);
         }
         a.finish(f);
     }

@@ -386,15 +386,31 @@ impl Importer {
 
     /// `Std:JsonGet` of a property file: `json(Step.file, "path") as T`.
     fn json_get(&self, x: &Value, ptr: &str, hint: Ty, f: &mut Findings) -> Option<Val> {
+        if !self.json_allowed.get() {
+            f.push(Code::E201, ptr, "a value read from a JSON file is compared in a condition or written in a Fail message in the language; a request cannot carry it yet");
+            return None;
+        }
         let mut j = Obj::new(x, ptr, f)?;
         let path = j.string("Path", f);
         let file = j.take("PropertyFile");
-        if j.map.contains_key("S3Uri") {
-            j.take("S3Uri");
-            f.push(Code::E201, &j.at("S3Uri"), "a `Std:JsonGet` of an S3 object that is not a step's property file cannot be written in the pipeline language yet");
-        }
+        let uri = j.take("S3Uri");
         j.finish(f);
-        let (file, fp) = file?;
+        let ty = match hint {
+            Ty::S3 | Ty::Json => Ty::Str,
+            t => t,
+        };
+        // `JsonGet(s3_uri=…)`: a JSON file at an S3 location.
+        if let (Some((uri, up)), None) = (uri, &file) {
+            let at = self.location(uri, &up, f)?;
+            return Some(Val::new(
+                format!("json({}, {}) as {}", at.s3(), quote(path?), ty.name()),
+                ty,
+            ));
+        }
+        let Some((file, fp)) = file else {
+            f.malformed(ptr, "`PropertyFile` or `S3Uri`");
+            return None;
+        };
         let Some(get) = file.get("Get").and_then(Value::as_str) else {
             f.malformed(&fp, "`{\"Get\": \"Steps.<step>.PropertyFiles.<name>\"}`");
             return None;
@@ -414,10 +430,6 @@ impl Importer {
                 format!("`{get}` is not a property file of a step of this pipeline"),
             );
             return None;
-        };
-        let ty = match hint {
-            Ty::S3 | Ty::Json => Ty::Str,
-            t => t,
         };
         Some(Val::new(
             format!("json({step}.{name}, {}) as {}", quote(path?), ty.name()),

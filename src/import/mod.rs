@@ -249,6 +249,8 @@ pub struct Importer {
     /// Retry policies: (name, body), shared by steps with the same policy.
     pub policies: Vec<(String, String)>,
     pub cached: bool,
+    /// Translating a condition or a Fail message, where a value read from JSON may be.
+    pub json_allowed: std::cell::Cell<bool>,
 }
 
 impl Importer {
@@ -261,6 +263,7 @@ impl Importer {
             default_bucket: None,
             policies: Vec::new(),
             cached: false,
+            json_allowed: std::cell::Cell::new(false),
         }
     }
 
@@ -527,7 +530,9 @@ impl Importer {
         }
         let cond = match s.required_object("Arguments", f) {
             Some(mut args) => {
+                self.json_allowed.set(true);
                 let c = self.conditions(&mut args, f);
+                self.json_allowed.set(false);
                 args.take("IfSteps");
                 args.take("ElseSteps");
                 args.finish(f);

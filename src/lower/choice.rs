@@ -96,7 +96,7 @@ pub fn checks(when: &str, checks: &[(Ref, CmpTy)], then: &str, out: &mut IndexMa
 /// What a JSON value is read from, for messages: `property file Evaluate.metrics`.
 fn source(r: &Ref) -> String {
     match r {
-        Ref::File { step, file, .. } => format!("property file {step}.{file}"),
+        Ref::File { step, file, .. } => crate::check::describe_file(step, file),
         Ref::Json { step, output, .. } => format!("{step}.{output}"),
         other => other.placeholder(),
     }

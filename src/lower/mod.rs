@@ -515,8 +515,9 @@ impl Lowerer<'_> {
                 state.clone(),
                 State::Task(Task {
                     comment: Some(format!(
-                        "Read property file {}.{} for {}",
-                        r.step, r.file, s.name
+                        "Read {} for {}",
+                        crate::check::describe_file(&r.step, &r.file),
+                        s.name
                     )),
                     resource: "arn:aws:states:::aws-sdk:s3:getObject".into(),
                     parameters: p,
@@ -534,9 +535,8 @@ impl Lowerer<'_> {
             // A file that is missing or not JSON fails the step, as SageMaker's JsonGet does,
             // saying which file and why.
             let cause = format!(
-                "States.Format('property file {}.{} (s3://{}/{{}}) could not be read as JSON: {{}}', {}, {}.Cause)",
-                r.step,
-                r.file,
+                "States.Format('{} (s3://{}/{{}}) could not be read as JSON: {{}}', {}, {}.Cause)",
+                crate::check::describe_file(&r.step, &r.file),
                 r.bucket,
                 values::arg(&r.key),
                 paths::output(&r.step, &r.file)

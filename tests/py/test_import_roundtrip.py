@@ -479,3 +479,34 @@ def test_text_compared_with_a_number_is_compared_as_a_number(tmp_path, depth, ta
     result = execute(asl, {"MaxDepth": depth}, mock_file({"Yes": lambda_result({})}), "Case", execution_name=EXECUTION)
     assert result["status"] == "SUCCEEDED", result["cause"]
     assert ("Yes" in entered(result)) == taken
+
+
+@pytest.mark.parametrize("auc,shipped", [(0.95, True), (0.80, False)])
+def test_a_json_file_read_by_s3_uri(tmp_path, auc, shipped):
+    """SageMaker's JsonGet(s3_uri=Join(...)): a JSON file that is not a property file, at a
+    location under the execution's id, read before the condition."""
+    definition = {
+        "Version": "2020-12-01",
+        "Parameters": [{"Name": "Bucket", "Type": "String", "DefaultValue": "x"}],
+        "Steps": [{"Name": "Good", "Type": "Condition", "Arguments": {
+            "Conditions": [{"Type": "GreaterThanOrEqualTo", "RightValue": 0.9, "LeftValue": {"Std:JsonGet": {
+                "S3Uri": {"Std:Join": {"On": "/", "Values": ["s3://metrics-bucket", {"Get": "Execution.PipelineExecutionId"}, "evaluation.json"]}},
+                "Path": "metrics.auc"}}}],
+            "IfSteps": [{"Name": "Ship", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:ship",
+                         "Arguments": {}, "OutputParameters": []}],
+            "ElseSteps": []}}],
+    }
+    path = tmp_path / "good.json"
+    path.write_text(json.dumps(definition))
+    source = tmp_path / "good.sfn"
+    run = subprocess.run([aslc_binary(), "import", str(path), "-o", str(source)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert 'json(join("/", "s3://metrics-bucket", execution.id, "evaluation.json"), "metrics.auc") as float >= 0.9' in source.read_text()
+    asl = json.dumps(compile_pipeline(source, tmp_path, "--no-lineage-states")["asl"])
+    mocks = mock_file({"Good.Read.Good_s3.json0": s3_json({"metrics": {"auc": auc}}), "Ship": lambda_result({})})
+    result = execute(asl, {}, mocks, "Case", execution_name=EXECUTION)
+    assert result["status"] == "SUCCEEDED", result["cause"]
+    read = next(t["parameters"] for t in scheduled(result) if t["state"] == "Good.Read.Good_s3.json0")
+    # The file SageMaker would read: the joined location, under this execution's id.
+    assert read == {"Bucket": "metrics-bucket", "Key": f"{EXECUTION}/evaluation.json"}
+    assert ("Ship" in entered(result)) == shipped
