@@ -100,30 +100,31 @@ fn check_asl(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
             .replace(".template.json", ".expect")
             .replace(".template.yaml", ".expect"),
     );
-    let spec = std::fs::read_to_string(&expect_path)
-        .unwrap_or_else(|_| panic!("{} needs {}", path.display(), expect_path.display()));
+    let (spec, expected) = expectations(path, &expect_path);
     let express = spec.lines().any(|l| l.trim() == "# options: --express");
-    let expected = spec
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.trim().to_string())
-        .collect();
     let text = std::fs::read_to_string(path).expect("read fixture");
     let options = asl::Options { express };
     let diags = asl::validate_file(path, &text, &options);
     (expected, actual(&text, &diags, true))
 }
 
-/// The definitions `aslc import` must refuse (or warn about), with their `.expect` beside.
-fn check_import(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
-    let expect_path = PathBuf::from(path.to_string_lossy().replace(".pipeline.json", ".expect"));
-    let spec = std::fs::read_to_string(&expect_path)
+/// A fixture's `.expect` file: its text, and the diagnostics it lists (lines not starting
+/// with `#`).
+fn expectations(path: &Path, expect_path: &Path) -> (String, BTreeSet<String>) {
+    let spec = std::fs::read_to_string(expect_path)
         .unwrap_or_else(|_| panic!("{} needs {}", path.display(), expect_path.display()));
     let expected = spec
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| l.trim().to_string())
         .collect();
+    (spec, expected)
+}
+
+/// The definitions `aslc import` must refuse (or warn about), with their `.expect` beside.
+fn check_import(path: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
+    let expect_path = PathBuf::from(path.to_string_lossy().replace(".pipeline.json", ".expect"));
+    let (_, expected) = expectations(path, &expect_path);
     let text = std::fs::read_to_string(path).expect("read fixture");
     let imported = aslc::import::import(&text, None, "fixture");
     (expected, actual(&text, &imported.diagnostics, true))

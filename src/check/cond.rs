@@ -402,11 +402,7 @@ impl Checker {
                 return None;
             }
         };
-        let when = self
-            .current
-            .as_ref()
-            .map(|c| c.0.clone())
-            .unwrap_or_default();
+        let when = self.current_step();
         let k = match self.numbers.iter().position(|r| *r == source) {
             Some(k) => k,
             None => {
@@ -487,11 +483,7 @@ impl Checker {
             .set_help("write the location as \"s3://<bucket>/<key with {Params}>\"");
             return None;
         };
-        let when = self
-            .current
-            .as_ref()
-            .map(|c| c.0.clone())
-            .unwrap_or_default();
+        let when = self.current_step();
         let step = super::json_files_step(&when);
         let existing = reads
             .iter()

@@ -12,6 +12,21 @@ use crate::diagnostics::{Code, Span};
 use crate::syntax::ast::{self, Expr, ExprKind, PropValue, StepKind};
 use std::collections::HashSet;
 
+/// How a processing step runs its `code`: mounted at `/opt/ml/processing/input/code`, with
+/// `python3` for a `.py` file and `sh` otherwise.
+pub(crate) fn code_entrypoint(uri: &str) -> Vec<String> {
+    let file = uri.rsplit('/').next().unwrap_or_default();
+    let runner = if file.ends_with(".py") {
+        "python3"
+    } else {
+        "sh"
+    };
+    vec![
+        runner.to_string(),
+        format!("/opt/ml/processing/input/code/{file}"),
+    ]
+}
+
 /// `ml.<family>.<size>`: the shape of a SageMaker instance type.
 pub(crate) fn is_instance_type(ty: &str) -> bool {
     let parts: Vec<&str> = ty.split('.').collect();
@@ -293,18 +308,7 @@ impl Checker {
         let entrypoint = match set.one("entrypoint") {
             Some(p) => self.prop_strings(p)?,
             None => match code.as_ref().and_then(Val::as_str) {
-                Some(uri) => {
-                    let file = uri.rsplit('/').next().unwrap_or("script.py");
-                    let runner = if file.ends_with(".py") {
-                        "python3"
-                    } else {
-                        "sh"
-                    };
-                    vec![
-                        runner.to_string(),
-                        format!("/opt/ml/processing/input/code/{file}"),
-                    ]
-                }
+                Some(uri) => code_entrypoint(uri),
                 None => Vec::new(),
             },
         };

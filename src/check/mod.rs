@@ -27,7 +27,7 @@ pub(crate) const RETRY_INTERVAL_SECONDS: std::ops::RangeInclusive<u64> = 1..=43_
 
 pub(crate) use io::is_processing_path;
 pub(crate) use jobs::{
-    is_instance_type, DEFAULT_RUNTIME, INSTANCE_COUNTS, MAX_RUNTIME_PROCESSING,
+    code_entrypoint, is_instance_type, DEFAULT_RUNTIME, INSTANCE_COUNTS, MAX_RUNTIME_PROCESSING,
     MAX_RUNTIME_TRAINING, TUNING_JOB_COUNTS, VOLUME_SIZES,
 };
 pub use model::*;

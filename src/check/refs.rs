@@ -257,6 +257,14 @@ impl Checker {
     }
 
     /// The current step uses `step`: an edge of the DAG.
+    /// The step being checked (the `when` whose condition this is).
+    pub(super) fn current_step(&self) -> String {
+        self.current
+            .as_ref()
+            .map(|c| c.0.clone())
+            .unwrap_or_default()
+    }
+
     fn note_use(&mut self, step: &str) {
         let Some((current, ..)) = &self.current else {
             return;

@@ -130,22 +130,11 @@ pub fn processing(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Finding
     "processing"
 }
 
-/// `python3 /opt/ml/processing/input/code/x.py` (or `sh` for other files): how the language
-/// runs `code`.
+/// How the language runs `code` at this location (nothing when it is not literal).
 fn runs(uri: &Option<String>) -> Vec<String> {
-    let Some(uri) = uri else {
-        return Vec::new();
-    };
-    let file = uri.rsplit('/').next().unwrap_or("");
-    let runner = if file.ends_with(".py") {
-        "python3"
-    } else {
-        "sh"
-    };
-    vec![
-        runner.to_string(),
-        format!("/opt/ml/processing/input/code/{file}"),
-    ]
+    uri.as_deref()
+        .map(crate::check::code_entrypoint)
+        .unwrap_or_default()
 }
 
 fn entrypoint(entry: &[&str], out: &mut Out) {

@@ -46,6 +46,30 @@ def imported(tmp_path, name: str) -> str:
     return json.dumps(asl)
 
 
+def imported_definition(tmp_path, name: str, definition: dict) -> tuple[str, str]:
+    """A definition written here, imported with the CLI: the source and the compiled ASL."""
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(definition))
+    source = tmp_path / f"{name}.sfn"
+    run = subprocess.run([aslc_binary(), "import", str(path), "-o", str(source)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    asl = json.dumps(compile_pipeline(source, tmp_path, "--no-lineage-states")["asl"])
+    return source.read_text(), asl
+
+
+def condition_definition(name: str, parameters: list, condition: dict, then: str) -> dict:
+    """One condition step whose if-branch is a Lambda named `then`."""
+    return {
+        "Version": "2020-12-01",
+        "Parameters": parameters,
+        "Steps": [{"Name": name, "Type": "Condition", "Arguments": {
+            "Conditions": [condition],
+            "IfSteps": [{"Name": then, "Type": "Lambda", "FunctionArn": f"arn:aws:lambda:us-east-1:123456789012:function:{then}",
+                         "Arguments": {}, "OutputParameters": []}],
+            "ElseSteps": []}}],
+    }
+
+
 def steps(definition: dict) -> dict[str, dict]:
     """Every step by name, the ones inside conditions too."""
     out = {}
@@ -460,22 +484,11 @@ def test_emr_cluster_config(tmp_path, step_fails):
 def test_text_compared_with_a_number_is_compared_as_a_number(tmp_path, depth, taken):
     """SageMaker converts a String parameter compared with a number: "10" >= 6 holds (as text,
     "10" sorts before "6")."""
-    definition = {
-        "Version": "2020-12-01",
-        "Parameters": [{"Name": "MaxDepth", "Type": "String", "DefaultValue": "8"}],
-        "Steps": [{"Name": "Deep", "Type": "Condition", "Arguments": {
-            "Conditions": [{"Type": "GreaterThanOrEqualTo", "LeftValue": {"Get": "Parameters.MaxDepth"}, "RightValue": 6}],
-            "IfSteps": [{"Name": "Yes", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:yes",
-                         "Arguments": {}, "OutputParameters": []}],
-            "ElseSteps": []}}],
-    }
-    path = tmp_path / "deep.json"
-    path.write_text(json.dumps(definition))
-    source = tmp_path / "deep.sfn"
-    run = subprocess.run([aslc_binary(), "import", str(path), "-o", str(source)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    assert "number(MaxDepth) >= 6" in source.read_text()
-    asl = json.dumps(compile_pipeline(source, tmp_path, "--no-lineage-states")["asl"])
+    definition = condition_definition(
+        "Deep", [{"Name": "MaxDepth", "Type": "String", "DefaultValue": "8"}],
+        {"Type": "GreaterThanOrEqualTo", "LeftValue": {"Get": "Parameters.MaxDepth"}, "RightValue": 6}, "Yes")
+    source, asl = imported_definition(tmp_path, "deep", definition)
+    assert "number(MaxDepth) >= 6" in source
     result = execute(asl, {"MaxDepth": depth}, mock_file({"Yes": lambda_result({})}), "Case", execution_name=EXECUTION)
     assert result["status"] == "SUCCEEDED", result["cause"]
     assert ("Yes" in entered(result)) == taken
@@ -485,24 +498,13 @@ def test_text_compared_with_a_number_is_compared_as_a_number(tmp_path, depth, ta
 def test_a_json_file_read_by_s3_uri(tmp_path, auc, shipped):
     """SageMaker's JsonGet(s3_uri=Join(...)): a JSON file that is not a property file, at a
     location under the execution's id, read before the condition."""
-    definition = {
-        "Version": "2020-12-01",
-        "Parameters": [{"Name": "Bucket", "Type": "String", "DefaultValue": "x"}],
-        "Steps": [{"Name": "Good", "Type": "Condition", "Arguments": {
-            "Conditions": [{"Type": "GreaterThanOrEqualTo", "RightValue": 0.9, "LeftValue": {"Std:JsonGet": {
-                "S3Uri": {"Std:Join": {"On": "/", "Values": ["s3://metrics-bucket", {"Get": "Execution.PipelineExecutionId"}, "evaluation.json"]}},
-                "Path": "metrics.auc"}}}],
-            "IfSteps": [{"Name": "Ship", "Type": "Lambda", "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:ship",
-                         "Arguments": {}, "OutputParameters": []}],
-            "ElseSteps": []}}],
-    }
-    path = tmp_path / "good.json"
-    path.write_text(json.dumps(definition))
-    source = tmp_path / "good.sfn"
-    run = subprocess.run([aslc_binary(), "import", str(path), "-o", str(source)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    assert 'json(join("/", "s3://metrics-bucket", execution.id, "evaluation.json"), "metrics.auc") as float >= 0.9' in source.read_text()
-    asl = json.dumps(compile_pipeline(source, tmp_path, "--no-lineage-states")["asl"])
+    location = {"Std:Join": {"On": "/", "Values": ["s3://metrics-bucket", {"Get": "Execution.PipelineExecutionId"}, "evaluation.json"]}}
+    definition = condition_definition(
+        "Good", [],
+        {"Type": "GreaterThanOrEqualTo", "RightValue": 0.9,
+         "LeftValue": {"Std:JsonGet": {"S3Uri": location, "Path": "metrics.auc"}}}, "Ship")
+    source, asl = imported_definition(tmp_path, "good", definition)
+    assert 'json(join("/", "s3://metrics-bucket", execution.id, "evaluation.json"), "metrics.auc") as float >= 0.9' in source
     mocks = mock_file({"Good.Read.Good_s3.json0": s3_json({"metrics": {"auc": auc}}), "Ship": lambda_result({})})
     result = execute(asl, {}, mocks, "Case", execution_name=EXECUTION)
     assert result["status"] == "SUCCEEDED", result["cause"]
