@@ -425,3 +425,28 @@ fn fmt_rewrites_checks_and_refuses_broken_sources() {
         "pipeline \"p\" { lambda {"
     );
 }
+
+#[test]
+fn a_reader_that_goes_away_is_an_io_error_not_a_panic() {
+    // `aslc check --format sarif X | head -c 1`: the report (about 100 KB, more than a pipe
+    // holds) meets a closed pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aslc"))
+        .args([
+            "check",
+            "--format",
+            "sarif",
+            &fixture("fixtures/steps/when.sfn"),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run aslc");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("internal error"),
+        "{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(2), "an I/O error");
+}

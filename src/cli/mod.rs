@@ -473,7 +473,7 @@ fn fmt(files: &[PathBuf], check_only: bool) -> ExitCode {
                 Err(diagnostics) => return (diagnostics, Done::Ok),
             };
             if path.as_os_str() == "-" {
-                print!("{formatted}");
+                output::emit(&formatted);
                 return (Vec::new(), Done::Ok);
             }
             if formatted == text {
@@ -520,7 +520,7 @@ fn import(file: &Path, out: Option<&Path>, name: Option<&str>, format: Format) -
                 return (imported.diagnostics, Done::Ok);
             };
             let Some(out) = out else {
-                print!("{source}");
+                output::emit(&source);
                 return (imported.diagnostics, Done::Ok);
             };
             match output::write_all_atomically(&[(out.to_path_buf(), &source)]) {
@@ -550,21 +550,29 @@ fn explain(code: Option<&str>) -> ExitCode {
     use crate::diagnostics::Removed;
     let Some(code) = code else {
         for c in Code::ALL {
-            println!("{}  {}", c.as_str(), c.title());
+            output::emit(&format!("{}  {}\n", c.as_str(), c.title()));
         }
-        println!("\nRemoved (never reused):");
+        output::emit("\nRemoved (never reused):\n");
         for r in crate::diagnostics::REMOVED {
-            println!("{}  {} (removed)", r.code, r.title);
+            output::emit(&format!("{}  {} (removed)\n", r.code, r.title));
         }
         return ExitCode::SUCCESS;
     };
     match (Code::parse(code), Removed::find(code)) {
         (Some(c), _) => {
-            println!("{}: {}\n\n{}", c.as_str(), c.title(), c.explanation());
+            output::emit(&format!(
+                "{}: {}\n\n{}\n",
+                c.as_str(),
+                c.title(),
+                c.explanation()
+            ));
             ExitCode::SUCCESS
         }
         (None, Some(r)) => {
-            println!("{}: {} (removed)\n\n{}", r.code, r.title, r.note);
+            output::emit(&format!(
+                "{}: {} (removed)\n\n{}\n",
+                r.code, r.title, r.note
+            ));
             ExitCode::SUCCESS
         }
         (None, None) => {
@@ -596,14 +604,11 @@ fn graph(file: &Path, asl: bool, format: GraphFormatArg) -> ExitCode {
                 .as_deref()
                 .and_then(|d| serde_json::from_str(d).ok())
             {
-                print!(
-                    "{}",
-                    if asl {
-                        machine(&doc, format)
-                    } else {
-                        pipeline(&doc, format)
-                    }
-                );
+                output::emit(&if asl {
+                    machine(&doc, format)
+                } else {
+                    pipeline(&doc, format)
+                });
             }
             (compiled.diagnostics, Done::Ok)
         },
@@ -655,7 +660,7 @@ fn lineage(
     })();
     match result {
         Ok(text) => {
-            print!("{text}");
+            output::emit(&text);
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -47,7 +47,19 @@ impl Reporter {
             }
             Format::Sarif => serde_json::to_string_pretty(&render_sarif(&files)),
         };
-        println!("{}", text.unwrap_or_default());
+        emit(&format!("{}\n", text.unwrap_or_default()));
+    }
+}
+
+/// Write to standard output. A reader that went away (`aslc … | head`) ends the run quietly
+/// with exit code 2, an I/O error, instead of a panic.
+pub fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write to standard output: {e}");
+        }
+        std::process::exit(2);
     }
 }
 

@@ -50,7 +50,7 @@ pub fn run(a: &Args) -> ExitCode {
                 return ExitCode::from(2);
             }
         }
-        None => print!("{text}"),
+        None => super::output::emit(&text),
     }
     if unreadable {
         ExitCode::from(2)
