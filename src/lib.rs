@@ -24,6 +24,7 @@ pub mod lower;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod report;
+pub mod run;
 pub mod schedule;
 pub mod steps;
 pub mod syntax;

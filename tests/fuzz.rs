@@ -899,6 +899,7 @@ fn regression_fixtures_are_named_by_target() {
                 "lsp",
                 "fmt",
                 "import",
+                "run",
                 "templates",
                 "histories"
             ]
@@ -987,6 +988,44 @@ fn fuzz_import() {
                 Some(d) => Err(d.message.clone()),
                 None => Ok(()),
             }
+        },
+    );
+}
+
+/// `aslc run` on mutated real definitions that still validate: never a panic, and the event
+/// limit is kept.
+#[test]
+fn fuzz_run() {
+    let docs: Vec<serde_json::Value> = files("fixtures/asl/corpus/valid", ".json")
+        .iter()
+        .filter_map(|b| serde_json::from_slice(b).ok())
+        .collect();
+    fuzz(
+        "run",
+        0x5EED_0000_0000_000A,
+        |rng| {
+            let mut doc = rng.pick(&docs).clone();
+            for _ in 0..=rng.below(3) {
+                mutate_json(rng, &mut doc, 0);
+            }
+            serde_json::to_vec(&doc).expect("json")
+        },
+        |bytes| {
+            let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+            if aslc::asl::validate(text, &Default::default())
+                .iter()
+                .any(|d| d.is_error())
+            {
+                return Ok(());
+            }
+            let def: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            let mut options = aslc::run::Options::new(serde_json::json!({"a": [1, 2], "b": "x"}));
+            options.max_events = 2_000;
+            let out = aslc::run::run(&def, options);
+            if out.events.len() > 2_002 {
+                return Err(format!("{} events past the limit", out.events.len()));
+            }
+            Ok(())
         },
     );
 }

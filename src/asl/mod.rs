@@ -20,6 +20,12 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     validate::validate(text, options)
 }
 
+/// An ASL document written in YAML, as JSON (`None` when it is not YAML ASL).
+pub fn yaml_value(text: &str) -> Option<serde_json::Value> {
+    let converted = yaml::to_json(text, false).ok()?;
+    serde_json::from_str(&converted.json).ok()
+}
+
 /// Validate an ASL document written in YAML; locations are in the YAML text.
 pub fn validate_yaml(text: &str, options: &Options) -> Vec<Diagnostic> {
     yaml::validate(text, options)

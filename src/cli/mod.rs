@@ -3,6 +3,7 @@
 
 mod output;
 mod report;
+mod run;
 
 use crate::diagnostics::{Code, Diagnostic, SourceFile};
 use crate::{asl, driver};
@@ -82,6 +83,55 @@ enum Command {
         name: Option<String>,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
+    },
+    /// Execute a state machine (an ASL document, or a `.sfn` compiled in memory) offline, on a
+    /// simulated clock, answering its tasks from a Step Functions Local mock file.
+    Run {
+        definition: PathBuf,
+        /// The execution input (JSON).
+        #[arg(long, conflicts_with = "input_file")]
+        input: Option<String>,
+        /// The execution input, from a file (`-`: standard input).
+        #[arg(long)]
+        input_file: Option<PathBuf>,
+        /// A Step Functions Local mock configuration file.
+        #[arg(long, requires = "test_case")]
+        mocks: Option<PathBuf>,
+        /// The test case of the mock file to run.
+        #[arg(long, requires = "mocks")]
+        test_case: Option<String>,
+        /// The state machine of the mock file (when it has several).
+        #[arg(long)]
+        state_machine: Option<String>,
+        /// When the execution starts (RFC 3339; default 2026-01-01T00:00:00Z).
+        #[arg(long)]
+        start_time: Option<String>,
+        /// Seeds `States.UUID()` and `States.MathRandom`.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Stop an execution past this many history events.
+        #[arg(long, default_value_t = 25_000)]
+        max_events: usize,
+        /// For a `.sfn`: compile without the lineage-recording states (nothing to mock for them).
+        #[arg(long)]
+        no_lineage_states: bool,
+        #[arg(long, value_enum, default_value = "human")]
+        format: run::RunFormat,
+    },
+    /// Run every test case of a mock file and check each against its expectations
+    /// (`<mock stem>.expect.json` beside the mock file).
+    Test {
+        definition: PathBuf,
+        #[arg(long)]
+        mocks: PathBuf,
+        /// The expectations (default: beside the mock file).
+        #[arg(long)]
+        expect: Option<PathBuf>,
+        #[arg(long)]
+        state_machine: Option<String>,
+        /// For a `.sfn`: compile without the lineage-recording states.
+        #[arg(long)]
+        no_lineage_states: bool,
     },
     /// Check pipeline sources without writing anything.
     Check {
@@ -229,6 +279,44 @@ pub fn main() -> ExitCode {
             )
         }
         Command::Check { files, format } => check(&files, format),
+        Command::Run {
+            definition,
+            input,
+            input_file,
+            mocks,
+            test_case,
+            state_machine,
+            start_time,
+            seed,
+            max_events,
+            no_lineage_states,
+            format,
+        } => run::run(&run::RunArgs {
+            definition: &definition,
+            input: input.as_deref(),
+            input_file: input_file.as_deref(),
+            mocks: mocks.as_deref(),
+            test_case: test_case.as_deref(),
+            state_machine: state_machine.as_deref(),
+            start_time: start_time.as_deref(),
+            seed,
+            max_events,
+            format,
+            no_lineage_states,
+        }),
+        Command::Test {
+            definition,
+            mocks,
+            expect,
+            state_machine,
+            no_lineage_states,
+        } => run::test(&run::TestArgs {
+            definition: &definition,
+            mocks: &mocks,
+            expect: expect.as_deref(),
+            state_machine: state_machine.as_deref(),
+            no_lineage_states,
+        }),
         Command::Fmt { files, check } => fmt(&files, check),
         Command::Import {
             file,

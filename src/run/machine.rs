@@ -1,0 +1,806 @@
+//! The executor: one state after another, the JSONPath input/output processing of each
+//! (`InputPath`, `Parameters`, `ResultSelector`, `ResultPath`, `OutputPath`), retries and
+//! catchers, branches and iterations run one after another in order (deterministic; the
+//! simulated clock does not advance while a branch waits for another).
+
+use super::history::History;
+use super::intrinsics;
+use super::jsonpath::{put, select};
+use super::mocks::Response;
+use super::{choice, Execution, Options, Rng, Status};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+/// The largest state input or output Step Functions accepts, in bytes.
+const DATA_LIMIT: usize = 262_144;
+
+/// An error a state raises: AWS's name and cause.
+#[derive(Clone, Debug)]
+struct Fail {
+    error: String,
+    cause: String,
+}
+
+fn fail(error: &str, cause: impl Into<String>) -> Fail {
+    Fail {
+        error: error.to_string(),
+        cause: cause.into(),
+    }
+}
+
+/// The execution ends early (too many events): not a state error, not caught.
+struct Stop(Fail);
+
+type Outcome<T> = Result<Result<T, Fail>, Stop>;
+
+pub struct Runner<'d> {
+    definition: &'d Value,
+    options: Options,
+    clock: i64,
+    history: History,
+    rng: Rng,
+    calls: HashMap<String, u32>,
+    context: Value,
+}
+
+impl<'d> Runner<'d> {
+    pub fn new(definition: &'d Value, options: Options) -> Runner<'d> {
+        let start = super::history::timestamp(options.start_ms);
+        let sm = &options.state_machine_name;
+        let arn = format!("arn:aws:states:us-east-1:123456789012:stateMachine:{sm}");
+        let context = json!({
+            "Execution": {
+                "Id": format!("arn:aws:states:us-east-1:123456789012:execution:{sm}:{}", options.execution_name),
+                "Name": options.execution_name,
+                "StartTime": start,
+                "Input": options.input,
+                "RoleArn": "arn:aws:iam::123456789012:role/aslc-run",
+            },
+            "StateMachine": {"Id": arn, "Name": sm},
+        });
+        Runner {
+            definition,
+            clock: options.start_ms,
+            rng: Rng::new(options.seed),
+            options,
+            history: History::new(),
+            calls: HashMap::new(),
+            context,
+        }
+    }
+
+    pub fn execute(mut self) -> Execution {
+        let input = self.options.input.clone();
+        self.event("ExecutionStarted", json!({"input": input.to_string(), "inputDetails": {"truncated": false}, "roleArn": "arn:aws:iam::123456789012:role/aslc-run"}));
+        let result = match self.machine(self.definition, input, None) {
+            Ok(r) => r,
+            Err(Stop(f)) => Err(f),
+        };
+        let (status, output, error, cause) = match result {
+            Ok(out) => {
+                self.event(
+                    "ExecutionSucceeded",
+                    json!({"output": out.to_string(), "outputDetails": {"truncated": false}}),
+                );
+                (Status::Succeeded, Some(out), None, None)
+            }
+            Err(f) if f.error == "States.Timeout" => {
+                self.event(
+                    "ExecutionTimedOut",
+                    json!({"error": f.error, "cause": f.cause}),
+                );
+                (Status::TimedOut, None, Some(f.error), Some(f.cause))
+            }
+            Err(f) => {
+                self.event(
+                    "ExecutionFailed",
+                    json!({"error": f.error, "cause": f.cause}),
+                );
+                (Status::Failed, None, Some(f.error), Some(f.cause))
+            }
+        };
+        Execution {
+            status,
+            output,
+            error,
+            cause,
+            events: self.history.events,
+        }
+    }
+
+    fn event(&mut self, ty: &str, details: Value) {
+        let details = (!details.is_null()).then_some(details);
+        self.history.push(self.clock, ty, details);
+    }
+
+    /// Run a machine or a branch (`StartAt` + `States`) on `input`.
+    fn machine(
+        &mut self,
+        m: &Value,
+        input: Value,
+        item: Option<(usize, &Value)>,
+    ) -> Outcome<Value> {
+        let states = m.get("States").and_then(Value::as_object);
+        let mut name = m
+            .get("StartAt")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let mut data = input;
+        loop {
+            if self.history.len() >= self.options.max_events {
+                return Err(Stop(fail(
+                    "States.Runtime",
+                    format!(
+                        "the execution passed {} history events",
+                        self.options.max_events
+                    ),
+                )));
+            }
+            let Some(state) = states.and_then(|s| s.get(&name)) else {
+                return Ok(Err(fail(
+                    "States.Runtime",
+                    format!("no state named `{name}`"),
+                )));
+            };
+            let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
+            self.event(&format!("{ty}StateEntered"), json!({"name": name, "input": data.to_string(), "inputDetails": {"truncated": false}}));
+            let entered = self.clock;
+            let result = self.state(&name, ty, state, data.clone(), entered, item)?;
+            // AWS refuses state data over 256 KiB.
+            let result = result.and_then(|(output, next)| {
+                let size = output.to_string().len();
+                if size > DATA_LIMIT {
+                    Err(fail("States.DataLimitExceeded", format!("the output of state `{name}` is {size} bytes, over the 262,144 Step Functions allows")))
+                } else {
+                    Ok((output, next))
+                }
+            });
+            match result {
+                Ok((output, next)) => {
+                    self.event(&format!("{ty}StateExited"), json!({"name": name, "output": output.to_string(), "outputDetails": {"truncated": false}}));
+                    match next {
+                        Some(n) => {
+                            name = n;
+                            data = output;
+                        }
+                        None => return Ok(Ok(output)),
+                    }
+                }
+                Err(f) => return Ok(Err(f)),
+            }
+        }
+    }
+
+    /// One state: its output and the next state (`None` at the end), or its error.
+    fn state(
+        &mut self,
+        name: &str,
+        ty: &str,
+        s: &Value,
+        input: Value,
+        entered: i64,
+        item: Option<(usize, &Value)>,
+    ) -> Outcome<(Value, Option<String>)> {
+        let next = s.get("Next").and_then(Value::as_str).map(str::to_string);
+        let ctx = self.context_for(name, entered, 0, item);
+        if self.jsonata(s) {
+            return Ok(self.jsonata_state(ty, s, input, &ctx, next));
+        }
+        Ok(match ty {
+            "Pass" => self.pass(s, input, &ctx).map(|o| (o, next)),
+            "Succeed" => io(s, &input, |v| Ok(v.clone())).map(|o| (o, None)),
+            "Fail" => Err(self.fail_state(s, &input, &ctx)),
+            "Wait" => self.wait(s, &input, &ctx).map(|o| (o, next)),
+            "Choice" => self.choice(s, input, &ctx),
+            "Task" | "Parallel" | "Map" => {
+                return self.with_retries(name, ty, s, input, entered, item, next)
+            }
+            other => Err(fail(
+                "States.Runtime",
+                format!("unknown state type `{other}`"),
+            )),
+        })
+    }
+
+    /// Whether a state is written in JSONata (its own `QueryLanguage`, or the machine's).
+    fn jsonata(&self, s: &Value) -> bool {
+        let own = s.get("QueryLanguage").and_then(Value::as_str);
+        let top = self.definition.get("QueryLanguage").and_then(Value::as_str);
+        own.or(top) == Some("JSONata")
+    }
+
+    /// The JSONata states aslc runs today: Pass (`Output`), Choice (`Condition`), Succeed and
+    /// Fail; a JSONata Task, Map or Parallel is not run yet.
+    fn jsonata_state(
+        &mut self,
+        ty: &str,
+        s: &Value,
+        input: Value,
+        ctx: &Value,
+        next: Option<String>,
+    ) -> Result<(Value, Option<String>), Fail> {
+        let states = json!({"input": input, "context": ctx});
+        let eval = |t: &Value| {
+            super::jsonata::template(t, &states).map_err(|e| fail("States.QueryEvaluationError", e))
+        };
+        match ty {
+            "Pass" => Ok((
+                match s.get("Output") {
+                    Some(o) => eval(o)?,
+                    None => input.clone(),
+                },
+                next,
+            )),
+            "Succeed" => Ok((
+                match s.get("Output") {
+                    Some(o) => eval(o)?,
+                    None => input.clone(),
+                },
+                None,
+            )),
+            "Fail" => {
+                let text = |k: &str| -> Result<String, Fail> {
+                    Ok(s.get(k)
+                        .map(eval)
+                        .transpose()?
+                        .map(|v| super::intrinsics::text(&v))
+                        .unwrap_or_default())
+                };
+                Err(fail(&text("Error")?, text("Cause")?))
+            }
+            "Choice" => {
+                for rule in s
+                    .get("Choices")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    if rule.get("Condition").map(eval).transpose()? == Some(Value::Bool(true)) {
+                        let to = rule.get("Next").and_then(Value::as_str).map(str::to_string);
+                        let out = match rule.get("Output").or_else(|| s.get("Output")) {
+                            Some(o) => eval(o)?,
+                            None => input.clone(),
+                        };
+                        return Ok((out, to));
+                    }
+                }
+                match s.get("Default").and_then(Value::as_str) {
+                    Some(d) => Ok((input.clone(), Some(d.to_string()))),
+                    None => Err(fail(
+                        "States.NoChoiceMatched",
+                        "no Choices rule matched and there was no Default",
+                    )),
+                }
+            }
+            other => Err(fail(
+                "States.Runtime",
+                format!("aslc run does not run JSONata {other} states yet"),
+            )),
+        }
+    }
+
+    fn context_for(
+        &self,
+        name: &str,
+        entered: i64,
+        retry: u32,
+        item: Option<(usize, &Value)>,
+    ) -> Value {
+        let mut ctx = self.context.clone();
+        ctx["State"] = json!({"EnteredTime": super::history::timestamp(entered), "Name": name, "RetryCount": retry});
+        if let Some((i, v)) = item {
+            ctx["Map"] = json!({"Item": {"Index": i, "Value": v}});
+        }
+        ctx
+    }
+
+    fn pass(&mut self, s: &Value, input: Value, ctx: &Value) -> Result<Value, Fail> {
+        let effective = input_path(s, &input)?;
+        let result = match (s.get("Parameters"), s.get("Result")) {
+            (Some(p), _) => self.template(p, &effective, ctx)?,
+            (None, Some(r)) => r.clone(),
+            (None, None) => effective,
+        };
+        let combined = result_path(s, input, result)?;
+        output_path(s, combined)
+    }
+
+    fn fail_state(&mut self, s: &Value, input: &Value, ctx: &Value) -> Fail {
+        let mut field = |key: &str| -> String {
+            if let Some(v) = s.get(key).and_then(Value::as_str) {
+                return v.to_string();
+            }
+            match s.get(format!("{key}Path")).and_then(Value::as_str) {
+                Some(p) => match self.path_or_call(p, input, ctx) {
+                    Ok(v) => intrinsics::text(&v),
+                    Err(f) => f.cause,
+                },
+                None => String::new(),
+            }
+        };
+        fail(&field("Error"), field("Cause"))
+    }
+
+    fn wait(&mut self, s: &Value, input: &Value, ctx: &Value) -> Result<Value, Fail> {
+        let effective = input_path(s, input)?;
+        let seconds = if let Some(n) = s.get("Seconds").and_then(Value::as_i64) {
+            Some(n)
+        } else if let Some(p) = s.get("SecondsPath").and_then(Value::as_str) {
+            let v = self.path_or_call(p, &effective, ctx)?;
+            Some(v.as_i64().ok_or_else(|| {
+                fail(
+                    "States.Runtime",
+                    format!("{p} is not a whole number of seconds"),
+                )
+            })?)
+        } else {
+            None
+        };
+        let until = match (seconds, s.get("Timestamp"), s.get("TimestampPath")) {
+            (Some(n), _, _) => self.clock.saturating_add(n.max(0).saturating_mul(1000)),
+            (None, Some(Value::String(t)), _) => time_ms(t)?,
+            (None, _, Some(Value::String(p))) => {
+                let v = self.path_or_call(p, &effective, ctx)?;
+                time_ms(v.as_str().unwrap_or(""))?
+            }
+            _ => self.clock,
+        };
+        self.clock = self.clock.max(until);
+        output_path(s, input.clone())
+    }
+
+    fn choice(
+        &mut self,
+        s: &Value,
+        input: Value,
+        ctx: &Value,
+    ) -> Result<(Value, Option<String>), Fail> {
+        let effective = input_path(s, &input)?;
+        for rule in s
+            .get("Choices")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            match choice::holds(rule, &effective, ctx) {
+                Ok(true) => {
+                    let next = rule.get("Next").and_then(Value::as_str).map(str::to_string);
+                    return Ok((output_path(s, effective)?, next));
+                }
+                Ok(false) => {}
+                Err(p) => return Err(fail("States.Runtime", format!("Invalid path '{p}': the choice state's condition path references an invalid value"))),
+            }
+        }
+        match s.get("Default").and_then(Value::as_str) {
+            Some(d) => Ok((output_path(s, effective)?, Some(d.to_string()))),
+            None => Err(fail(
+                "States.NoChoiceMatched",
+                "no Choices rule matched and there was no Default",
+            )),
+        }
+    }
+
+    /// A Task, Parallel or Map with its `Retry` and `Catch`.
+    #[allow(clippy::too_many_arguments)]
+    fn with_retries(
+        &mut self,
+        name: &str,
+        ty: &str,
+        s: &Value,
+        input: Value,
+        entered: i64,
+        item: Option<(usize, &Value)>,
+        next: Option<String>,
+    ) -> Outcome<(Value, Option<String>)> {
+        let retriers = s
+            .get("Retry")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut attempts = vec![0u32; retriers.len()];
+        let mut retry_count = 0;
+        loop {
+            let ctx = self.context_for(name, entered, retry_count, item);
+            let result = match ty {
+                "Task" => self.task(name, s, &input, &ctx)?,
+                "Parallel" => self.parallel(s, &input, &ctx)?,
+                _ => self.map(name, s, &input, &ctx)?,
+            };
+            let f = match result {
+                Ok(out) => return Ok(Ok((out, next))),
+                Err(f) => f,
+            };
+            let matching = retriers
+                .iter()
+                .position(|r| error_matches(r.get("ErrorEquals"), &f.error));
+            if let Some(k) = matching {
+                let r = &retriers[k];
+                let max = r.get("MaxAttempts").and_then(Value::as_u64).unwrap_or(3) as u32;
+                if attempts[k] < max {
+                    let interval = r
+                        .get("IntervalSeconds")
+                        .and_then(Value::as_f64)
+                        .unwrap_or(1.0);
+                    let backoff = r.get("BackoffRate").and_then(Value::as_f64).unwrap_or(2.0);
+                    let mut wait = interval * backoff.powi(attempts[k] as i32);
+                    if let Some(cap) = r.get("MaxDelaySeconds").and_then(Value::as_f64) {
+                        wait = wait.min(cap);
+                    }
+                    attempts[k] += 1;
+                    retry_count += 1;
+                    self.clock = self.clock.saturating_add((wait * 1000.0) as i64);
+                    continue;
+                }
+            }
+            for c in s
+                .get("Catch")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if error_matches(c.get("ErrorEquals"), &f.error) {
+                    let error = json!({"Error": f.error, "Cause": f.cause});
+                    let path = c.get("ResultPath").cloned().unwrap_or(json!("$"));
+                    let out = match path {
+                        Value::Null => input.clone(),
+                        Value::String(p) => match put(&p, input.clone(), error) {
+                            Some(v) => v,
+                            None => {
+                                return Ok(Err(fail(
+                                    "States.Runtime",
+                                    format!("the catcher's ResultPath {p} cannot be written"),
+                                )))
+                            }
+                        },
+                        _ => input.clone(),
+                    };
+                    let next = c.get("Next").and_then(Value::as_str).map(str::to_string);
+                    return Ok(Ok((out, next)));
+                }
+            }
+            return Ok(Err(f));
+        }
+    }
+
+    fn task(&mut self, name: &str, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
+        let resource = s.get("Resource").and_then(Value::as_str).unwrap_or("");
+        let (rtype, rname) = resource_parts(resource);
+        let effective = match input_path(s, input) {
+            Ok(v) => v,
+            Err(f) => return Ok(Err(f)),
+        };
+        let mut ctx = ctx.clone();
+        if resource.ends_with(".waitForTaskToken") {
+            ctx["Task"] = json!({"Token": self.rng.uuid()});
+        }
+        let params = match s.get("Parameters") {
+            Some(p) => match self.template(p, &effective, &ctx) {
+                Ok(v) => v,
+                Err(f) => return Ok(Err(f)),
+            },
+            None => effective,
+        };
+        self.event("TaskScheduled", json!({"resourceType": rtype, "resource": rname, "region": "us-east-1", "parameters": params.to_string()}));
+        self.event(
+            "TaskStarted",
+            json!({"resourceType": rtype, "resource": rname}),
+        );
+        let n = self.calls.entry(name.to_string()).or_insert(0);
+        let call = *n;
+        *n += 1;
+        // A task nothing answers ends the execution: no catcher may take it for a real error.
+        let response = match &self.options.case {
+            Some(case) if case.mocks(name) => case.response(name, call).cloned().ok_or_else(|| {
+                fail("aslc.MockExhausted", format!("the mock file answers Task state `{name}` {call} times, and it was invoked once more"))
+            }),
+            Some(case) => Err(fail("aslc.NoMock", format!("test case `{}` has no mocked response for Task state `{name}`", case.name))),
+            None => Err(fail("aslc.NoMock", format!("Task state `{name}` needs a mocked response: give --mocks FILE --test-case NAME"))),
+        };
+        let result = match response {
+            Ok(Response::Return(v)) => v,
+            Ok(Response::Throw { error, cause }) => {
+                self.event("TaskFailed", json!({"resourceType": rtype, "resource": rname, "error": error, "cause": cause}));
+                return Ok(Err(fail(&error, cause)));
+            }
+            Err(f) => {
+                self.event("TaskFailed", json!({"resourceType": rtype, "resource": rname, "error": f.error, "cause": f.cause}));
+                return Err(Stop(f));
+            }
+        };
+        self.event("TaskSucceeded", json!({"resourceType": rtype, "resource": rname, "output": result.to_string(), "outputDetails": {"truncated": false}}));
+        Ok(self.finish(s, input, result, &ctx))
+    }
+
+    /// `ResultSelector`, `ResultPath`, `OutputPath` of a Task, Parallel or Map.
+    fn finish(
+        &mut self,
+        s: &Value,
+        input: &Value,
+        result: Value,
+        ctx: &Value,
+    ) -> Result<Value, Fail> {
+        let selected = match s.get("ResultSelector") {
+            Some(sel) => self.template(sel, &result, ctx)?,
+            None => result,
+        };
+        let combined = result_path(s, input.clone(), selected)?;
+        output_path(s, combined)
+    }
+
+    fn parallel(&mut self, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
+        let effective = match input_path(s, input).and_then(|e| match s.get("Parameters") {
+            Some(p) => self.template(p, &e, ctx),
+            None => Ok(e),
+        }) {
+            Ok(v) => v,
+            Err(f) => return Ok(Err(f)),
+        };
+        self.event("ParallelStateStarted", Value::Null);
+        let mut outputs = Vec::new();
+        for b in s
+            .get("Branches")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            match self.machine(b, effective.clone(), None)? {
+                Ok(o) => outputs.push(o),
+                Err(f) => {
+                    self.event("ParallelStateFailed", Value::Null);
+                    return Ok(Err(f));
+                }
+            }
+        }
+        self.event("ParallelStateSucceeded", Value::Null);
+        Ok(self.finish(s, input, Value::Array(outputs), ctx))
+    }
+
+    fn map(&mut self, name: &str, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
+        let effective = match input_path(s, input) {
+            Ok(v) => v,
+            Err(f) => return Ok(Err(f)),
+        };
+        let items = match self.map_items(name, s, &effective, ctx) {
+            Ok(items) => items,
+            Err(f) => return Ok(Err(f)),
+        };
+        let processor = s
+            .get("ItemProcessor")
+            .or_else(|| s.get("Iterator"))
+            .cloned()
+            .unwrap_or(Value::Null);
+        let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
+        let tolerated = tolerance(s, items.len());
+        self.event("MapStateStarted", json!({"length": items.len()}));
+        let mut outputs = Vec::new();
+        let mut failures = 0usize;
+        for (i, item) in items.iter().enumerate() {
+            let item_ctx = self.context_for(name, self.clock, 0, Some((i, item)));
+            let item_input = match selector {
+                Some(sel) => match self.template(sel, &effective, &item_ctx) {
+                    Ok(v) => v,
+                    Err(f) => return Ok(Err(f)),
+                },
+                None => item.clone(),
+            };
+            self.event("MapIterationStarted", json!({"name": name, "index": i}));
+            match self.machine(&processor, item_input, Some((i, item)))? {
+                Ok(o) => {
+                    self.event("MapIterationSucceeded", json!({"name": name, "index": i}));
+                    outputs.push(o);
+                }
+                Err(f) => {
+                    self.event("MapIterationFailed", json!({"name": name, "index": i}));
+                    failures += 1;
+                    if failures > tolerated {
+                        self.event("MapStateFailed", Value::Null);
+                        let f = if tolerated > 0 {
+                            fail("States.ExceedToleratedFailureThreshold", format!("{failures} iterations failed, more than the {tolerated} tolerated; the last: {}: {}", f.error, f.cause))
+                        } else {
+                            f
+                        };
+                        return Ok(Err(f));
+                    }
+                    outputs.push(json!({"Error": f.error, "Cause": f.cause}));
+                }
+            }
+        }
+        self.event("MapStateSucceeded", Value::Null);
+        Ok(self.finish(s, input, Value::Array(outputs), ctx))
+    }
+
+    /// The items: from `ItemsPath` (or `Items`), or, for a Distributed Map that reads them
+    /// (`ItemReader`), from the mock of the Map state itself.
+    fn map_items(
+        &mut self,
+        name: &str,
+        s: &Value,
+        effective: &Value,
+        ctx: &Value,
+    ) -> Result<Vec<Value>, Fail> {
+        let items = if s.get("ItemReader").is_some() {
+            let call = *self
+                .calls
+                .entry(name.to_string())
+                .and_modify(|n| *n += 1)
+                .or_insert(1)
+                - 1;
+            match self.options.case.as_ref().and_then(|c| c.response(name, call)) {
+                Some(Response::Return(v)) => v.clone(),
+                Some(Response::Throw { error, cause }) => return Err(fail(error, cause.clone())),
+                None => return Err(fail("aslc.NoMock", format!("Map state `{name}` reads its items (ItemReader): mock them as the state's response"))),
+            }
+        } else {
+            let path = s.get("ItemsPath").and_then(Value::as_str).unwrap_or("$");
+            self.path_or_call(path, effective, ctx)?
+        };
+        match items {
+            Value::Array(a) => Ok(a),
+            other => Err(fail(
+                "States.Runtime",
+                format!("the Map state's items are not a list: {other}"),
+            )),
+        }
+    }
+
+    /// A payload template: `.$` fields are paths, context paths or intrinsic calls.
+    fn template(&mut self, t: &Value, input: &Value, ctx: &Value) -> Result<Value, Fail> {
+        Ok(match t {
+            Value::Object(m) => {
+                let mut out = Map::new();
+                for (k, v) in m {
+                    match (k.strip_suffix(".$"), v) {
+                        (Some(key), Value::String(expr)) => {
+                            out.insert(key.to_string(), self.path_or_call(expr, input, ctx)?);
+                        }
+                        _ => {
+                            out.insert(k.clone(), self.template(v, input, ctx)?);
+                        }
+                    }
+                }
+                Value::Object(out)
+            }
+            Value::Array(a) => Value::Array(
+                a.iter()
+                    .map(|x| self.template(x, input, ctx))
+                    .collect::<Result<_, _>>()?,
+            ),
+            other => other.clone(),
+        })
+    }
+
+    /// `$.a`, `$$.Execution.Id` or `States.Format(...)`.
+    fn path_or_call(&mut self, expr: &str, input: &Value, ctx: &Value) -> Result<Value, Fail> {
+        let resolve = |p: &str| -> Option<Value> {
+            match p.strip_prefix('$').filter(|r| r.starts_with('$')) {
+                Some(c) => select(c, ctx),
+                None => select(p, input),
+            }
+        };
+        if expr.starts_with("States.") {
+            return intrinsics::eval(expr, &resolve, &mut self.rng)
+                .map_err(|e| fail("States.IntrinsicFailure", e));
+        }
+        resolve(expr).ok_or_else(|| {
+            fail(
+                "States.Runtime",
+                format!(
+                    "Invalid path '{expr}': the path does not match the input {}",
+                    short(input)
+                ),
+            )
+        })
+    }
+}
+
+fn short(v: &Value) -> String {
+    let t = v.to_string();
+    if t.len() > 200 {
+        format!(
+            "{}…",
+            &t[..t.char_indices().nth(200).map_or(t.len(), |(i, _)| i)]
+        )
+    } else {
+        t
+    }
+}
+
+/// `InputPath`: `$` by default, `null` for `{}`.
+fn input_path(s: &Value, input: &Value) -> Result<Value, Fail> {
+    match s.get("InputPath") {
+        None => Ok(input.clone()),
+        Some(Value::Null) => Ok(json!({})),
+        Some(Value::String(p)) => select(p, input).ok_or_else(|| {
+            fail(
+                "States.Runtime",
+                format!("Invalid path '{p}' in InputPath: it matches nothing"),
+            )
+        }),
+        Some(_) => Ok(input.clone()),
+    }
+}
+
+/// `ResultPath`: `$` by default (the result replaces the input), `null` keeps the input.
+fn result_path(s: &Value, input: Value, result: Value) -> Result<Value, Fail> {
+    match s.get("ResultPath") {
+        None => Ok(result),
+        Some(Value::Null) => Ok(input),
+        Some(Value::String(p)) => put(p, input, result).ok_or_else(|| {
+            fail(
+                "States.Runtime",
+                format!("the ResultPath {p} cannot be written into the input"),
+            )
+        }),
+        Some(_) => Ok(result),
+    }
+}
+
+fn output_path(s: &Value, combined: Value) -> Result<Value, Fail> {
+    match s.get("OutputPath") {
+        None => Ok(combined),
+        Some(Value::Null) => Ok(json!({})),
+        Some(Value::String(p)) => select(p, &combined).ok_or_else(|| {
+            fail(
+                "States.Runtime",
+                format!("Invalid path '{p}' in OutputPath: it matches nothing"),
+            )
+        }),
+        Some(_) => Ok(combined),
+    }
+}
+
+fn io(s: &Value, input: &Value, f: impl Fn(&Value) -> Result<Value, Fail>) -> Result<Value, Fail> {
+    output_path(s, f(&input_path(s, input)?)?)
+}
+
+/// `States.ALL` matches every error; `States.TaskFailed` every error but `States.Timeout`.
+fn error_matches(equals: Option<&Value>, error: &str) -> bool {
+    equals
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .any(|e| {
+            e == error
+                || e == "States.ALL"
+                || (e == "States.TaskFailed" && error != "States.Timeout")
+        })
+}
+
+/// How many failed iterations a Map tolerates.
+fn tolerance(s: &Value, n: usize) -> usize {
+    let count = s
+        .get("ToleratedFailureCount")
+        .and_then(Value::as_u64)
+        .map(|c| c as usize);
+    let pct = s
+        .get("ToleratedFailurePercentage")
+        .and_then(Value::as_f64)
+        .map(|p| ((p / 100.0) * n as f64).floor() as usize);
+    count.into_iter().chain(pct).max().unwrap_or(0)
+}
+
+/// `arn:aws:states:::sagemaker:createTrainingJob.sync` → (`sagemaker`, `createTrainingJob.sync`);
+/// a Lambda or activity ARN → (`lambda`, the ARN).
+fn resource_parts(resource: &str) -> (String, String) {
+    if let Some(rest) = resource.strip_prefix("arn:aws:states:::") {
+        if let Some(sdk) = rest.strip_prefix("aws-sdk:") {
+            return match sdk.split_once(':') {
+                Some((svc, api)) => (svc.to_string(), api.to_string()),
+                None => ("aws-sdk".into(), sdk.to_string()),
+            };
+        }
+        if let Some((svc, api)) = rest.split_once(':') {
+            return (svc.to_string(), api.to_string());
+        }
+    }
+    let service = resource.split(':').nth(2).unwrap_or("").to_string();
+    (service, resource.to_string())
+}
+
+fn time_ms(t: &str) -> Result<i64, Fail> {
+    chrono::DateTime::parse_from_rfc3339(t)
+        .map(|d| d.timestamp_millis())
+        .map_err(|_| fail("States.Runtime", format!("`{t}` is not a timestamp")))
+}

@@ -1,0 +1,265 @@
+//! `aslc run` and `aslc test` as a user runs them: the seed pipeline's nights from the mock
+//! file a team would write, the JSON shape, limits, and bad input. Agreement with moto's
+//! interpreter is tested in `tests/py/test_run_agrees.py`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn aslc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_aslc"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run aslc")
+}
+
+const SEED: &str = "fixtures/nightly_fraud_retrain.sfn";
+const MOCKS: &str = "fixtures/run/nightly_fraud_retrain.mocks.json";
+
+fn run_json(args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let out = aslc(&all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn night(case: &str) -> serde_json::Value {
+    run_json(&[
+        SEED,
+        "--no-lineage-states",
+        "--input",
+        r#"{"DataDate": "2026-10-31"}"#,
+        "--mocks",
+        MOCKS,
+        "--test-case",
+        case,
+    ])
+}
+
+#[test]
+fn the_seed_pipelines_test_cases_pass() {
+    let out = aslc(&["test", SEED, "--mocks", MOCKS, "--no-lineage-states"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for case in ["HighAuc", "LowAuc", "CapacityRetry", "ValidationError"] {
+        assert!(text.contains(&format!("ok    {case}")), "{text}");
+    }
+}
+
+#[test]
+fn an_expectation_that_does_not_hold_fails_the_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let expect = dir.path().join("wrong.json");
+    std::fs::write(&expect, r#"{"TestCases": {"LowAuc": {"input": {"DataDate": "2026-10-31"}, "status": "FAILED", "entered": ["TriggerDeployLambda"], "calls": {"TrainXGB": 3}}}}"#).unwrap();
+    let out = aslc(&[
+        "test",
+        SEED,
+        "--mocks",
+        MOCKS,
+        "--no-lineage-states",
+        "--expect",
+        expect.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("FAIL  LowAuc"), "{text}");
+    assert!(
+        text.contains("status is \"SUCCEEDED\", expected \"FAILED\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("state TriggerDeployLambda was not entered"),
+        "{text}"
+    );
+    assert!(
+        text.contains("TrainXGB was called 1 times, expected 3"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_night_has_the_shape_of_an_execution_history() {
+    let out = night("HighAuc");
+    assert_eq!(out["status"], "SUCCEEDED");
+    assert!(out["error"].is_null());
+    let events = out["events"].as_array().unwrap();
+    assert_eq!(events[0]["type"], "ExecutionStarted");
+    assert_eq!(events.last().unwrap()["type"], "ExecutionSucceeded");
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(e["id"], i + 1);
+        assert_eq!(e["previousEventId"], i);
+        assert!(e["timestamp"].as_str().unwrap().ends_with('Z'));
+    }
+    let scheduled = events
+        .iter()
+        .find(|e| e["type"] == "TaskScheduled")
+        .unwrap();
+    let d = &scheduled["taskScheduledEventDetails"];
+    assert_eq!(d["resourceType"], "dynamodb");
+    assert_eq!(d["resource"], "getItem");
+    // The same night twice: the same bytes (UUIDs are seeded, the clock simulated).
+    assert_eq!(night("HighAuc"), out);
+}
+
+#[test]
+fn a_capacity_error_is_retried_after_the_policys_interval_on_the_simulated_clock() {
+    let out = night("CapacityRetry");
+    let events = out["events"].as_array().unwrap();
+    let at = |ty: &str, nth: usize| {
+        let e = events.iter().filter(|e| e["type"] == ty).nth(nth).unwrap();
+        chrono::DateTime::parse_from_rfc3339(e["timestamp"].as_str().unwrap()).unwrap()
+    };
+    // TrainXGB fails, waits the `transient` policy's 60 s, and runs again.
+    let failed = events
+        .iter()
+        .position(|e| e["type"] == "TaskFailed")
+        .unwrap();
+    let retried = events[failed..]
+        .iter()
+        .position(|e| e["type"] == "TaskScheduled")
+        .unwrap()
+        + failed;
+    let gap = chrono::DateTime::parse_from_rfc3339(events[retried]["timestamp"].as_str().unwrap())
+        .unwrap()
+        - chrono::DateTime::parse_from_rfc3339(events[failed]["timestamp"].as_str().unwrap())
+            .unwrap();
+    assert_eq!(gap.num_seconds(), 60);
+    assert!(at("ExecutionSucceeded", 0) > at("ExecutionStarted", 0));
+}
+
+#[test]
+fn the_history_reads_as_a_history_in_aslc_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = night("HighAuc");
+    let history = dir.path().join("night.json");
+    std::fs::write(
+        &history,
+        serde_json::json!({"events": out["events"]}).to_string(),
+    )
+    .unwrap();
+    let report = aslc(&[
+        "report",
+        history.to_str().unwrap(),
+        "--pipeline",
+        SEED,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        report.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    assert_eq!(r["executions"][0]["status"], "SUCCEEDED", "{r}");
+}
+
+#[test]
+fn an_endless_loop_stops_at_the_event_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("loop.asl.json");
+    std::fs::write(&def, r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Choice", "Choices": [{"Variable": "$.never", "IsPresent": true, "Next": "C"}], "Default": "A"}, "C": {"Type": "Succeed"}}}"#).unwrap();
+    let out = run_json(&[def.to_str().unwrap(), "--max-events", "500"]);
+    assert_eq!(out["status"], "FAILED");
+    assert_eq!(out["error"], "States.Runtime");
+    assert!(out["cause"]
+        .as_str()
+        .unwrap()
+        .contains("500 history events"));
+    assert!(out["events"].as_array().unwrap().len() <= 502);
+}
+
+#[test]
+fn state_data_over_256_kib_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("big.asl.json");
+    let big = "x".repeat(300_000);
+    std::fs::write(&def, format!(r#"{{"StartAt": "A", "States": {{"A": {{"Type": "Pass", "Result": "{big}", "End": true}}}}}}"#)).unwrap();
+    let out = run_json(&[def.to_str().unwrap()]);
+    assert_eq!(out["error"], "States.DataLimitExceeded");
+}
+
+#[test]
+fn bad_input_gets_clear_errors() {
+    // An invalid definition: the validator's diagnostics, exit 1.
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("bad.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "Nope", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+    )
+    .unwrap();
+    let out = aslc(&["run", def.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E111"));
+    // A mock file naming a response it does not have: the JSON location, exit 2.
+    let mocks = dir.path().join("mocks.json");
+    std::fs::write(&mocks, r#"{"StateMachines": {"m": {"TestCases": {"c": {"Greet": "Missing"}}}}, "MockedResponses": {}}"#).unwrap();
+    let out = aslc(&[
+        "run",
+        "fixtures/steps/lambda.sfn",
+        "--mocks",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "c",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("/StateMachines/m/TestCases/c/Greet") && err.contains("Missing"),
+        "{err}"
+    );
+    // Input that is not JSON.
+    let out = aslc(&["run", "fixtures/steps/lambda.sfn", "--input", "{nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    // Deep JSON input: a clear refusal, no crash.
+    let deep = dir.path().join("deep.json");
+    std::fs::write(
+        &deep,
+        format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+    )
+    .unwrap();
+    let out = aslc(&[
+        "run",
+        "fixtures/steps/lambda.sfn",
+        "--input-file",
+        deep.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not JSON"));
+}
+
+#[test]
+fn the_human_format_shows_the_path_with_simulated_times() {
+    let out = aslc(&[
+        "run",
+        SEED,
+        "--no-lineage-states",
+        "--input",
+        r#"{"DataDate": "2026-10-31"}"#,
+        "--mocks",
+        MOCKS,
+        "--test-case",
+        "CapacityRetry",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("! States.TaskFailed: CapacityError"),
+        "{text}"
+    );
+    assert!(text.contains("60.000s  TrainXGB"), "{text}");
+    assert!(text.trim_end().contains("SUCCEEDED"));
+}
