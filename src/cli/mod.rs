@@ -112,6 +112,10 @@ enum Command {
         /// Stop an execution past this many history events.
         #[arg(long, default_value_t = 25_000)]
         max_events: usize,
+        /// The execution's name (`$$.Execution.Name`, SageMaker's execution id in aslc's
+        /// pipelines; default `aslc-run`).
+        #[arg(long)]
+        name: Option<String>,
         /// For a `.sfn`: compile without the lineage-recording states (nothing to mock for them).
         #[arg(long)]
         no_lineage_states: bool,
@@ -289,6 +293,7 @@ pub fn main() -> ExitCode {
             start_time,
             seed,
             max_events,
+            name,
             no_lineage_states,
             format,
         } => run::run(&run::RunArgs {
@@ -301,6 +306,7 @@ pub fn main() -> ExitCode {
             start_time: start_time.as_deref(),
             seed,
             max_events,
+            name: name.as_deref(),
             format,
             no_lineage_states,
         }),

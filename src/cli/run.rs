@@ -29,6 +29,8 @@ pub struct RunArgs<'a> {
     pub start_time: Option<&'a str>,
     pub seed: u64,
     pub max_events: usize,
+    /// The execution's name (`$$.Execution.Name`).
+    pub name: Option<&'a str>,
     pub format: RunFormat,
     /// For a `.sfn`: compile without the lineage-recording states.
     pub no_lineage_states: bool,
@@ -63,6 +65,9 @@ fn run_inner(a: &RunArgs) -> Result<ExitCode, Usage> {
     let mut options = Options::new(input);
     options.seed = a.seed;
     options.max_events = a.max_events;
+    if let Some(n) = a.name {
+        options.execution_name = n.to_string();
+    }
     if let Some(t) = a.start_time {
         options.start_ms = chrono::DateTime::parse_from_rfc3339(t)
             .map_err(|_| usage(format!("--start-time `{t}` is not an RFC 3339 date-time")))?

@@ -88,7 +88,10 @@ impl Lowerer<'_> {
             .iter()
             .map(|n| {
                 let (k, f) = (paths::key(n), paths::jsonata_field(n));
-                format!("'{k}': $replace($states.input.{f}, /[^\\/]*$/, '')")
+                // `+`, not `*`: a pattern that can match the empty string is an error (D1004)
+                // in some JSONata implementations; a prefix given by hand (`…/`) matches nothing
+                // and stays as it is.
+                format!("'{k}': $replace($states.input.{f}, /[^\\/]+$/, '')")
             })
             .collect();
         Some(State::Pass(Pass::jsonata(

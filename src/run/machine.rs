@@ -41,6 +41,8 @@ pub struct Runner<'d> {
     rng: Rng,
     calls: HashMap<String, u32>,
     context: Value,
+    /// The state being run and the id of the event that entered it, for error messages.
+    current: (String, usize),
 }
 
 impl<'d> Runner<'d> {
@@ -66,6 +68,7 @@ impl<'d> Runner<'d> {
             history: History::new(),
             calls: HashMap::new(),
             context,
+            current: (String::new(), 0),
         }
     }
 
@@ -146,6 +149,7 @@ impl<'d> Runner<'d> {
             let ty = state.get("Type").and_then(Value::as_str).unwrap_or("");
             self.event(&format!("{ty}StateEntered"), json!({"name": name, "input": data.to_string(), "inputDetails": {"truncated": false}}));
             let entered = self.clock;
+            self.current = (name.clone(), self.history.len());
             let result = self.state(&name, ty, state, data.clone(), entered, item)?;
             // AWS refuses state data over 256 KiB.
             let result = result.and_then(|(output, next)| {
@@ -572,7 +576,20 @@ impl<'d> Runner<'d> {
             .unwrap_or(Value::Null);
         let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
         let tolerated = tolerance(s, items.len());
+        // A Distributed Map runs each iteration as a child execution: its states are in the
+        // child's history, not this one (AWS writes MapRun events here).
+        let distributed = processor
+            .pointer("/ProcessorConfig/Mode")
+            .and_then(Value::as_str)
+            == Some("DISTRIBUTED");
         self.event("MapStateStarted", json!({"length": items.len()}));
+        if distributed {
+            let run = format!(
+                "{}/{name}",
+                self.context["StateMachine"]["Id"].as_str().unwrap_or("")
+            );
+            self.event("MapRunStarted", json!({"mapRunArn": run}));
+        }
         let mut outputs = Vec::new();
         let mut failures = 0usize;
         for (i, item) in items.iter().enumerate() {
@@ -584,16 +601,30 @@ impl<'d> Runner<'d> {
                 },
                 None => item.clone(),
             };
-            self.event("MapIterationStarted", json!({"name": name, "index": i}));
-            match self.machine(&processor, item_input, Some((i, item)))? {
+            if !distributed {
+                self.event("MapIterationStarted", json!({"name": name, "index": i}));
+            }
+            let parent = distributed.then(|| std::mem::take(&mut self.history));
+            let result = self.machine(&processor, item_input, Some((i, item)));
+            if let Some(parent) = parent {
+                self.history = parent;
+            }
+            match result? {
                 Ok(o) => {
-                    self.event("MapIterationSucceeded", json!({"name": name, "index": i}));
+                    if !distributed {
+                        self.event("MapIterationSucceeded", json!({"name": name, "index": i}));
+                    }
                     outputs.push(o);
                 }
                 Err(f) => {
-                    self.event("MapIterationFailed", json!({"name": name, "index": i}));
+                    if !distributed {
+                        self.event("MapIterationFailed", json!({"name": name, "index": i}));
+                    }
                     failures += 1;
                     if failures > tolerated {
+                        if distributed {
+                            self.event("MapRunFailed", Value::Null);
+                        }
                         self.event("MapStateFailed", Value::Null);
                         let f = if tolerated > 0 {
                             fail("States.ExceedToleratedFailureThreshold", format!("{failures} iterations failed, more than the {tolerated} tolerated; the last: {}: {}", f.error, f.cause))
@@ -605,6 +636,9 @@ impl<'d> Runner<'d> {
                     outputs.push(json!({"Error": f.error, "Cause": f.cause}));
                 }
             }
+        }
+        if distributed {
+            self.event("MapRunSucceeded", Value::Null);
         }
         self.event("MapStateSucceeded", Value::Null);
         Ok(self.finish(s, input, Value::Array(outputs), ctx))
@@ -685,8 +719,11 @@ impl<'d> Runner<'d> {
         resolve(expr).ok_or_else(|| {
             fail(
                 "States.Runtime",
+                // LocalStack's wording, which follows AWS's.
                 format!(
-                    "Invalid path '{expr}': the path does not match the input {}",
+                    "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONPath '{expr}' could not be found in the input '{}'",
+                    self.current.0,
+                    self.current.1,
                     short(input)
                 ),
             )
