@@ -263,3 +263,27 @@ fn the_human_format_shows_the_path_with_simulated_times() {
     assert!(text.contains("60.000s  TrainXGB"), "{text}");
     assert!(text.trim_end().contains("SUCCEEDED"));
 }
+
+#[test]
+fn the_human_format_shows_each_retry_at_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mocks = dir.path().join("mocks.json");
+    std::fs::write(&mocks, r#"{"StateMachines": {"lambda-demo": {"TestCases": {"flaky": {"Greet": "Flaky"}}}},
+        "MockedResponses": {"Flaky": {"0": {"Throw": {"Error": "Lambda.ServiceException", "Cause": "boom"}},
+                                      "1": {"Return": {"StatusCode": 200, "Payload": {}}}}}}"#).unwrap();
+    let out = aslc(&[
+        "run",
+        "fixtures/steps/lambda.sfn",
+        "--input",
+        r#"{"Name": "Ada"}"#,
+        "--mocks",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "flaky",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    // The `api` policy: a 2 s interval.
+    assert!(text.contains("! Lambda.ServiceException: boom"), "{text}");
+    assert!(text.contains("2.000s    retry 1"), "{text}");
+    assert!(text.contains("SUCCEEDED"), "{text}");
+}

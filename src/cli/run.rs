@@ -180,14 +180,21 @@ fn parse_json(text: &str, what: &str) -> Result<Value, Usage> {
 fn human(e: &Execution) -> String {
     let start = e.events.first().and_then(ms).unwrap_or(0);
     let mut out = String::new();
+    let mut tries = 0;
     for ev in &e.events {
         let ty = ev["type"].as_str().unwrap_or("");
         let at = (ms(ev).unwrap_or(start) - start) as f64 / 1000.0;
         if let Some(d) = ev.get("stateEnteredEventDetails") {
+            tries = 0;
             out.push_str(&format!(
                 "{at:>10.3}s  {}\n",
                 d["name"].as_str().unwrap_or("")
             ));
+        } else if ty == "TaskScheduled" {
+            tries += 1;
+            if tries > 1 {
+                out.push_str(&format!("{at:>10.3}s    retry {}\n", tries - 1));
+            }
         } else if let Some(d) = ev.get("taskFailedEventDetails") {
             out.push_str(&format!(
                 "{at:>10.3}s    ! {}: {}\n",
