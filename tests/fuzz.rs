@@ -959,6 +959,15 @@ fn mutate_json(rng: &mut Rng, v: &mut serde_json::Value, depth: usize) {
     }
 }
 
+/// One of `docs`, changed in one to three places.
+fn mutated(rng: &mut Rng, docs: &[serde_json::Value]) -> Vec<u8> {
+    let mut doc = rng.pick(docs).clone();
+    for _ in 0..=rng.below(3) {
+        mutate_json(rng, &mut doc, 0);
+    }
+    serde_json::to_vec(&doc).expect("json")
+}
+
 /// `aslc import` on mutated SDK definitions: never a panic, and never a source the checker
 /// refuses (E900): what the importer cannot say it reports at a pointer.
 #[test]
@@ -970,13 +979,7 @@ fn fuzz_import() {
     fuzz(
         "import",
         0x5EED_0000_0000_0009,
-        |rng| {
-            let mut doc = rng.pick(&docs).clone();
-            for _ in 0..=rng.below(3) {
-                mutate_json(rng, &mut doc, 0);
-            }
-            serde_json::to_vec(&doc).expect("json")
-        },
+        |rng| mutated(rng, &docs),
         |bytes| {
             let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
             let out = aslc::import::import(text, None, "fuzz");
@@ -1003,13 +1006,7 @@ fn fuzz_run() {
     fuzz(
         "run",
         0x5EED_0000_0000_000A,
-        |rng| {
-            let mut doc = rng.pick(&docs).clone();
-            for _ in 0..=rng.below(3) {
-                mutate_json(rng, &mut doc, 0);
-            }
-            serde_json::to_vec(&doc).expect("json")
-        },
+        |rng| mutated(rng, &docs),
         |bytes| {
             let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
             if aslc::asl::validate(text, &Default::default())

@@ -44,13 +44,15 @@ fn usage(e: impl Into<String>) -> Usage {
 }
 
 pub fn run(a: &RunArgs) -> ExitCode {
-    match run_inner(a) {
-        Ok(code) => code,
-        Err(Usage(msg)) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-    }
+    exit(run_inner(a))
+}
+
+/// A usage or I/O problem is said on stderr and exits 2.
+fn exit(r: Result<ExitCode, Usage>) -> ExitCode {
+    r.unwrap_or_else(|Usage(msg)| {
+        eprintln!("error: {msg}");
+        ExitCode::from(2)
+    })
 }
 
 fn run_inner(a: &RunArgs) -> Result<ExitCode, Usage> {
@@ -245,13 +247,7 @@ pub struct TestArgs<'a> {
 }
 
 pub fn test(a: &TestArgs) -> ExitCode {
-    match test_inner(a) {
-        Ok(code) => code,
-        Err(Usage(msg)) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-    }
+    exit(test_inner(a))
 }
 
 fn test_inner(a: &TestArgs) -> Result<ExitCode, Usage> {
@@ -346,34 +342,17 @@ fn check(e: &Execution, want: &Value) -> Vec<String> {
         .iter()
         .filter_map(|ev| ev.get("stateEnteredEventDetails")?.get("name")?.as_str())
         .collect();
-    for s in want
-        .get("entered")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
+    for s in strings(want, "entered") {
         if !entered.contains(&s) {
             out.push(format!("state {s} was not entered"));
         }
     }
-    for s in want
-        .get("not_entered")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
+    for s in strings(want, "not_entered") {
         if entered.contains(&s) {
             out.push(format!("state {s} was entered"));
         }
     }
-    for (path, value) in want
-        .get("output")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (path, value) in fields(want, "output") {
         let got = e
             .output
             .as_ref()
@@ -385,36 +364,13 @@ fn check(e: &Execution, want: &Value) -> Vec<String> {
             ));
         }
     }
-    let mut calls: std::collections::HashMap<String, u64> = Default::default();
-    let mut state = String::new();
-    for ev in &e.events {
-        if let Some(n) = ev
-            .get("stateEnteredEventDetails")
-            .and_then(|d| d["name"].as_str())
-        {
-            state = n.to_string();
-        }
-        if ev["type"] == "TaskScheduled" {
-            *calls.entry(state.clone()).or_default() += 1;
-        }
-    }
-    for (s, n) in want
-        .get("calls")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let got = calls.get(s).copied().unwrap_or(0);
+    for (s, n) in fields(want, "calls") {
+        let got = requests(e, s).len() as u64;
         if Some(got) != n.as_u64() {
             out.push(format!("{s} was called {got} times, expected {n}"));
         }
     }
-    for (s, path) in want
-        .get("distinct")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
+    for (s, path) in fields(want, "distinct") {
         let path = path.as_str().unwrap_or("$");
         let values: Vec<Option<Value>> = requests(e, s)
             .iter()
@@ -427,6 +383,23 @@ fn check(e: &Execution, want: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// An expectation's list of names.
+fn strings<'v>(want: &'v Value, key: &str) -> impl Iterator<Item = &'v str> {
+    want.get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+}
+
+/// An expectation's object: name → value.
+fn fields<'v>(want: &'v Value, key: &str) -> impl Iterator<Item = (&'v String, &'v Value)> {
+    want.get(key)
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
 }
 
 /// The parameters of every Task a state scheduled, in order.

@@ -28,6 +28,15 @@ fn fail(error: &str, cause: impl Into<String>) -> Fail {
     }
 }
 
+/// The state being run: its name and type, when it was entered, and the item of the Map
+/// iteration it is in.
+struct Here<'a> {
+    name: &'a str,
+    ty: &'a str,
+    entered: i64,
+    item: Option<(usize, &'a Value)>,
+}
+
 /// The execution ends early (too many events): not a state error, not caught.
 struct Stop(Fail);
 
@@ -150,7 +159,13 @@ impl<'d> Runner<'d> {
             self.event(&format!("{ty}StateEntered"), json!({"name": name, "input": data.to_string(), "inputDetails": {"truncated": false}}));
             let entered = self.clock;
             self.current = (name.clone(), self.history.len());
-            let result = self.state(&name, ty, state, data.clone(), entered, item)?;
+            let here = Here {
+                name: &name,
+                ty,
+                entered,
+                item,
+            };
+            let result = self.state(&here, state, data.clone())?;
             // AWS refuses state data over 256 KiB.
             let result = result.and_then(|(output, next)| {
                 let size = output.to_string().len();
@@ -177,17 +192,10 @@ impl<'d> Runner<'d> {
     }
 
     /// One state: its output and the next state (`None` at the end), or its error.
-    fn state(
-        &mut self,
-        name: &str,
-        ty: &str,
-        s: &Value,
-        input: Value,
-        entered: i64,
-        item: Option<(usize, &Value)>,
-    ) -> Outcome<(Value, Option<String>)> {
+    fn state(&mut self, here: &Here, s: &Value, input: Value) -> Outcome<(Value, Option<String>)> {
+        let (name, ty) = (here.name, here.ty);
         let next = s.get("Next").and_then(Value::as_str).map(str::to_string);
-        let ctx = self.context_for(name, entered, 0, item);
+        let ctx = self.context_for(name, here.entered, 0, here.item);
         if self.jsonata(s) {
             return Ok(self.jsonata_state(ty, s, input, &ctx, next));
         }
@@ -197,9 +205,7 @@ impl<'d> Runner<'d> {
             "Fail" => Err(self.fail_state(s, &input, &ctx)),
             "Wait" => self.wait(s, &input, &ctx).map(|o| (o, next)),
             "Choice" => self.choice(s, input, &ctx),
-            "Task" | "Parallel" | "Map" => {
-                return self.with_retries(name, ty, s, input, entered, item, next)
-            }
+            "Task" | "Parallel" | "Map" => return self.with_retries(here, s, input, next),
             other => Err(fail(
                 "States.Runtime",
                 format!("unknown state type `{other}`"),
@@ -386,17 +392,14 @@ impl<'d> Runner<'d> {
     }
 
     /// A Task, Parallel or Map with its `Retry` and `Catch`.
-    #[allow(clippy::too_many_arguments)]
     fn with_retries(
         &mut self,
-        name: &str,
-        ty: &str,
+        here: &Here,
         s: &Value,
         input: Value,
-        entered: i64,
-        item: Option<(usize, &Value)>,
         next: Option<String>,
     ) -> Outcome<(Value, Option<String>)> {
+        let (name, ty) = (here.name, here.ty);
         let retriers = s
             .get("Retry")
             .and_then(Value::as_array)
@@ -405,7 +408,7 @@ impl<'d> Runner<'d> {
         let mut attempts = vec![0u32; retriers.len()];
         let mut retry_count = 0;
         loop {
-            let ctx = self.context_for(name, entered, retry_count, item);
+            let ctx = self.context_for(name, here.entered, retry_count, here.item);
             let result = match ty {
                 "Task" => self.task(name, s, &input, &ctx)?,
                 "Parallel" => self.parallel(s, &input, &ctx)?,

@@ -263,3 +263,17 @@ def scheduled(result: dict) -> list[dict]:
                 }
             )
     return out
+
+
+def zero_waits(states: dict) -> None:
+    """Waits at zero seconds (moto really sleeps through them), in branches and iterations too."""
+    for state in states.values():
+        if state["Type"] == "Wait":
+            for key in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath"):
+                state.pop(key, None)
+            state["Seconds"] = 0
+        for branch in state.get("Branches", []):
+            zero_waits(branch["States"])
+        for key in ("ItemProcessor", "Iterator"):
+            if key in state:
+                zero_waits(state[key]["States"])

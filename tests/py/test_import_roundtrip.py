@@ -12,24 +12,13 @@ import subprocess
 import pytest
 from conftest import ROOT, aslc_binary, compile_pipeline
 from mocks import CACHE_MISS, STORED, lambda_result, mock_file, model, processing_job, s3_json, training_job
-from sfn_moto import entered, execute, scheduled
+from sfn_moto import entered, execute, scheduled, zero_waits
 
 EXECUTION = "exec-1"
 
 
 def load(name: str) -> dict:
     return json.loads((ROOT / f"fixtures/import/{name}.json").read_text())
-
-
-def zero_waits(states: dict) -> None:
-    """Job-retry Waits at zero seconds: moto would really sleep."""
-    for state in states.values():
-        if state["Type"] == "Wait":
-            for key in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath"):
-                state.pop(key, None)
-            state["Seconds"] = 0
-        for branch in state.get("Branches", []):
-            zero_waits(branch["States"])
 
 
 def imported(tmp_path, name: str) -> str:

@@ -12,23 +12,9 @@ import pytest
 from conftest import ROOT, aslc_binary, compile_pipeline
 from mocks import CACHE_MISS, STORED, lambda_result, mock_file, processing_job, training_job
 from report_histories import mocks as seed_mocks
-from sfn_moto import entered, execute
+from sfn_moto import entered, execute, zero_waits
 
 EXECUTION = "night-1"
-
-
-def zero_waits(states: dict) -> None:
-    """moto really sleeps through a Wait; aslc run does not. Both get zero seconds."""
-    for state in states.values():
-        if state["Type"] == "Wait":
-            for key in ("Seconds", "SecondsPath", "Timestamp", "TimestampPath"):
-                state.pop(key, None)
-            state["Seconds"] = 0
-        for branch in state.get("Branches", []):
-            zero_waits(branch["States"])
-        for key in ("ItemProcessor", "Iterator"):
-            if key in state:
-                zero_waits(state[key]["States"])
 
 
 def both(tmp_path, source: str, mocks: dict, execution_input: dict) -> tuple[dict, dict]:
