@@ -18,7 +18,7 @@ pub fn lambda(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -
         out.line(&format!("function {}", quote(arn)));
     }
     payload(im, s, "payload", out, f);
-    outputs(im, s, out, f);
+    outputs(s, out, f);
     "lambda"
 }
 
@@ -29,7 +29,7 @@ pub fn callback(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings)
         }
     }
     payload(im, s, "message", out, f);
-    outputs(im, s, out, f);
+    outputs(s, out, f);
     "callback"
 }
 
@@ -43,7 +43,7 @@ fn payload(im: &Importer, s: &mut Obj, key: &str, out: &mut Out, f: &mut Finding
 }
 
 /// `OutputParameters` → `outputs { name: type }`; later steps read `Step.name`.
-fn outputs(im: &Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) {
+fn outputs(s: &mut Obj, out: &mut Out, f: &mut Findings) {
     let mut fields = Vec::new();
     for (v, p) in s.array("OutputParameters", f) {
         let Some(mut o) = Obj::new(v, &p, f) else {
@@ -75,7 +75,6 @@ fn outputs(im: &Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) {
         }
         fields.push(format!("{name}: {}", ty.name()));
     }
-    let _ = im;
     if !fields.is_empty() {
         out.line(&format!("outputs {{ {} }}", fields.join(", ")));
     }

@@ -729,7 +729,7 @@ pub fn tuning(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -
         // Reported above: the objective and ranges are per definition there.
         a.take("HyperParameterTuningJobConfig");
     } else if let Some(mut c) = a.required_object("HyperParameterTuningJobConfig", f) {
-        tuning_config(im, &mut c, out, f);
+        tuning_config(&mut c, out, f);
         c.finish(f);
     }
     if let Some(mut w) = a.object("WarmStartConfig", f) {
@@ -752,7 +752,7 @@ pub fn tuning(im: &mut Importer, s: &mut Obj, out: &mut Out, f: &mut Findings) -
     "tuning"
 }
 
-fn tuning_config(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
+fn tuning_config(c: &mut Obj, out: &mut Out, f: &mut Findings) {
     if let Some(s) = c.word("Strategy", words::STRATEGIES, f) {
         out.line(&format!("strategy {s}"));
     }
@@ -796,7 +796,7 @@ fn tuning_config(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
             ("CategoricalParameterRanges", "categorical"),
         ] {
             for (v, p) in r.array(field, f) {
-                if let Some(text) = range(im, v, &p, kind, f) {
+                if let Some(text) = range(v, &p, kind, f) {
                     ranges.push(text);
                 }
             }
@@ -810,8 +810,7 @@ fn tuning_config(im: &Importer, c: &mut Obj, out: &mut Out, f: &mut Findings) {
 
 /// `{"Name": "eta", "MinValue": "0.1", "MaxValue": "0.5", "ScalingType": "Logarithmic"}` →
 /// `eta = continuous(0.1, 0.5, log)`.
-fn range(im: &Importer, v: &Value, ptr: &str, kind: &str, f: &mut Findings) -> Option<String> {
-    let _ = im;
+fn range(v: &Value, ptr: &str, kind: &str, f: &mut Findings) -> Option<String> {
     let mut r = Obj::new(v, ptr, f)?;
     let name = r.string("Name", f)?.to_string();
     let key = if is_name(&name) {

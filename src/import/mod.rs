@@ -413,10 +413,15 @@ impl Importer {
             self.steps.insert(name.clone(), StepInfo::survey(ty, map));
             let mut deps = BTreeSet::new();
             order::references(v, &mut deps);
-            for (d, dp) in depends_on(map, ptr, f) {
-                deps.insert(d.to_string());
-                let _ = dp;
-            }
+            // Reported, if malformed, where the step is written.
+            let listed = map.get("DependsOn").and_then(Value::as_array);
+            deps.extend(
+                listed
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string),
+            );
             if deps.contains(name.as_str()) {
                 f.push(Code::E204, ptr, format!("step `{name}` depends on itself"));
             }
