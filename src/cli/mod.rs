@@ -73,6 +73,7 @@ enum Command {
     /// Turn a SageMaker Pipelines definition (`pipeline.definition()` JSON, or the output of
     /// `aws sagemaker describe-pipeline`) into a `.sfn` source; `-` reads standard input.
     Import {
+        /// The definition, or a `describe-pipeline` response (`-`: standard input).
         file: PathBuf,
         /// Write the source here (atomically) instead of to standard output.
         #[arg(short, long)]
@@ -87,6 +88,7 @@ enum Command {
     /// Execute a state machine (an ASL document, or a `.sfn` compiled in memory) offline, on a
     /// simulated clock, answering its tasks from a Step Functions Local mock file.
     Run {
+        /// An ASL document (JSON or YAML), or a pipeline source (`.sfn`).
         definition: PathBuf,
         /// The execution input (JSON).
         #[arg(long, conflicts_with = "input_file")]
@@ -125,12 +127,15 @@ enum Command {
     /// Run every test case of a mock file and check each against its expectations
     /// (`<mock stem>.expect.json` beside the mock file).
     Test {
+        /// An ASL document (JSON or YAML), or a pipeline source (`.sfn`).
         definition: PathBuf,
+        /// A Step Functions Local mock configuration file: every test case is run.
         #[arg(long)]
         mocks: PathBuf,
         /// The expectations (default: beside the mock file).
         #[arg(long)]
         expect: Option<PathBuf>,
+        /// The state machine of the mock file (when it has several).
         #[arg(long)]
         state_machine: Option<String>,
         /// For a `.sfn`: compile without the lineage-recording states.
