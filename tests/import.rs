@@ -390,3 +390,30 @@ fn text_compared_with_a_number_is_read_as_a_number() {
     let compiled = aslc::driver::compile_source(&source, "x.sfn", &Default::default());
     assert!(compiled.asl.is_some(), "{:?}", compiled.diagnostics);
 }
+
+#[test]
+fn a_field_of_a_steps_request_reads_what_the_request_sent() {
+    // SageMaker's `Steps.Train.HyperParameters['max_depth']` is the value the request carried:
+    // here a String parameter, compared with a number as SageMaker converts it.
+    let mut def: serde_json::Value = serde_json::from_str(&read(
+        &root().join("fixtures/import/invalid/W201_debugger_config.pipeline.json"),
+    ))
+    .unwrap();
+    def["Parameters"] =
+        serde_json::json!([{"Name": "Depth", "Type": "String", "DefaultValue": "6"}]);
+    def["Steps"][0]["Arguments"]["HyperParameters"] =
+        serde_json::json!({"max_depth": {"Get": "Parameters.Depth"}});
+    def["Steps"].as_array_mut().unwrap().push(serde_json::json!({"Name": "Deep", "Type": "Condition", "Arguments": {
+        "Conditions": [{"Type": "GreaterThan", "LeftValue": {"Get": "Steps.Train.HyperParameters['max_depth']"}, "RightValue": 5}],
+        "IfSteps": [lambda("Yes", serde_json::json!({}))], "ElseSteps": []}}));
+    let source = run(&def.to_string()).source.expect("imports");
+    assert!(source.contains("when Deep: number(Depth) > 5"), "{source}");
+    // A field the request does not have is still refused at its pointer.
+    def["Steps"][1]["Arguments"]["Conditions"][0]["LeftValue"] =
+        serde_json::json!({"Get": "Steps.Train.HyperParameters['eta']"});
+    let out = run(&def.to_string());
+    assert!(codes(&out.diagnostics).contains(&(
+        "E201",
+        "/Steps/1/Arguments/Conditions/0/LeftValue/Get".to_string()
+    )));
+}

@@ -35,8 +35,9 @@ fn run_json(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
 
-fn night(case: &str) -> serde_json::Value {
-    run_json(&[
+/// `SEED --no-lineage-states --input … --mocks MOCKS --test-case CASE`.
+fn night_args(case: &str) -> Vec<&str> {
+    vec![
         SEED,
         "--no-lineage-states",
         "--input",
@@ -45,7 +46,11 @@ fn night(case: &str) -> serde_json::Value {
         MOCKS,
         "--test-case",
         case,
-    ])
+    ]
+}
+
+fn night(case: &str) -> serde_json::Value {
+    run_json(&night_args(case))
 }
 
 #[test]
@@ -244,17 +249,9 @@ fn bad_input_gets_clear_errors() {
 
 #[test]
 fn the_human_format_shows_the_path_with_simulated_times() {
-    let out = aslc(&[
-        "run",
-        SEED,
-        "--no-lineage-states",
-        "--input",
-        r#"{"DataDate": "2026-10-31"}"#,
-        "--mocks",
-        MOCKS,
-        "--test-case",
-        "CapacityRetry",
-    ]);
+    let mut args = vec!["run"];
+    args.extend(night_args("CapacityRetry"));
+    let out = aslc(&args);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("! States.TaskFailed: CapacityError"),

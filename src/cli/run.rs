@@ -79,14 +79,7 @@ fn run_inner(a: &RunArgs) -> Result<ExitCode, Usage> {
         let file = parse_json(&read(path)?, &path.display().to_string())?;
         let machine = machine_name(&file, a.state_machine, path)?;
         let case = a.test_case.unwrap_or_default();
-        options.case = Some(mocks::case(&file, &machine, case).map_err(|e| {
-            usage(format!(
-                "{}: {} (at {})",
-                path.display(),
-                e.message,
-                e.pointer
-            ))
-        })?);
+        options.case = Some(mocks::case(&file, &machine, case).map_err(|e| mock_error(path, e))?);
         options.state_machine_name = machine;
     }
     let execution = run::run(&definition, options);
@@ -162,6 +155,16 @@ fn machine_name(file: &Value, given: Option<&str>, path: &Path) -> Result<String
             }
         ))),
     }
+}
+
+/// A mock file problem, with the JSON location of what is wrong.
+fn mock_error(path: &Path, e: mocks::MockError) -> Usage {
+    usage(format!(
+        "{}: {} (at {})",
+        path.display(),
+        e.message,
+        e.pointer
+    ))
 }
 
 fn read(path: &Path) -> Result<String, Usage> {
@@ -265,24 +268,10 @@ fn test_inner(a: &TestArgs) -> Result<ExitCode, Usage> {
         Err(_) if expect.is_none() => json!({}),
         Err(e) => return Err(usage(format!("cannot read {}: {e}", expect_path.display()))),
     };
-    let cases = mocks::cases(&file, &machine).map_err(|e| {
-        usage(format!(
-            "{}: {} (at {})",
-            mocks_path.display(),
-            e.message,
-            e.pointer
-        ))
-    })?;
+    let cases = mocks::cases(&file, &machine).map_err(|e| mock_error(mocks_path, e))?;
     let mut failed = 0;
     for name in &cases {
-        let case = mocks::case(&file, &machine, name).map_err(|e| {
-            usage(format!(
-                "{}: {} (at {})",
-                mocks_path.display(),
-                e.message,
-                e.pointer
-            ))
-        })?;
+        let case = mocks::case(&file, &machine, name).map_err(|e| mock_error(mocks_path, e))?;
         let want = expectations
             .pointer(&format!("/TestCases/{name}"))
             .cloned()

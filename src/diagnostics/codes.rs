@@ -803,7 +803,7 @@ Fix: export the definition with `aws sagemaker describe-pipeline --pipeline-name
     E201 => "cannot be written in the pipeline language yet",
 "The definition sets a field, or uses an expression, that the pipeline language has no way to
 say (an Athena dataset input, a VPC configuration, managed spot training, a multi-algorithm
-tuning job, a condition's `Outcome` read by another step, …). The importer writes nothing
+tuning job, a JSON value carried in a request, …). The importer writes nothing
 rather than a pipeline that would behave differently: the pointer names the field.
 
 Fix: remove the field from the definition if the pipeline does not need it, or keep that

@@ -303,17 +303,28 @@ impl Importer {
             }
             _ => None,
         };
-        match found {
-            Some((output, ty)) => Some(Val::new(format!("{step}.{output}"), ty)),
-            None => {
-                let e = f.push(
+        if let Some((output, ty)) = found {
+            return Some(Val::new(format!("{step}.{output}"), ty));
+        }
+        // A field of the step's own request (`HyperParameters['max_depth']`) is what the
+        // definition sent: the same value, read where it came from.
+        let sent = info.arguments.as_ref().and_then(|a| {
+            let pointer: String = keys
+                .iter()
+                .map(|k| format!("/{}", crate::asl::json::escape(k)))
+                .collect();
+            a.pointer(&pointer)
+        });
+        // Requests that read each other are a dependency cycle (E204), never translated.
+        let expression = |v: &&Value| v.get("Get").is_some() || v.get("Std:Join").is_some();
+        match sent.filter(|v| !v.is_array() && (!v.is_object() || expression(v))) {
+            Some(v) => self.value(v, ptr, Ty::Str, f),
+            _ => {
+                f.push(
                     Code::E201,
                     ptr,
                     format!("`{path}` cannot be read in the pipeline language yet"),
                 );
-                if info.ty == "Condition" {
-                    e.help("a condition's `Outcome` has no counterpart yet: test the same condition again where its outcome is read");
-                }
                 None
             }
         }

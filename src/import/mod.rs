@@ -238,6 +238,8 @@ pub struct StepInfo {
     pub image: Option<String>,
     /// Processing: its property files' names.
     pub files: Vec<String>,
+    /// The step's `Arguments`: its request fields are readable properties too.
+    pub arguments: Option<Value>,
 }
 
 pub struct Importer {
@@ -781,6 +783,7 @@ impl StepInfo {
             output_path,
             image,
             files,
+            arguments: args.cloned(),
         }
     }
 }
