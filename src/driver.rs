@@ -45,9 +45,14 @@ pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,
     /// The ASL and lineage documents, present only when there is no error.
     pub asl: Option<String>,
+    /// The lineage recorder the ASL starts (`<stem>.lineage-recorder.asl.json`), when it starts
+    /// one.
+    pub recorder: Option<String>,
     pub lineage: Option<String>,
     /// The IAM policy the state machine's role needs (written on request).
     pub iam: Option<String>,
+    /// The IAM policy the lineage recorder's role needs, when there is a recorder.
+    pub recorder_iam: Option<String>,
     /// The CloudFormation template that runs the pipeline on its schedule, when it has one.
     pub schedule: Option<String>,
     /// What the deployment templates are made of: built only when one is asked for.
@@ -59,6 +64,7 @@ pub struct Deployment {
     checked: check::Checked,
     plan: lower::Plan,
     definition: String,
+    recorder: Option<String>,
     source_name: String,
 }
 
@@ -66,9 +72,15 @@ impl Deployment {
     /// The CloudFormation template, validated by our own template validator (E900 when it is
     /// not: a compiler bug), its definition inline or read from `s3` (bucket, key).
     pub fn cfn(&self, s3: Option<&(String, String)>) -> Result<String, Box<Diagnostic>> {
-        let definition = serde_json::from_str(&self.definition).unwrap_or_default();
-        let mut template =
-            crate::deploy::template(&self.checked, &self.plan, definition, &self.source_name);
+        let parse = |t: &str| serde_json::from_str(t).unwrap_or_default();
+        let recorder = self.recorder.as_deref().map(parse).unwrap_or_default();
+        let mut template = crate::deploy::template(
+            &self.checked,
+            &self.plan,
+            parse(&self.definition),
+            recorder,
+            &self.source_name,
+        );
         let problems: Vec<Diagnostic> = asl::validate_file(
             Path::new("pipeline.template.json"),
             &pretty(&template),
@@ -99,7 +111,7 @@ impl Deployment {
             &self.checked,
             &self.plan,
             &self.source_name,
-            &format!("{stem}.asl.json"),
+            stem,
         ))
     }
 }
@@ -199,8 +211,10 @@ impl Compiled {
         Compiled {
             diagnostics,
             asl: None,
+            recorder: None,
             lineage: None,
             iam: None,
+            recorder_iam: None,
             schedule: None,
             deployment: None,
         }
@@ -247,10 +261,7 @@ fn compile_here(
         return Compiled::nothing(diagnostics);
     }
     let asl_text = lowered.machine.to_json();
-    let problems: Vec<Diagnostic> = asl::validate(&asl_text, &asl::Options::default())
-        .into_iter()
-        .filter(Diagnostic::is_error)
-        .collect();
+    let problems = errors_in(&asl_text);
     if !problems.is_empty() && problems.iter().all(|d| d.code == Code::E103) {
         // Too big for Step Functions: a limit the user can act on, not a compiler bug.
         let chars = asl_text.chars().count();
@@ -267,6 +278,20 @@ fn compile_here(
         ));
         return Compiled::nothing(diagnostics);
     }
+    let recorder = match lowered.recorder.as_ref().map(|m| m.to_json()) {
+        Some(text) => {
+            let problems = errors_in(&text);
+            if !problems.is_empty() {
+                diagnostics.push(internal_error(
+                    "the generated lineage recorder does not validate",
+                    &problems,
+                ));
+                return Compiled::nothing(diagnostics);
+            }
+            Some(text)
+        }
+        None => None,
+    };
     let lineage_text = lineage::sidecar(&checked, &lowered.plan, source_name).to_json();
     let iam = crate::iam::policy(&lowered.plan);
     let schedule = crate::schedule::template(&checked, source_name).map(|t| pretty(&t));
@@ -274,15 +299,30 @@ fn compile_here(
         diagnostics,
         lineage: Some(lineage_text),
         iam: Some(pretty(&iam)),
+        recorder_iam: lowered
+            .plan
+            .recorder
+            .as_ref()
+            .map(|r| pretty(&crate::iam::statements(&r.grants))),
         schedule,
         deployment: Some(Deployment {
             checked,
             plan: lowered.plan,
             definition: asl_text.clone(),
+            recorder: recorder.clone(),
             source_name: source_name.to_string(),
         }),
         asl: Some(asl_text),
+        recorder,
     }
+}
+
+/// What our own validator finds wrong with ASL we generated.
+fn errors_in(asl_text: &str) -> Vec<Diagnostic> {
+    asl::validate(asl_text, &asl::Options::default())
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect()
 }
 
 /// E900: our own output failed our own validator — a compiler bug, not the user's mistake.

@@ -219,7 +219,7 @@ fn hover_definition_completion_and_symbols() {
         value.contains("training step, run by the state `TrainXGB`"),
         "{hover}"
     );
-    assert!(value.contains("`TrainXGB.Lineage.Artifacts`"), "{hover}");
+    assert!(value.contains("`TrainXGB.Lineage`"), "{hover}");
     assert!(
         value.contains("jobs are named `trainxgb-<uuid>`"),
         "{hover}"

@@ -26,6 +26,8 @@ struct Out {
     asl: Value,
     sidecar: Value,
     iam: Value,
+    /// The lineage recorder and its policy, when the machine starts one.
+    recorder: Option<(Value, Value)>,
 }
 
 fn compile(path: &Path, lineage_states: bool) -> Out {
@@ -33,10 +35,14 @@ fn compile(path: &Path, lineage_states: bool) -> Out {
     let options = aslc::lower::Options { lineage_states };
     let out = aslc::driver::compile_in(&text, "x.sfn", path.parent(), &options);
     let parse = |s: Option<String>| serde_json::from_str(&s.expect("artefact")).expect("json");
+    let recorder = out
+        .recorder
+        .map(|r| (parse(Some(r)), parse(out.recorder_iam)));
     Out {
         asl: parse(out.asl),
         sidecar: parse(out.lineage),
         iam: parse(out.iam),
+        recorder,
     }
 }
 
@@ -62,11 +68,11 @@ fn sidecar_edges_are_the_recorded_artifacts() {
         states(&out.asl, &mut all);
         let edges = out.sidecar["edges"].as_array().expect("edges");
         for (name, state) in &all {
-            let Some(step) = name.strip_suffix(".Lineage.Plan") else {
+            let Some(step) = name.strip_suffix(".Lineage") else {
                 continue;
             };
-            let recorder = format!("{step}.Lineage.Artifacts");
-            let recorded = state["Parameters"]["artifacts"]
+            let recorder = name.clone();
+            let recorded = state["Parameters"]["Input"]["artifacts"]
                 .as_array()
                 .expect("artifacts");
             let in_sidecar: Vec<&Value> = edges.iter().filter(|e| e["state"] == recorder).collect();
@@ -216,9 +222,49 @@ fn needs(resource: &str) -> &'static [&'static str] {
             "s3:AbortMultipartUpload",
         ],
         "dynamodb:getItem" => &["dynamodb:GetItem"],
+        // "IAM policies for ... StartExecution" (no `.sync`: nothing to poll or stop).
+        "states:startExecution" => &["states:StartExecution"],
         "dynamodb:putItem" => &["dynamodb:PutItem"],
         other => panic!("no IAM table entry for {other}: add one from the AWS documentation"),
     }
+}
+
+/// The actions a policy document allows.
+fn actions(policy: &Value) -> BTreeSet<String> {
+    policy["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .flat_map(|s| s["Action"].as_array().expect("actions").clone())
+        .map(|a| a.as_str().expect("action").to_string())
+        .collect()
+}
+
+/// What the Task states of a machine call, as IAM actions.
+fn called(asl: &Value) -> BTreeSet<String> {
+    let mut all = Vec::new();
+    states(asl, &mut all);
+    all.iter()
+        .filter_map(|(_, s)| s["Resource"].as_str())
+        .chain(all.iter().flat_map(|(_, s)| distributed(s)))
+        .flat_map(needs)
+        .map(|a| a.to_string())
+        .collect()
+}
+
+#[test]
+fn the_recorder_policy_grants_what_the_recorder_calls_and_nothing_else() {
+    let mut recorders = 0;
+    for path in fixtures() {
+        let out = compile(&path, true);
+        if let Some((asl, iam)) = &out.recorder {
+            recorders += 1;
+            assert_eq!(actions(iam), called(asl), "{}", path.display());
+        }
+        let off = compile(&path, false);
+        assert!(off.recorder.is_none(), "{}", path.display());
+    }
+    assert!(recorders > 5, "{recorders}");
 }
 
 #[test]
@@ -226,23 +272,7 @@ fn the_policy_grants_what_the_tasks_call_and_nothing_else() {
     for path in fixtures() {
         for lineage in [true, false] {
             let out = compile(&path, lineage);
-            let mut all = Vec::new();
-            states(&out.asl, &mut all);
-            let needed: BTreeSet<&str> = all
-                .iter()
-                .filter_map(|(_, s)| s["Resource"].as_str())
-                .chain(all.iter().flat_map(|(_, s)| distributed(s)))
-                .flat_map(needs)
-                .copied()
-                .collect();
-            let granted: BTreeSet<String> = out.iam["Statement"]
-                .as_array()
-                .expect("statements")
-                .iter()
-                .flat_map(|s| s["Action"].as_array().expect("actions").clone())
-                .map(|a| a.as_str().expect("action").to_string())
-                .collect();
-            let granted: BTreeSet<&str> = granted.iter().map(String::as_str).collect();
+            let (granted, needed) = (actions(&out.iam), called(&out.asl));
             assert_eq!(
                 granted,
                 needed,

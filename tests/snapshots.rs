@@ -56,6 +56,17 @@ snapshot!(step_json_optional, "fixtures/steps/json_optional.sfn");
 snapshot!(step_result_fields, "fixtures/steps/result_fields.sfn");
 snapshot!(step_tuning_options, "fixtures/steps/tuning_options.sfn");
 
+/// The recorder is the same machine for every pipeline but its name and comment: one snapshot.
+#[test]
+fn lineage_recorder() {
+    let text = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/nightly_fraud_retrain.sfn"),
+    )
+    .expect("read");
+    let out = driver::compile_source(&text, "nightly_fraud_retrain.sfn", &Default::default());
+    insta::assert_snapshot!("lineage_recorder_asl", out.recorder.expect("recorder"));
+}
+
 #[test]
 fn output_is_deterministic() {
     let a = compile("fixtures/nightly_fraud_retrain.sfn");

@@ -59,6 +59,10 @@ enum Command {
         /// sources compile to, and show how (for CI, when the artefacts are committed).
         #[arg(long)]
         check: bool,
+        /// Write the state machines indented for review (default: compact, as deployed: a
+        /// definition is limited in characters, whitespace included).
+        #[arg(long)]
+        pretty: bool,
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
@@ -257,6 +261,7 @@ pub fn main() -> ExitCode {
             emit,
             definition_s3,
             check,
+            pretty,
             format,
         } => {
             if definition_s3.is_some() && !emit.contains(&Emit::Cfn) {
@@ -277,6 +282,7 @@ pub fn main() -> ExitCode {
             let targets = Targets {
                 emit: &emit,
                 definition_s3: definition_s3.as_ref(),
+                pretty,
             };
             compile(
                 &files,
@@ -482,6 +488,19 @@ fn check(files: &[PathBuf], format: Format) -> ExitCode {
 struct Targets<'a> {
     emit: &'a [Emit],
     definition_s3: Option<&'a (String, String)>,
+    /// State machines indented (`--pretty`) rather than compact.
+    pretty: bool,
+}
+
+/// A state machine as written: compact unless asked for indented.
+fn laid_out(asl: &str, pretty: bool) -> String {
+    if pretty {
+        return asl.to_string();
+    }
+    match serde_json::from_str::<serde_json::Value>(asl) {
+        Ok(v) => format!("{v}\n"),
+        Err(_) => asl.to_string(),
+    }
 }
 
 fn compile(
@@ -508,12 +527,23 @@ fn compile(
         let dir = out_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+        let asl = laid_out(asl, want.pretty);
+        let recorder = compiled
+            .recorder
+            .as_deref()
+            .map(|r| laid_out(r, want.pretty));
         let mut targets = vec![
-            (dir.join(format!("{stem}.asl.json")), asl),
+            (dir.join(format!("{stem}.asl.json")), &asl),
             (dir.join(format!("{stem}.lineage.json")), lineage),
         ];
+        if let Some(r) = &recorder {
+            targets.push((dir.join(format!("{stem}.lineage-recorder.asl.json")), r));
+        }
         if let (true, Some(iam)) = (want.emit.contains(&Emit::Iam), &compiled.iam) {
             targets.push((dir.join(format!("{stem}.iam.json")), iam));
+        }
+        if let (true, Some(iam)) = (want.emit.contains(&Emit::Iam), &compiled.recorder_iam) {
+            targets.push((dir.join(format!("{stem}.lineage-recorder.iam.json")), iam));
         }
         let deployment = compiled.deployment.as_ref();
         let template = match deployment.filter(|_| want.emit.contains(&Emit::Cfn)) {

@@ -24,12 +24,34 @@ pub const LOG_GROUP: &str = "LogGroup";
 pub const FAILURE_TOPIC: &str = "FailureTopic";
 pub const CACHE_TABLE: &str = "StepCacheTable";
 pub const DASHBOARD: &str = "Dashboard";
+pub const RECORDER: &str = "LineageRecorder";
+pub const RECORDER_ROLE: &str = "LineageRecorderRole";
 
-/// The template for a compiled pipeline whose ASL is `definition`.
-pub fn template(c: &Checked, plan: &Plan, definition: Value, source: &str) -> Value {
+/// The template for a compiled pipeline whose ASL is `definition`, and whose lineage recorder's
+/// is `recorder` (when the plan has a recorder).
+pub fn template(
+    c: &Checked,
+    plan: &Plan,
+    definition: Value,
+    recorder: Value,
+    source: &str,
+) -> Value {
     let mut resources = Map::new();
-    resources.insert(STATE_MACHINE.into(), state_machine(c, definition, source));
-    resources.insert(ROLE.into(), role(plan));
+    resources.insert(
+        STATE_MACHINE.into(),
+        state_machine(c, &c.name, ROLE, definition, source),
+    );
+    resources.insert(ROLE.into(), role(crate::iam::policy(plan)));
+    if let Some(r) = &plan.recorder {
+        resources.insert(
+            RECORDER.into(),
+            state_machine(c, &r.name, RECORDER_ROLE, recorder, source),
+        );
+        resources.insert(
+            RECORDER_ROLE.into(),
+            role(crate::iam::statements(&r.grants)),
+        );
+    }
     resources.insert(
         LOG_GROUP.into(),
         json!({
@@ -124,13 +146,14 @@ fn parameters() -> Value {
     })
 }
 
-fn state_machine(c: &Checked, definition: Value, source: &str) -> Value {
+/// A state machine of pipeline `c`: the pipeline's own, or its lineage recorder.
+fn state_machine(c: &Checked, name: &str, role: &str, definition: Value, source: &str) -> Value {
     json!({
         "Type": "AWS::StepFunctions::StateMachine",
         "Properties": {
-            "StateMachineName": c.name,
+            "StateMachineName": name,
             "StateMachineType": "STANDARD",
-            "RoleArn": { "Fn::GetAtt": [ROLE, "Arn"] },
+            "RoleArn": { "Fn::GetAtt": [role, "Arn"] },
             "Definition": definition,
             "LoggingConfiguration": logging(),
             "TracingConfiguration": tracing(),
@@ -156,9 +179,9 @@ fn tracing() -> Value {
     json!({ "Enabled": { "Fn::If": ["Tracing", true, false] } })
 }
 
-/// The execution role: trusted by Step Functions for this account only (the confused-deputy
-/// guard AWS recommends), with the plan's policy and what logging and X-Ray need.
-fn role(plan: &Plan) -> Value {
+/// An execution role: trusted by Step Functions for this account only (the confused-deputy
+/// guard AWS recommends), with `policy` and what logging and X-Ray need.
+fn role(policy: Value) -> Value {
     json!({
         "Type": "AWS::IAM::Role",
         "Properties": {
@@ -172,7 +195,7 @@ fn role(plan: &Plan) -> Value {
                 }],
             },
             "Policies": [
-                { "PolicyName": "Pipeline", "PolicyDocument": crate::iam::policy(plan) },
+                { "PolicyName": "Pipeline", "PolicyDocument": policy },
                 {
                     "PolicyName": "LoggingAndTracing",
                     "PolicyDocument": {

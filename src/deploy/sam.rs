@@ -3,14 +3,15 @@
 //! template (`DefinitionUri`, which `sam deploy` uploads), with the schedule and the triggers as
 //! its `Events` (SAM makes their roles); the other resources are the CloudFormation template's.
 
-use super::{trigger, ROLE, STATE_MACHINE};
+use super::{trigger, RECORDER, RECORDER_ROLE, ROLE, STATE_MACHINE};
 use crate::check::Checked;
 use crate::lower::Plan;
 use serde_json::{json, Map, Value};
 
-/// The SAM template; `definition_uri` is the compiled definition's path from the template.
-pub fn template(c: &Checked, plan: &Plan, source: &str, definition_uri: &str) -> Value {
-    let mut t = super::template(c, plan, Value::Null, source);
+/// The SAM template; `stem` names the compiled definitions beside the template
+/// (`<stem>.asl.json`, `<stem>.lineage-recorder.asl.json`).
+pub fn template(c: &Checked, plan: &Plan, source: &str, stem: &str) -> Value {
+    let mut t = super::template(c, plan, Value::Null, Value::Null, source);
     if let Some(resources) = t["Resources"].as_object_mut() {
         // SAM makes the schedule's and the rules' roles itself.
         resources.retain(|k, _| {
@@ -19,8 +20,22 @@ pub fn template(c: &Checked, plan: &Plan, source: &str, definition_uri: &str) ->
         });
         resources.insert(
             STATE_MACHINE.into(),
-            state_machine(c, source, definition_uri),
+            state_machine(
+                c,
+                &c.name,
+                ROLE,
+                source,
+                &format!("{stem}.asl.json"),
+                events(c),
+            ),
         );
+        if let Some(r) = &plan.recorder {
+            let uri = format!("{stem}.lineage-recorder.asl.json");
+            resources.insert(
+                RECORDER.into(),
+                state_machine(c, &r.name, RECORDER_ROLE, source, &uri, Map::new()),
+            );
+        }
     }
     if let Some(root) = t.as_object_mut() {
         root.insert("Transform".into(), json!("AWS::Serverless-2016-10-31"));
@@ -28,18 +43,25 @@ pub fn template(c: &Checked, plan: &Plan, source: &str, definition_uri: &str) ->
     t
 }
 
-fn state_machine(c: &Checked, source: &str, definition_uri: &str) -> Value {
+fn state_machine(
+    c: &Checked,
+    name: &str,
+    role: &str,
+    source: &str,
+    definition_uri: &str,
+    events: Map<String, Value>,
+) -> Value {
     json!({
         "Type": "AWS::Serverless::StateMachine",
         "Properties": {
-            "Name": c.name,
+            "Name": name,
             "Type": "STANDARD",
             "DefinitionUri": definition_uri,
-            "Role": { "Fn::GetAtt": [ROLE, "Arn"] },
+            "Role": { "Fn::GetAtt": [role, "Arn"] },
             "Logging": super::logging(),
             "Tracing": super::tracing(),
             "Tags": { "aslc:pipeline": c.name, "aslc:source": source },
-            "Events": events(c),
+            "Events": events,
         },
     })
 }

@@ -5,12 +5,17 @@
 //! Where AWS allows nothing narrower than `*`, README.md says why.
 
 use crate::lower::Plan;
+use crate::steps::Grant;
 use serde_json::{json, Value};
 
 /// The policy document for a lowered pipeline.
 pub fn policy(plan: &Plan) -> Value {
-    let statements: Vec<Value> = plan
-        .grants
+    statements(&plan.grants)
+}
+
+/// The policy document granting `grants`.
+pub fn statements(grants: &[Grant]) -> Value {
+    let statements: Vec<Value> = grants
         .iter()
         .map(|g| {
             let mut s = json!({

@@ -47,10 +47,8 @@ pub fn check_state(when: &str) -> String {
 /// type, or the step fails with a clear error naming the file and the path, as SageMaker's
 /// JsonGet fails its condition step. A value the condition tests with `exists(...)` is not
 /// checked here: the comparison is then false when it is missing.
-pub fn checks(when: &str, checks: &[(Ref, CmpTy)], then: &str, out: &mut IndexMap<String, State>) {
-    if checks.is_empty() {
-        return;
-    }
+/// Returns the rules; the Fail states they go to are added to `out`.
+pub fn checks(when: &str, checks: &[(Ref, CmpTy)], out: &mut IndexMap<String, State>) -> Vec<Json> {
     let mut rules = Vec::new();
     for (i, (r, ty)) in checks.iter().enumerate() {
         let path = paths::of(r);
@@ -80,17 +78,25 @@ pub fn checks(when: &str, checks: &[(Ref, CmpTy)], then: &str, out: &mut IndexMa
             }),
         );
     }
-    out.insert(
-        check_state(when),
-        State::Choice(Choice {
-            query_language: None,
-            comment: Some(format!(
-                "The values {when} compares must be there, of their type"
-            )),
-            choices: rules,
-            default: Some(then.to_string()),
-        }),
-    );
+    rules
+}
+
+/// The checks go first in the condition's own Choice, unless `number(x)` values are parsed
+/// between the two: then they are a Choice of their own, `<When>.Check`, before the parsing.
+pub fn checked_apart(checks: &[(Ref, CmpTy)], numbers: &[Ref]) -> bool {
+    !checks.is_empty() && !numbers.is_empty()
+}
+
+/// `<When>.Check`: the checks' own Choice, continuing with `then` when they pass.
+pub fn check_choice(when: &str, rules: Vec<Json>, then: &str) -> State {
+    State::Choice(Choice {
+        query_language: None,
+        comment: Some(format!(
+            "The values {when} compares must be there, of their type"
+        )),
+        choices: rules,
+        default: Some(then.to_string()),
+    })
 }
 
 /// What a JSON value is read from, for messages: `property file Evaluate.metrics`.

@@ -1,29 +1,36 @@
-//! Lineage wiring: states that record, as the execution runs, what the sidecar describes, in
-//! SageMaker ML Lineage Tracking (reference: lineage.md §3).
+//! Lineage wiring (reference: lineage.md §3). The pipeline's state machine records nothing
+//! itself: after each step that reads or writes S3 or models, one Task starts the pipeline's
+//! **lineage recorder** — a second state machine, `<pipeline>-lineage-recorder`, written beside
+//! the main one as `<stem>.lineage-recorder.asl.json` — without waiting for it
+//! (`states:startExecution`, no `.sync`). So lineage can neither slow nor fail the pipeline: the
+//! start's only failure mode is caught into `$.lineage.failures.<Step>`, and a recording that
+//! fails is a failed recorder execution, in the console beside the pipeline's.
 //!
-//! * One Context per execution, named from a hash of the execution ARN.
-//! * Per step that reads or writes S3 or models: an Action (named the same way) associated with
-//!   the Context; for each S3 location, an Artifact — looked up by URI first, created only when
-//!   missing — associated with the Action (`ContributedTo` for inputs, `Produced` for outputs).
+//! What one recorder execution does, for one step of one execution:
+//! * the execution's Context (named from a hash of the execution ARN; created, or found when an
+//!   earlier step's recorder made it);
+//! * the step's Action (named the same way), associated with the Context;
+//! * for each S3 location, an Artifact — looked up by URI first, created only when missing —
+//!   associated with the Action (`ContributedTo` for inputs, `Produced` for outputs).
 //!
-//! Deterministic names and look-ups make every call safe to repeat on retry. Every lineage state
-//! catches all errors into `$.lineage.failures.<Step>` and carries on: lineage never fails the
-//! ML pipeline, and the execution's output says what was not recorded. ARNs live under
-//! `$.lineage` only, never per step.
+//! Deterministic names and look-ups make every call safe to repeat (a redriven execution starts
+//! the recorder again).
 
-use super::paths;
 use super::values::put;
 use super::Cont;
 use crate::asl::model::*;
-use crate::steps::{Lineage, Role};
+use crate::steps::{Grant, Lineage, Role};
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
-pub const CONTEXT: &str = "Lineage.Context";
-
-/// Where a create that failed is noted before the look-up that usually recovers from it
-/// (the entity exists from an earlier attempt); only unrecovered errors go to `failures`.
-const RECOVERED: &str = "$.lineage.last_error";
+/// The recorder state machine's name: `<pipeline>-lineage-recorder`, within the 80 characters
+/// Step Functions allows.
+pub fn recorder_name(pipeline: &str) -> String {
+    const SUFFIX: &str = "-lineage-recorder";
+    let room = 80 - SUFFIX.len();
+    let base: String = pipeline.chars().take(room).collect();
+    format!("{base}{SUFFIX}")
+}
 
 /// `States.Format('<prefix>-{}', States.Hash($$.Execution.Id, 'MD5'))`: ≤ 120 characters of
 /// `[a-zA-Z0-9-]`, the same on every attempt of one execution.
@@ -38,14 +45,6 @@ fn entity_name(prefix: &str) -> Json {
     json!(format!(
         "States.Format('{slug}-{{}}', States.Hash($$.Execution.Id, 'MD5'))"
     ))
-}
-
-fn catch(step: &str, next: &str) -> Vec<Catcher> {
-    vec![Catcher {
-        error_equals: vec!["States.ALL".into()],
-        result_path: json!(super::paths::lineage_failure(step)),
-        next: next.into(),
-    }]
 }
 
 fn sdk(api: &str) -> String {
@@ -79,126 +78,80 @@ fn task(
     })
 }
 
-/// The Context of this execution, before the first step.
-pub fn context(pipeline: &str, next: &Cont, out: &mut IndexMap<String, State>) {
-    let after = match next {
-        Cont::Next(n) => n.clone(),
-        Cont::End => "Lineage.Done".to_string(),
-    };
-    if matches!(next, Cont::End) {
-        out.insert(after.clone(), State::Succeed(Succeed::default()));
-    }
-    let name = entity_name(pipeline);
-    let selector = Some(json!({ "arn.$": "$.ContextArn" }));
-    out.insert(
-        CONTEXT.into(),
-        task(
-            sdk("createContext"),
-            json!({
-                "ContextName.$": name,
-                "ContextType": "StepFunctionsExecution",
-                "Source": { "SourceUri.$": "$$.Execution.Id", "SourceType": "AWS::StepFunctions::Execution" },
-                "Properties": { "pipeline": pipeline, "stateMachine.$": "$$.StateMachine.Id" },
-            }),
-            selector.clone(),
-            "$.lineage.context",
-            vec![Catcher { error_equals: vec!["States.ALL".into()], result_path: json!(RECOVERED), next: format!("{CONTEXT}.Existing") }],
-            Transition::Next(after.clone()),
-        ),
-    );
-    // A retried execution start finds the Context it already created.
-    out.insert(
-        format!("{CONTEXT}.Existing"),
-        task(
-            sdk("describeContext"),
-            json!({ "ContextName.$": name }),
-            selector,
-            "$.lineage.context",
-            catch("Context", &after),
-            Transition::Next(after),
-        ),
-    );
-}
-
-/// The first lineage state of a step that records lineage.
+/// The state that starts the recorder for a step.
 pub fn entry(step: &str) -> String {
     format!("{step}.Lineage")
 }
 
-/// The lineage states that follow a step, continuing with `next`; returns the state that
-/// records the step's artifacts.
+/// The Task after a step that starts its recording, continuing with `next`; returns its name.
 pub fn after_step(
+    pipeline: &str,
     step: &str,
     record: &Lineage,
     next: &Cont,
     out: &mut IndexMap<String, State>,
 ) -> String {
-    let (action, existing, in_context, list, map) = (
-        entry(step),
-        paths::lineage_state(step, "Existing"),
-        paths::lineage_state(step, "InContext"),
-        paths::lineage_state(step, "Plan"),
-        paths::lineage_state(step, "Artifacts"),
-    );
+    let start = entry(step);
     let after = match next {
         Cont::Next(n) => n.clone(),
         Cont::End => {
-            let done = paths::lineage_state(step, "Done");
+            let done = super::paths::lineage_state(step, "Done");
             out.insert(done.clone(), State::Succeed(Succeed::default()));
             done
         }
     };
-    let name = entity_name(step);
+    let mut input = Payload::new();
+    input.insert(
+        "context".into(),
+        json!({
+            "name.$": entity_name(pipeline),
+            "pipeline": pipeline,
+            "execution.$": "$$.Execution.Id",
+            "stateMachine.$": "$$.StateMachine.Id",
+        }),
+    );
+    let mut action = Payload::new();
+    action.insert("name.$".into(), entity_name(step));
+    action.insert("type".into(), json!(record.action));
+    action.insert("step".into(), json!(step));
+    put(&mut action, "source", &record.source);
+    input.insert("action".into(), Json::Object(action));
+    input.insert("artifacts".into(), artifacts(record));
+    // The console links the recorder's execution to the pipeline's.
+    input.insert(
+        "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$".into(),
+        json!("$$.Execution.Id"),
+    );
     let mut params = Payload::new();
-    params.insert("ActionName.$".into(), name.clone());
-    params.insert("ActionType".into(), json!(record.action));
-    params.insert("Status".into(), json!("Completed"));
-    let mut src = Payload::new();
-    put(&mut src, "SourceUri", &record.source);
-    params.insert("Source".into(), Json::Object(src));
     params.insert(
-        "Properties".into(),
-        json!({ "step": step, "execution.$": "$$.Execution.Id" }),
+        "StateMachineArn.$".into(),
+        json!(crate::steps::same_account_machine(&recorder_name(pipeline))),
     );
-    let selector = Some(json!({ "arn.$": "$.ActionArn" }));
+    params.insert("Input".into(), Json::Object(input));
     out.insert(
-        action.clone(),
-        task(
-            sdk("createAction"),
-            Json::Object(params),
-            selector.clone(),
-            "$.lineage.action",
-            vec![Catcher {
+        start.clone(),
+        State::Task(Task {
+            comment: Some(format!(
+                "Record {step}'s lineage in the lineage recorder, without waiting for it"
+            )),
+            resource: "arn:aws:states:::states:startExecution".into(),
+            parameters: params,
+            result_path: Json::Null,
+            catch: vec![Catcher {
                 error_equals: vec!["States.ALL".into()],
-                result_path: json!(RECOVERED),
-                next: existing.clone(),
+                result_path: json!(super::paths::lineage_failure(step)),
+                next: after.clone(),
             }],
-            Transition::Next(in_context.clone()),
-        ),
+            transition: Some(Transition::Next(after)),
+            ..Task::default()
+        }),
     );
-    out.insert(
-        existing,
-        task(
-            sdk("describeAction"),
-            json!({ "ActionName.$": name }),
-            selector,
-            "$.lineage.action",
-            catch(step, &after),
-            Transition::Next(in_context.clone()),
-        ),
-    );
-    out.insert(
-        in_context,
-        task(
-            sdk("addAssociation"),
-            json!({ "SourceArn.$": "$.lineage.action.arn", "DestinationArn.$": "$.lineage.context.arn", "AssociationType": "AssociatedWith" }),
-            None,
-            "",
-            catch(step, &after),
-            Transition::Next(list.clone()),
-        ),
-    );
-    let artifacts: Vec<Json> = record
+    start
+}
+
+/// The step's S3 locations and models, as the recorder's `artifacts`.
+fn artifacts(record: &Lineage) -> Json {
+    record
         .artifacts
         .iter()
         .map(|i| {
@@ -214,44 +167,166 @@ pub fn after_step(
             );
             Json::Object(m)
         })
+        .collect()
+}
+
+/// What the pipeline's role needs to start the recorder.
+pub fn start_grant(pipeline: &str, account: &str) -> Grant {
+    Grant::new(
+        "StartLineageRecorder",
+        &["states:StartExecution"],
+        vec![format!(
+            "arn:aws:states:*:{account}:stateMachine:{}",
+            recorder_name(pipeline)
+        )],
+    )
+}
+
+/// What the recorder's role needs.
+pub fn recorder_grants(account: &str) -> Vec<Grant> {
+    let resources = ["context", "action", "artifact"]
+        .iter()
+        .map(|k| format!("arn:aws:sagemaker:*:{account}:{k}/*"))
         .collect();
-    let mut plan_params = Payload::new();
-    plan_params.insert("artifacts".into(), Json::Array(artifacts));
-    out.insert(
-        list,
-        State::Pass(Pass {
-            parameters: Some(plan_params),
-            result_path: Some(json!("$.lineage.plan")),
-            transition: Some(Transition::Next(map.clone())),
-            ..Pass::default()
-        }),
+    vec![
+        Grant::new(
+            "RecordLineage",
+            &[
+                "sagemaker:CreateContext",
+                "sagemaker:DescribeContext",
+                "sagemaker:CreateAction",
+                "sagemaker:DescribeAction",
+                "sagemaker:CreateArtifact",
+                "sagemaker:AddAssociation",
+            ],
+            resources,
+        ),
+        // Artifacts are looked up by source URI; List actions have no resource-level
+        // permissions.
+        Grant::new(
+            "FindLineageArtifacts",
+            &["sagemaker:ListArtifacts"],
+            vec!["*".into()],
+        ),
+    ]
+}
+
+/// Where a create that failed is noted before the look-up that usually recovers from it (the
+/// entity exists: an earlier step's recorder made the Context, or this is a repeated start).
+const RECOVERED: &str = "$.recovered_error";
+
+fn recovered(next: &str) -> Vec<Catcher> {
+    vec![Catcher {
+        error_equals: vec!["States.ALL".into()],
+        result_path: json!(RECOVERED),
+        next: next.into(),
+    }]
+}
+
+/// The recorder state machine of `pipeline`: its input is what [`after_step`] starts it with.
+pub fn recorder(pipeline: &str) -> StateMachine {
+    let mut states = IndexMap::new();
+    let context_selector = Some(json!({ "arn.$": "$.ContextArn" }));
+    states.insert(
+        "Context".into(),
+        task(
+            sdk("createContext"),
+            json!({
+                "ContextName.$": "$.context.name",
+                "ContextType": "StepFunctionsExecution",
+                "Source": { "SourceUri.$": "$.context.execution", "SourceType": "AWS::StepFunctions::Execution" },
+                "Properties": { "pipeline.$": "$.context.pipeline", "stateMachine.$": "$.context.stateMachine" },
+            }),
+            context_selector.clone(),
+            "$.recorded_context",
+            recovered("Context.Existing"),
+            Transition::Next("Action".into()),
+        ),
+    );
+    states.insert(
+        "Context.Existing".into(),
+        task(
+            sdk("describeContext"),
+            json!({ "ContextName.$": "$.context.name" }),
+            context_selector,
+            "$.recorded_context",
+            vec![],
+            Transition::Next("Action".into()),
+        ),
+    );
+    let action_selector = Some(json!({ "arn.$": "$.ActionArn" }));
+    states.insert(
+        "Action".into(),
+        task(
+            sdk("createAction"),
+            json!({
+                "ActionName.$": "$.action.name",
+                "ActionType.$": "$.action.type",
+                "Status": "Completed",
+                "Source": { "SourceUri.$": "$.action.source" },
+                "Properties": { "step.$": "$.action.step", "execution.$": "$.context.execution" },
+            }),
+            action_selector.clone(),
+            "$.recorded_action",
+            recovered("Action.Existing"),
+            Transition::Next("InContext".into()),
+        ),
+    );
+    states.insert(
+        "Action.Existing".into(),
+        task(
+            sdk("describeAction"),
+            json!({ "ActionName.$": "$.action.name" }),
+            action_selector,
+            "$.recorded_action",
+            vec![],
+            Transition::Next("InContext".into()),
+        ),
+    );
+    // Already associated when the recorder runs again for the same step.
+    states.insert(
+        "InContext".into(),
+        task(
+            sdk("addAssociation"),
+            json!({ "SourceArn.$": "$.recorded_action.arn", "DestinationArn.$": "$.recorded_context.arn", "AssociationType": "AssociatedWith" }),
+            None,
+            "",
+            recovered("Artifacts"),
+            Transition::Next("Artifacts".into()),
+        ),
     );
     let mut selector = Payload::new();
     selector.insert("artifact.$".into(), json!("$$.Map.Item.Value"));
-    selector.insert("action.$".into(), json!("$.lineage.action.arn"));
-    out.insert(
-        map.clone(),
+    selector.insert("action.$".into(), json!("$.recorded_action.arn"));
+    states.insert(
+        "Artifacts".into(),
         State::Map(Map {
-            comment: Some(format!("Record the S3 locations {step} read and wrote")),
-            items_path: "$.lineage.plan.artifacts".into(),
+            comment: Some("Record the S3 locations and models the step read and wrote".into()),
+            items_path: "$.artifacts".into(),
             item_reader: None,
             item_selector: selector,
             max_concurrency: 4,
             tolerated_failure_count: None,
             tolerated_failure_percentage_path: None,
-            item_processor: processor(step),
+            item_processor: processor(),
             result_writer: None,
             result_path: Json::Null,
-            catch: catch(step, &after),
-            transition: Some(Transition::Next(after)),
+            catch: vec![],
+            transition: Some(Transition::End(true)),
         }),
     );
-    map
+    StateMachine {
+        comment: Some(format!(
+            "Lineage recorder of pipeline {pipeline} (compiled by aslc): records one step of one execution in SageMaker ML Lineage Tracking"
+        )),
+        start_at: "Context".into(),
+        states,
+    }
 }
 
 /// For one artifact: find it by URI or create it, then associate it with the action.
-fn processor(step: &str) -> Processor {
-    let n = |suffix: &str| paths::lineage_state(step, suffix);
+fn processor() -> Processor {
+    let n = |name: &str| name.to_string();
     let mut states = IndexMap::new();
     states.insert(
         n("Find"),

@@ -31,8 +31,8 @@ use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Emit the states that record lineage in SageMaker ML Lineage Tracking as the execution
-    /// runs (`--no-lineage-states` turns them off; the sidecar is written either way).
+    /// Start the lineage recorder after each step that records lineage, and make the recorder
+    /// (`--no-lineage-states` turns both off; the sidecar is written either way).
     pub lineage_states: bool,
 }
 
@@ -47,6 +47,8 @@ impl Default for Options {
 /// A lowered pipeline: the state machine and what the lowering decided.
 pub struct Lowered {
     pub machine: StateMachine,
+    /// The lineage recorder the machine starts, when lineage wiring is on and a step records.
+    pub recorder: Option<StateMachine>,
     pub plan: Plan,
 }
 
@@ -81,22 +83,23 @@ pub fn lower(c: &Checked, options: &Options) -> Lowered {
         Some(s) => Cont::Next(entry(s)),
         None => Cont::End,
     };
-    let start_at = if l.lineage {
-        let start_at = l.init(Cont::Next(lineage::CONTEXT.into()), &mut states);
-        lineage::context(&c.name, &first, &mut states);
-        l.plan.context = Some(lineage::CONTEXT.into());
-        start_at
-    } else {
-        l.init(first, &mut states)
-    };
+    let start_at = l.init(first, &mut states);
     l.block(&steps, &Cont::End, &mut states);
     l.finish(&states);
+    let recorder = l.lineage.then(|| lineage::recorder(&c.name));
+    if recorder.is_some() {
+        l.plan.recorder = Some(plan::Recorder {
+            name: lineage::recorder_name(&c.name),
+            grants: lineage::recorder_grants(&account),
+        });
+    }
     Lowered {
         machine: StateMachine {
             comment: Some(format!("Pipeline {} (compiled by aslc)", c.name)),
             start_at,
             states,
         },
+        recorder,
         plan: l.plan,
     }
 }
@@ -125,7 +128,9 @@ fn entry(s: &StepDef) -> String {
         StepIr::When { reads, .. } | StepIr::Fail { reads, .. } if !reads.is_empty() => {
             read_state(&s.name, &reads[0].step, &reads[0].file)
         }
-        StepIr::When { checks, .. } if !checks.is_empty() => choice::check_state(&s.name),
+        StepIr::When {
+            checks, numbers, ..
+        } if choice::checked_apart(checks, numbers) => choice::check_state(&s.name),
         StepIr::When { numbers, .. } if !numbers.is_empty() => choice::numbers_state(&s.name),
         StepIr::Foreach(f) if foreach::has_setup(f) => paths::foreach_state(&s.name, "Setup"),
         _ if emr::config(s).is_some() => emr::create_state(&s.name),
@@ -288,29 +293,8 @@ impl<'a> Lowerer<'a> {
             ));
         }
         if self.lineage {
-            let resources = ["context", "action", "artifact"]
-                .iter()
-                .map(|k| format!("arn:aws:sagemaker:*:{}:{k}/*", self.cx.account))
-                .collect();
-            self.plan.grant(Grant::new(
-                "RecordLineage",
-                &[
-                    "sagemaker:CreateContext",
-                    "sagemaker:DescribeContext",
-                    "sagemaker:CreateAction",
-                    "sagemaker:DescribeAction",
-                    "sagemaker:CreateArtifact",
-                    "sagemaker:AddAssociation",
-                ],
-                resources,
-            ));
-            // Artifacts are looked up by source URI; List actions have no resource-level
-            // permissions.
-            self.plan.grant(Grant::new(
-                "FindLineageArtifacts",
-                &["sagemaker:ListArtifacts"],
-                vec!["*".into()],
-            ));
+            self.plan
+                .grant(lineage::start_grant(&self.c.name, self.cx.account));
         }
     }
 }
@@ -435,13 +419,18 @@ impl Lowerer<'_> {
         } else {
             choice::numbers_state(&s.name)
         };
-        let first = if checks.is_empty() {
-            choice_entry.clone()
-        } else {
+        let apart = choice::checked_apart(checks, numbers);
+        let first = if apart {
             choice::check_state(&s.name)
+        } else {
+            choice_entry.clone()
         };
         self.reads(s, reads, &first, plan, out);
-        choice::checks(&s.name, checks, &choice_entry, out);
+        let mut rules = choice::checks(&s.name, checks, out);
+        if apart {
+            let checked = choice::check_choice(&s.name, std::mem::take(&mut rules), &choice_entry);
+            out.insert(first, checked);
+        }
         choice::numbers(&s.name, numbers, &s.name, out);
         // What the condition compares: `number(x)` compares `x`, read into the `when`'s results.
         plan.compares = cond
@@ -471,12 +460,20 @@ impl Lowerer<'_> {
         if let Json::Object(m) = &mut rule {
             m.insert("Next".into(), Json::String(then_target.clone()));
         }
+        // The checks still due come first: the first rule that matches wins.
+        let comment = (!rules.is_empty()).then(|| {
+            format!(
+                "The values {} compares must be there, of their type; then the condition",
+                s.name
+            )
+        });
+        rules.push(rule);
         out.insert(
             s.name.clone(),
             State::Choice(Choice {
                 query_language: None,
-                comment: None,
-                choices: vec![rule],
+                comment,
+                choices: rules,
                 default: Some(else_target.clone()),
             }),
         );
@@ -721,7 +718,8 @@ impl Lowerer<'_> {
             p.states(out);
         }
         if let Some(record) = record {
-            let recorder = recording.then(|| lineage::after_step(&s.name, &record, next, out));
+            let recorder =
+                recording.then(|| lineage::after_step(&self.c.name, &s.name, &record, next, out));
             plan.lineage = Some(StepLineage {
                 action: record.action,
                 artifacts: record.artifacts,

@@ -14,8 +14,8 @@ use serde_json::Value as Json;
 pub struct Plan {
     /// Every step, nested ones included, in source order.
     pub steps: Vec<StepPlan>,
-    /// The state that creates the execution's lineage Context, when one is created.
-    pub context: Option<String>,
+    /// The lineage recorder the state machine starts, when it starts one.
+    pub recorder: Option<Recorder>,
     /// Every Task state with its resource, in the order they were emitted.
     pub tasks: Vec<(String, String)>,
     /// The IAM statements the state machine's role needs, merged by `sid`.
@@ -54,6 +54,15 @@ pub struct StepPlan {
     pub after: Vec<String>,
 }
 
+/// The second state machine that records lineage (`lineage::recorder`).
+#[derive(Clone, Debug)]
+pub struct Recorder {
+    /// Its state machine name.
+    pub name: String,
+    /// The IAM statements its role needs.
+    pub grants: Vec<Grant>,
+}
+
 #[derive(Clone, Debug)]
 pub struct FileRead {
     pub step: String,
@@ -68,8 +77,8 @@ pub struct StepLineage {
     /// Only the artifacts that exist: an unpinned payload value that names neither an S3
     /// location nor another step's artifact is left out.
     pub artifacts: Vec<Artifact>,
-    /// The state that records the artifacts at run time (`<Step>.Lineage.Artifacts`), when
-    /// lineage wiring is on.
+    /// The state that starts the recording at run time (`<Step>.Lineage`), when lineage wiring
+    /// is on.
     pub recorder: Option<String>,
 }
 

@@ -220,8 +220,9 @@ impl<'d> Runner<'d> {
         own.or(top) == Some("JSONata")
     }
 
-    /// The JSONata states aslc runs today: Pass (`Output`), Choice (`Condition`), Succeed and
-    /// Fail; a JSONata Task, Map or Parallel is not run yet.
+    /// The JSONata states aslc runs today: Pass (`Output`), Choice (`Condition`), Wait
+    /// (`Seconds`, `Timestamp`), Succeed and Fail; a JSONata Task, Map or Parallel is not run
+    /// yet.
     fn jsonata_state(
         &mut self,
         ty: &str,
@@ -249,6 +250,32 @@ impl<'d> Runner<'d> {
                 },
                 None,
             )),
+            "Wait" => {
+                let until = match (s.get("Seconds"), s.get("Timestamp")) {
+                    (Some(n), _) => {
+                        let n = eval(n)?;
+                        let seconds = n.as_u64().ok_or_else(|| {
+                            fail(
+                                "States.QueryEvaluationError",
+                                format!("Seconds is {n}, not a whole number of seconds"),
+                            )
+                        })?;
+                        self.clock.saturating_add(
+                            i64::try_from(seconds)
+                                .unwrap_or(i64::MAX)
+                                .saturating_mul(1000),
+                        )
+                    }
+                    (None, Some(t)) => time_ms(eval(t)?.as_str().unwrap_or(""))?,
+                    (None, None) => self.clock,
+                };
+                self.clock = self.clock.max(until);
+                let out = match s.get("Output") {
+                    Some(o) => eval(o)?,
+                    None => input.clone(),
+                };
+                Ok((out, next))
+            }
             "Fail" => {
                 let text = |k: &str| -> Result<String, Fail> {
                     Ok(s.get(k)
@@ -276,7 +303,13 @@ impl<'d> Runner<'d> {
                     }
                 }
                 match s.get("Default").and_then(Value::as_str) {
-                    Some(d) => Ok((input.clone(), Some(d.to_string()))),
+                    Some(d) => Ok((
+                        match s.get("Output") {
+                            Some(o) => eval(o)?,
+                            None => input.clone(),
+                        },
+                        Some(d.to_string()),
+                    )),
                     None => Err(fail(
                         "States.NoChoiceMatched",
                         "no Choices rule matched and there was no Default",

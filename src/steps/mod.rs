@@ -184,6 +184,19 @@ impl Grant {
     }
 }
 
+/// The ARN of state machine `name` in the running execution's own account and region, read
+/// from its ARN (`arn:aws:states:<region>:<account>:stateMachine:<name>`): a `States.Format`
+/// call for a `.$` field.
+pub fn same_account_machine(name: &str) -> String {
+    let part =
+        |k: usize| format!("States.ArrayGetItem(States.StringSplit($$.StateMachine.Id, ':'), {k})");
+    format!(
+        "States.Format('arn:aws:states:{{}}:{{}}:stateMachine:{name}', {}, {})",
+        part(3),
+        part(4)
+    )
+}
+
 /// What a step records in SageMaker ML Lineage Tracking.
 #[derive(Clone, Debug)]
 pub struct Lineage {

@@ -23,19 +23,9 @@ impl Kind for RunPipeline {
             r.parameters
                 .insert("StateMachineArn".into(), json!(self.state_machine));
         } else {
-            // The same account and region as the caller: read from its own ARN
-            // (`arn:aws:states:<region>:<account>:stateMachine:<name>`).
-            let part = |k: usize| {
-                format!("States.ArrayGetItem(States.StringSplit($$.StateMachine.Id, ':'), {k})")
-            };
             r.parameters.insert(
                 "StateMachineArn.$".into(),
-                json!(format!(
-                    "States.Format('arn:aws:states:{{}}:{{}}:stateMachine:{}', {}, {})",
-                    self.state_machine,
-                    part(3),
-                    part(4)
-                )),
+                json!(same_account_machine(&self.state_machine)),
             );
         }
         r.parameters.insert(

@@ -15,9 +15,12 @@ def test_an_int_parameter_must_be_a_whole_number(compiled, depth, ok):
     result = execute(json.dumps(asl), {"Depth": depth, "DataDate": "2028-02-16"})
     states = entered(result)
     if ok:
-        # Past the checks: the first step is entered (and, unmocked here, fails).
+        # Past the checks: the first step runs (and, unmocked here, fails: moto cannot start a
+        # training job, and says so before the state's entered event).
         assert "Parameters.Invalid.Depth" not in states
-        assert "Train" in states or "Lineage.Context" in states
+        assert states[-1] == "Parameters.ValidateIntegers"
+        assert result["error"] != "aslc.InvalidParameter"
+        assert "createTrainingJob" in result["cause"]
     else:
         assert result["status"] == "FAILED"
         assert result["error"] == "aslc.InvalidParameter"
