@@ -1,6 +1,6 @@
-//! `aslc run` speed: one night of the compiled seed pipeline (with its lineage states, about
-//! 400 history events) answered by a mock file, and a night whose training job fails and is
-//! retried. moto's interpreter takes about half a second for such a night.
+//! `aslc run` speed: one night of the compiled seed pipeline answered by a mock file (without and
+//! with its lineage starts), one execution of its lineage recorder, and a night whose training job
+//! fails and is retried. moto's interpreter takes about half a second for such a night.
 
 use aslc::run::{self, mocks, Options};
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -25,40 +25,69 @@ fn case(name: &str, lineage: bool) -> mocks::Case {
     )
     .expect("JSON");
     if lineage {
-        // Every lineage call answers with an ARN: the recording states run, as on AWS.
-        let arn = json!({"0-1000": {"Return": {"ContextArn": "arn:c", "ActionArn": "arn:a", "ArtifactArn": "arn:x", "ArtifactSummaries": []}}});
-        file["MockedResponses"]["Lineage"] = arn;
+        // Each recorder start answers as `states:startExecution` does.
+        let started = json!({"0": {"Return": {"ExecutionArn": "arn:e", "StartDate": "2026-10-31T02:00:00Z"}}});
+        file["MockedResponses"]["Started"] = started;
         let tc = file["StateMachines"]["nightly-fraud-retrain"]["TestCases"][name]
             .as_object_mut()
             .expect("case");
-        tc.insert("Lineage.Context".into(), json!("Lineage"));
-        for step in [
-            "Featurise",
-            "TrainXGB",
-            "Evaluate",
-            "RegisterIfGoodEnough",
-            "TriggerDeployLambda",
-        ] {
-            for state in [
-                "Lineage",
-                "Lineage.InContext",
-                "Lineage.Find",
-                "Lineage.Create",
-                "Lineage.Input",
-                "Lineage.Output",
-            ] {
-                tc.insert(format!("{step}.{state}"), json!("Lineage"));
-            }
+        for step in RECORDED {
+            tc.insert(format!("{step}.Lineage"), json!("Started"));
         }
     }
     mocks::case(&file, "nightly-fraud-retrain", name).expect("case")
+}
+
+const RECORDED: [&str; 5] = [
+    "Featurise",
+    "TrainXGB",
+    "Evaluate",
+    "RegisterIfGoodEnough",
+    "TriggerDeployLambda",
+];
+
+/// The lineage recorder and the plan of one step with `n` artifacts, every SageMaker call
+/// answered (each artifact is new: looked up, created, associated).
+fn recorder(n: usize) -> (Value, Value, mocks::Case) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let source =
+        std::fs::read_to_string(root.join("fixtures/nightly_fraud_retrain.sfn")).expect("seed");
+    let compiled = aslc::driver::compile_source(&source, "seed.sfn", &Default::default());
+    let def = serde_json::from_str(&compiled.recorder.expect("recorder")).expect("ASL");
+    let artifacts: Vec<Value> = (0..n)
+        .map(|i| json!({"uri": format!("s3://b/{i}/"), "type": "DataSet", "role": if i % 2 == 0 { "input" } else { "output" }}))
+        .collect();
+    let plan = json!({
+        "context": {"name": "c", "pipeline": "p", "execution": "arn:x", "stateMachine": "arn:m"},
+        "action": {"name": "a", "type": "TrainingJob", "step": "T", "source": "arn:j"},
+        "artifacts": artifacts,
+    });
+    let answer = json!({"0-1000": {"Return": {"ContextArn": "arn:c", "ActionArn": "arn:a", "ArtifactArn": "arn:x", "ArtifactSummaries": []}}});
+    let states = [
+        "Context",
+        "Action",
+        "InContext",
+        "Find",
+        "Create",
+        "Input",
+        "Output",
+    ];
+    let file = json!({
+        "StateMachines": {"recorder": {"TestCases": {"Case": states.iter().map(|s| (s.to_string(), json!("Answer"))).collect::<serde_json::Map<_, _>>()}}},
+        "MockedResponses": {"Answer": answer},
+    });
+    (
+        def,
+        plan,
+        mocks::case(&file, "recorder", "Case").expect("case"),
+    )
 }
 
 fn night(c: &mut Criterion) {
     let mut g = c.benchmark_group("run");
     for (label, lineage) in [
         ("seed night", false),
-        ("seed night with lineage states", true),
+        ("seed night with lineage starts", true),
     ] {
         let def = seed(lineage);
         let tc = case("HighAuc", lineage);
@@ -78,6 +107,20 @@ fn night(c: &mut Criterion) {
     }
     let def = seed(false);
     let tc = case("CapacityRetry", false);
+    let (def_r, plan, tc_r) = recorder(4);
+    let events = {
+        let mut o = Options::new(plan.clone());
+        o.case = Some(tc_r.clone());
+        run::run(&def_r, o).events.len()
+    };
+    eprintln!("lineage recorder, one step of 4 artifacts: {events} events");
+    g.bench_function("lineage recorder, one step of 4 artifacts", |b| {
+        b.iter(|| {
+            let mut o = Options::new(plan.clone());
+            o.case = Some(tc_r.clone());
+            black_box(run::run(black_box(&def_r), o))
+        })
+    });
     g.bench_function("seed night with a capacity retry", |b| {
         b.iter(|| {
             let mut o = Options::new(json!({"DataDate": "2026-10-31"}));

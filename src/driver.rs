@@ -267,7 +267,7 @@ fn compile_here(
         let chars = asl_text.chars().count();
         diagnostics.push(
             Diagnostic::new(Code::E103, Span::new(0, 0), format!("the compiled state machine is {chars} characters; Step Functions accepts at most {}", asl::MAX_DEFINITION_CHARS))
-                .with_help("split the pipeline, or compile with --no-lineage-states to leave out the lineage states"),
+                .with_help("split the pipeline, or compile with --no-lineage-states to leave out the lineage starts"),
         );
         return Compiled::nothing(diagnostics);
     }

@@ -284,3 +284,37 @@ fn the_human_format_shows_each_retry_at_its_time() {
     assert!(text.contains("2.000s    retry 1"), "{text}");
     assert!(text.contains("SUCCEEDED"), "{text}");
 }
+
+#[test]
+fn a_jsonata_wait_waits_its_computed_seconds_and_shapes_its_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("wait.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"QueryLanguage": "JSONata", "StartAt": "W", "States": {
+            "W": {"Type": "Wait", "Seconds": "{% $states.input.s * 2 %}", "Output": "{% {'waited': $states.input.s * 2} %}", "Next": "T"},
+            "T": {"Type": "Wait", "Timestamp": "{% '2026-01-01T01:00:00Z' %}", "End": true}}}"#,
+    )
+    .unwrap();
+    let path = def.to_string_lossy().into_owned();
+    let out = run_json(&[&path, "--input", r#"{"s": 30}"#]);
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    assert_eq!(out["output"], serde_json::json!({"waited": 60}));
+    let exited: Vec<&str> = out["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "WaitStateExited")
+        .map(|e| e["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(exited[0].starts_with("2026-01-01T00:01:00"), "{exited:?}");
+    assert!(exited[1].starts_with("2026-01-01T01:00:00"), "{exited:?}");
+    // Seconds that are not a whole number are the expression's error.
+    std::fs::write(
+        &def,
+        r#"{"QueryLanguage": "JSONata", "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": "{% 'soon' %}", "End": true}}}"#,
+    )
+    .unwrap();
+    let out = run_json(&[&path]);
+    assert_eq!(out["error"], "States.QueryEvaluationError", "{out}");
+}

@@ -42,8 +42,8 @@ enum Command {
         /// Output directory (default: next to each source).
         #[arg(short, long)]
         out_dir: Option<PathBuf>,
-        /// Do not emit the states that record lineage in SageMaker at run time (the lineage
-        /// sidecar is written either way).
+        /// Do not start the lineage recorder after each step, and write no recorder (the
+        /// lineage sidecar is written either way).
         #[arg(long)]
         no_lineage_states: bool,
         /// Also write `<stem>.iam.json` (the least-privilege policy for the state machine's
@@ -122,7 +122,7 @@ enum Command {
         /// pipelines; default `aslc-run`).
         #[arg(long)]
         name: Option<String>,
-        /// For a `.sfn`: compile without the lineage-recording states (nothing to mock for them).
+        /// For a `.sfn`: compile without the lineage starts (nothing to mock for them).
         #[arg(long)]
         no_lineage_states: bool,
         #[arg(long, value_enum, default_value = "human")]
@@ -142,7 +142,7 @@ enum Command {
         /// The state machine of the mock file (when it has several).
         #[arg(long)]
         state_machine: Option<String>,
-        /// For a `.sfn`: compile without the lineage-recording states.
+        /// For a `.sfn`: compile without the lineage starts.
         #[arg(long)]
         no_lineage_states: bool,
     },

@@ -32,7 +32,7 @@ pub struct RunArgs<'a> {
     /// The execution's name (`$$.Execution.Name`).
     pub name: Option<&'a str>,
     pub format: RunFormat,
-    /// For a `.sfn`: compile without the lineage-recording states.
+    /// For a `.sfn`: compile without the lineage starts.
     pub no_lineage_states: bool,
 }
 

@@ -1,5 +1,5 @@
 //! What the state data keeps of a step's result: the outputs later steps read, the outputs its
-//! lineage states read, and the ARNs every execution's output is traced by. A JSON result read
+//! lineage start passes, and the ARNs every execution's output is traced by. A JSON result read
 //! only through `json(Step.payload, "a.b")` keeps only the fields read, so a Lambda that returns
 //! 200 KiB leaves a few bytes in the state.
 

@@ -624,7 +624,7 @@ impl Lowerer<'_> {
         let record = self.records.get(&s.name).cloned();
         let recording = self.lineage && record.is_some();
         let used = self.c.used_outputs.get(&s.name);
-        // The lineage states read the step's own outputs that its record names.
+        // The lineage start passes the step's own outputs that its record names.
         let recorded: Vec<&str> = match (&record, recording) {
             (Some(r), true) => r
                 .artifacts
@@ -660,7 +660,7 @@ impl Lowerer<'_> {
         let policies = self.policies(s);
         let job_retry = job_retry::plan(s, &policies);
         let lineage_entry = recording.then(|| lineage::entry(&s.name));
-        // Where the step continues once its result is in: lineage states, or the next step.
+        // Where the step continues once its result is in: its lineage start, or the next step.
         let mut then = match &lineage_entry {
             Some(e) => Cont::Next(e.clone()),
             None => next.clone(),

@@ -77,8 +77,13 @@ def test_every_fixture_sam_template_passes_cfn_lint(tmp_path):
         # The definition SAM uploads is the one written beside the template.
         assert (tmp_path / machine["Properties"]["DefinitionUri"]).exists()
         assert machine["Properties"]["DefinitionUri"] == f"{stem}.asl.json"
+        recorder = sam["Resources"].get("LineageRecorder")
+        if recorder is not None:
+            assert recorder["Properties"]["DefinitionUri"] == f"{stem}.lineage-recorder.asl.json"
+            assert (tmp_path / recorder["Properties"]["DefinitionUri"]).exists()
         paths.append(path)
     seed = json.loads((tmp_path / "nightly_fraud_retrain.sam.json").read_text())
+    assert seed["Resources"]["LineageRecorder"]["Properties"]["Name"] == "nightly-fraud-retrain-lineage-recorder"
     events = seed["Resources"]["StateMachine"]["Properties"]["Events"]
     assert events["Schedule"]["Type"] == "ScheduleV2"
     assert events["Schedule"]["Properties"]["ScheduleExpression"] == "cron(0 2 * * ? *)"
@@ -134,6 +139,21 @@ def test_the_seed_template_wires_everything_to_the_state_machine(tmp_path):
     assert policies["Pipeline"] == json.loads((tmp_path / "iam/nightly_fraud_retrain.iam.json").read_text())
     actions = {a for s in policies["LoggingAndTracing"]["Statement"] for a in s["Action"]}
     assert {"logs:CreateLogDelivery", "logs:PutResourcePolicy", "xray:PutTraceSegments"} <= actions
+
+    # The lineage recorder the pipeline starts: deployed beside it under the name the pipeline's
+    # ARN expects, with its own role and least-privilege policy; the pipeline may start it only.
+    recorder = res["LineageRecorder"]["Properties"]
+    assert recorder["StateMachineName"] == "nightly-fraud-retrain-lineage-recorder"
+    assert recorder["Definition"] == json.loads((tmp_path / "nightly_fraud_retrain.lineage-recorder.asl.json").read_text())
+    assert recorder["RoleArn"] == {"Fn::GetAtt": ["LineageRecorderRole", "Arn"]}
+    recorder_policies = {p["PolicyName"]: p["PolicyDocument"] for p in res["LineageRecorderRole"]["Properties"]["Policies"]}
+    assert recorder_policies["Pipeline"] == json.loads(
+        (tmp_path / "iam/nightly_fraud_retrain.lineage-recorder.iam.json").read_text()
+    )
+    start = next(s for s in policies["Pipeline"]["Statement"] if s["Sid"] == "StartLineageRecorder")
+    assert start["Action"] == ["states:StartExecution"]
+    assert start["Resource"].endswith(":stateMachine:nightly-fraud-retrain-lineage-recorder")
+    assert not any(a.startswith("sagemaker:CreateContext") for s in policies["Pipeline"]["Statement"] for a in s["Action"])
 
     # The schedule starts this state machine.
     target = res["Schedule"]["Properties"]["Target"]
