@@ -3,6 +3,10 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 
+// The allocator the binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn source() -> String {
     let mut s = String::from("pipeline \"bench\" {\n  role \"arn:aws:iam::123456789012:role/r\"\n  param DataDate: string\n  param Threshold: float = 0.9\n");
     let mut lines = 4;

@@ -7,6 +7,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use std::hint::black_box;
 use std::path::PathBuf;
 
+// The allocator the binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn nights() -> Vec<Input> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/report/seed-14-nights");
     (1..=14)

@@ -8,6 +8,10 @@ use serde_json::{json, Value};
 use std::hint::black_box;
 use std::path::PathBuf;
 
+// The allocator the binary uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn seed(lineage_states: bool) -> Value {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let source =

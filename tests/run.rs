@@ -318,3 +318,150 @@ fn a_jsonata_wait_waits_its_computed_seconds_and_shapes_its_output() {
     let out = run_json(&[&path]);
     assert_eq!(out["error"], "States.QueryEvaluationError", "{out}");
 }
+
+#[test]
+fn jsonata_states_and_workflow_variables_run_as_their_expectations_say() {
+    let out = aslc(&[
+        "test",
+        "fixtures/run/variables.asl.json",
+        "--mocks",
+        "fixtures/run/variables.mocks.json",
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("4 test cases, 0 failed"), "{stdout}");
+    // The Task's Arguments read a variable, and the request is what the history records.
+    let night = run_json(&[
+        "fixtures/run/variables.asl.json",
+        "--input",
+        r#"{"model": "m1", "threshold": 0.9}"#,
+        "--mocks",
+        "fixtures/run/variables.mocks.json",
+        "--test-case",
+        "Passes",
+    ]);
+    let scheduled = night["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "TaskScheduled")
+        .expect("scheduled");
+    let params: serde_json::Value = serde_json::from_str(
+        scheduled["taskScheduledEventDetails"]["parameters"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        params["Payload"],
+        serde_json::json!({"model": "m1", "threshold": 0.9})
+    );
+}
+
+#[test]
+fn a_jsonpath_state_reads_variables_in_parameters_choices_and_intrinsics() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("vars.asl.json");
+    // `$limit` as a `…Path` operand too, as AWS reads it.
+    let text = std::fs::read_to_string(root().join("fixtures/run/variables_jsonpath.asl.json"))
+        .unwrap()
+        .replace(
+            r#""NumericGreaterThanEquals": 3"#,
+            r#""NumericGreaterThanEqualsPath": "$limit""#,
+        );
+    std::fs::write(&def, text).unwrap();
+    let path = def.to_string_lossy().into_owned();
+    let mocks = "fixtures/run/variables_jsonpath.mocks.json";
+    let enough = run_json(&[
+        &path,
+        "--input",
+        r#"{"model": "m1"}"#,
+        "--mocks",
+        mocks,
+        "--test-case",
+        "Enough",
+    ]);
+    assert_eq!(
+        enough["output"],
+        serde_json::json!({"summary": "m1 counted 5 (status 200)"}),
+        "{enough}"
+    );
+    let few = run_json(&[
+        &path,
+        "--input",
+        r#"{"model": "m1"}"#,
+        "--mocks",
+        mocks,
+        "--test-case",
+        "TooFew",
+    ]);
+    assert_eq!(few["error"], "TooFew", "{few}");
+}
+
+#[test]
+fn an_execution_past_its_timeout_ends_timed_out_on_the_simulated_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("slow.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"TimeoutSeconds": 60, "StartAt": "Nap", "States": {
+            "Nap": {"Type": "Wait", "Seconds": 120, "Next": "Late"},
+            "Late": {"Type": "Succeed"}}}"#,
+    )
+    .unwrap();
+    let out = run_json(&[&def.to_string_lossy()]);
+    assert_eq!(out["status"], "TIMED_OUT", "{out}");
+    assert_eq!(out["error"], "States.Timeout");
+    let events = out["events"].as_array().unwrap();
+    assert_eq!(events.last().unwrap()["type"], "ExecutionTimedOut");
+    assert!(!events.iter().any(|e| e["type"] == "SucceedStateEntered"));
+}
+
+#[test]
+fn a_full_jitter_retry_waits_a_seeded_fraction_of_its_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("jitter.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "f"}, "End": true,
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 100, "MaxAttempts": 1, "JitterStrategy": "FULL"}]}}}"#,
+    )
+    .unwrap();
+    let mocks = dir.path().join("m.json");
+    std::fs::write(
+        &mocks,
+        r#"{"StateMachines": {"j": {"TestCases": {"T": {"Call": "R"}}}}, "MockedResponses": {"R": {"0": {"Throw": {"Error": "E", "Cause": "c"}}, "1": {"Return": {}}}}}"#,
+    )
+    .unwrap();
+    let waited = |seed: &str| {
+        let out = run_json(&[
+            &def.to_string_lossy(),
+            "--mocks",
+            &mocks.to_string_lossy(),
+            "--test-case",
+            "T",
+            "--seed",
+            seed,
+        ]);
+        assert_eq!(out["status"], "SUCCEEDED", "{out}");
+        let events = out["events"].as_array().unwrap();
+        let at = |ty: &str, nth: usize| {
+            let t = events.iter().filter(|e| e["type"] == ty).nth(nth).unwrap()["timestamp"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            chrono::DateTime::parse_from_rfc3339(&t)
+                .unwrap()
+                .timestamp_millis()
+        };
+        at("TaskScheduled", 1) - at("TaskFailed", 0)
+    };
+    let (a, b, c) = (waited("1"), waited("1"), waited("2"));
+    assert_eq!(a, b, "the same seed waits the same");
+    assert!(
+        (0..100_000).contains(&a) && (0..100_000).contains(&c),
+        "{a} {c}"
+    );
+    assert_ne!(a, c, "another seed, another wait");
+}

@@ -2,20 +2,20 @@
 //! twin. A comparison of values of another type than the operator's is false, as on AWS; a
 //! `Variable` that matches nothing is `States.Runtime`, except for `IsPresent`.
 
-use super::jsonpath::select;
-use serde_json::Value;
+use super::jsonpath::resolve;
+use serde_json::{Map, Value};
 
 /// Whether the rule holds; `Err(path)` when a path it reads matches nothing.
-pub fn holds(rule: &Value, input: &Value, context: &Value) -> Result<bool, String> {
-    let read = |p: &str| -> Option<Value> {
-        match p.strip_prefix('$').filter(|r| r.starts_with('$')) {
-            Some(ctx) => select(ctx, context),
-            None => select(p, input),
-        }
-    };
+pub fn holds(
+    rule: &Value,
+    input: &Value,
+    context: &Value,
+    vars: &Map<String, Value>,
+) -> Result<bool, String> {
+    let read = |p: &str| resolve(p, input, context, vars);
     if let Some(Value::Array(rules)) = rule.get("And") {
         for r in rules {
-            if !holds(r, input, context)? {
+            if !holds(r, input, context, vars)? {
                 return Ok(false);
             }
         }
@@ -23,14 +23,14 @@ pub fn holds(rule: &Value, input: &Value, context: &Value) -> Result<bool, Strin
     }
     if let Some(Value::Array(rules)) = rule.get("Or") {
         for r in rules {
-            if holds(r, input, context)? {
+            if holds(r, input, context, vars)? {
                 return Ok(true);
             }
         }
         return Ok(false);
     }
     if let Some(inner) = rule.get("Not") {
-        return holds(inner, input, context).map(|b| !b);
+        return holds(inner, input, context, vars).map(|b| !b);
     }
     let var = rule.get("Variable").and_then(Value::as_str).unwrap_or("$");
     let value = read(var);
@@ -153,7 +153,8 @@ mod tests {
         let input =
             json!({"n": 5, "s": "log-2024.txt", "t": "2026-01-01T00:00:00Z", "b": true, "lim": 4});
         let ctx = json!({"State": {"EnteredTime": "2026-06-01T00:00:00Z"}});
-        let h = |r: Value| holds(&r, &input, &ctx);
+        let vars = Map::new();
+        let h = |r: Value| holds(&r, &input, &ctx, &vars);
         assert_eq!(
             h(json!({"Variable": "$.n", "NumericGreaterThan": 4})),
             Ok(true)

@@ -6,37 +6,38 @@
 use serde_json::{Map, Value};
 
 /// Evaluate a JSONata template: strings `{% expr %}` are expressions, objects and arrays are
-/// walked, anything else is itself.
-pub fn template(t: &Value, states: &Value) -> Result<Value, String> {
+/// walked, anything else is itself. `$states` and the workflow variables are bound.
+pub fn template(t: &Value, states: &Value, vars: &Map<String, Value>) -> Result<Value, String> {
     Ok(match t {
         Value::String(s) => match s
             .trim()
             .strip_prefix("{%")
             .and_then(|r| r.strip_suffix("%}"))
         {
-            Some(expr) => eval(expr, states)?,
+            Some(expr) => eval(expr, states, vars)?,
             None => t.clone(),
         },
         Value::Object(m) => {
             let mut out = Map::new();
             for (k, v) in m {
-                out.insert(k.clone(), template(v, states)?);
+                out.insert(k.clone(), template(v, states, vars)?);
             }
             Value::Object(out)
         }
         Value::Array(a) => Value::Array(
             a.iter()
-                .map(|x| template(x, states))
+                .map(|x| template(x, states, vars))
                 .collect::<Result<_, _>>()?,
         ),
         other => other.clone(),
     })
 }
 
-fn eval(expr: &str, states: &Value) -> Result<Value, String> {
+fn eval(expr: &str, states: &Value, vars: &Map<String, Value>) -> Result<Value, String> {
     let arena = bumpalo::Bump::new();
     let jsonata = jsonata_rs::JsonAta::new(expr.trim(), &arena).map_err(|e| e.to_string())?;
-    let mut bindings = std::collections::HashMap::new();
+    let mut bindings: std::collections::HashMap<&str, &Value> =
+        vars.iter().map(|(k, v)| (k.as_str(), v)).collect();
     bindings.insert("states", states);
     let value = jsonata
         .evaluate(None, Some(&bindings))
@@ -69,18 +70,26 @@ mod tests {
     #[test]
     fn evaluates_what_aslc_emits() {
         let states = json!({"input": {"a": 1, "cache": {"S": {"key": "k"}}}, "context": {"State": {"EnteredTime": "2026-01-01T00:00:00.000Z"}}});
+        let vars = Map::new();
         let out = template(
             &json!("{% $merge([$states.input, {'b': $states.input.a + 1}]) %}"),
             &states,
+            &vars,
         )
         .unwrap();
         assert_eq!(out, json!({"a": 1, "cache": {"S": {"key": "k"}}, "b": 2}));
         let t = template(
             &json!("{% $fromMillis($toMillis($states.context.State.EnteredTime) + 1000) %}"),
             &states,
+            &vars,
         )
         .unwrap();
         assert_eq!(t, json!("2026-01-01T00:00:01.000Z"));
-        assert!(template(&json!("{% $nope( %}"), &states).is_err());
+        assert!(template(&json!("{% $nope( %}"), &states, &vars).is_err());
+        let vars: Map<String, Value> = [("n".to_string(), json!(41))].into_iter().collect();
+        assert_eq!(
+            template(&json!("{% $n + 1 %}"), &states, &vars).unwrap(),
+            json!(42)
+        );
     }
 }

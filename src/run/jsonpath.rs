@@ -118,6 +118,34 @@ fn definite(segs: &[Seg]) -> bool {
 
 /// The value a path selects: one value for a definite path, the list of matches otherwise.
 /// `None` when a definite path matches nothing (or the path is not one this reader takes).
+/// A reference path of a JSONPath state: `$$…` reads the context object, `$name…` the workflow
+/// variable `name`, anything else the input.
+pub fn resolve(
+    path: &str,
+    input: &Value,
+    context: &Value,
+    vars: &serde_json::Map<String, Value>,
+) -> Option<Value> {
+    if let Some(ctx) = path.strip_prefix('$').filter(|r| r.starts_with('$')) {
+        return select(ctx, context);
+    }
+    if let Some((name, rest)) = variable(path) {
+        return select(&format!("${rest}"), vars.get(name)?);
+    }
+    select(path, input)
+}
+
+/// `$name.rest` → (`name`, `.rest`): a variable reference (a name starts with a letter or `_`).
+pub fn variable(path: &str) -> Option<(&str, &str)> {
+    let body = path.strip_prefix('$')?;
+    let end = body
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(body.len());
+    let name = &body[..end];
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        .then(|| (name, &body[end..]))
+}
+
 pub fn select(path: &str, root: &Value) -> Option<Value> {
     let segs = parse(path)?;
     let mut current: Vec<&Value> = vec![root];

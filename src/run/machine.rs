@@ -5,7 +5,7 @@
 
 use super::history::History;
 use super::intrinsics;
-use super::jsonpath::{put, select};
+use super::jsonpath::{put, resolve, select};
 use super::mocks::Response;
 use super::{choice, Execution, Options, Rng, Status};
 use serde_json::{json, Map, Value};
@@ -50,6 +50,9 @@ pub struct Runner<'d> {
     rng: Rng,
     calls: HashMap<String, u32>,
     context: Value,
+    /// The workflow variables of the scope being run (a Parallel branch or Map iteration
+    /// starts with a copy of its parent's, and its assignments stay inside it).
+    vars: Map<String, Value>,
     /// The state being run and the id of the event that entered it, for error messages.
     current: (String, usize),
 }
@@ -77,6 +80,7 @@ impl<'d> Runner<'d> {
             history: History::new(),
             calls: HashMap::new(),
             context,
+            vars: Map::new(),
             current: (String::new(), 0),
         }
     }
@@ -118,6 +122,25 @@ impl<'d> Runner<'d> {
             cause,
             events: self.history.events,
         }
+    }
+
+    /// The execution's own `TimeoutSeconds` has passed on the simulated clock: it ends
+    /// `TIMED_OUT`, whatever state it is in (no catcher takes an execution timeout).
+    fn timed_out(&self) -> Option<Fail> {
+        let limit = self
+            .definition
+            .get("TimeoutSeconds")
+            .and_then(Value::as_i64)?;
+        let ran = self.clock - self.options.start_ms;
+        (ran > limit.saturating_mul(1000)).then(|| {
+            fail(
+                "States.Timeout",
+                format!(
+                    "the execution ran {} s, over its TimeoutSeconds of {limit}",
+                    ran / 1000
+                ),
+            )
+        })
     }
 
     fn event(&mut self, ty: &str, details: Value) {
@@ -175,6 +198,9 @@ impl<'d> Runner<'d> {
                     Ok((output, next))
                 }
             });
+            if let Some(f) = self.timed_out() {
+                return Err(Stop(f));
+            }
             match result {
                 Ok((output, next)) => {
                     self.event(&format!("{ty}StateExited"), json!({"name": name, "output": output.to_string(), "outputDetails": {"truncated": false}}));
@@ -196,7 +222,7 @@ impl<'d> Runner<'d> {
         let (name, ty) = (here.name, here.ty);
         let next = s.get("Next").and_then(Value::as_str).map(str::to_string);
         let ctx = self.context_for(name, here.entered, 0, here.item);
-        if self.jsonata(s) {
+        if self.jsonata(s) && !matches!(ty, "Task" | "Parallel" | "Map") {
             return Ok(self.jsonata_state(ty, s, input, &ctx, next));
         }
         Ok(match ty {
@@ -220,9 +246,8 @@ impl<'d> Runner<'d> {
         own.or(top) == Some("JSONata")
     }
 
-    /// The JSONata states aslc runs today: Pass (`Output`), Choice (`Condition`), Wait
-    /// (`Seconds`, `Timestamp`), Succeed and Fail; a JSONata Task, Map or Parallel is not run
-    /// yet.
+    /// A JSONata Pass (`Output`), Choice (`Condition`), Wait (`Seconds`, `Timestamp`), Succeed
+    /// or Fail, with `Assign`; Task, Parallel and Map go through [`Self::with_retries`].
     fn jsonata_state(
         &mut self,
         ty: &str,
@@ -232,17 +257,21 @@ impl<'d> Runner<'d> {
         next: Option<String>,
     ) -> Result<(Value, Option<String>), Fail> {
         let states = json!({"input": input, "context": ctx});
+        let vars = self.vars.clone();
         let eval = |t: &Value| {
-            super::jsonata::template(t, &states).map_err(|e| fail("States.QueryEvaluationError", e))
+            super::jsonata::template(t, &states, &vars)
+                .map_err(|e| fail("States.QueryEvaluationError", e))
         };
         match ty {
-            "Pass" => Ok((
-                match s.get("Output") {
+            "Pass" => {
+                let out = match s.get("Output") {
                     Some(o) => eval(o)?,
                     None => input.clone(),
-                },
-                next,
-            )),
+                };
+                let assigned = assignments(s.get("Assign"), &eval)?;
+                self.vars.extend(assigned);
+                Ok((out, next))
+            }
             "Succeed" => Ok((
                 match s.get("Output") {
                     Some(o) => eval(o)?,
@@ -274,6 +303,8 @@ impl<'d> Runner<'d> {
                     Some(o) => eval(o)?,
                     None => input.clone(),
                 };
+                let assigned = assignments(s.get("Assign"), &eval)?;
+                self.vars.extend(assigned);
                 Ok((out, next))
             }
             "Fail" => {
@@ -299,17 +330,22 @@ impl<'d> Runner<'d> {
                             Some(o) => eval(o)?,
                             None => input.clone(),
                         };
+                        let mut assigned = assignments(s.get("Assign"), &eval)?;
+                        assigned.extend(assignments(rule.get("Assign"), &eval)?);
+                        self.vars.extend(assigned);
                         return Ok((out, to));
                     }
                 }
                 match s.get("Default").and_then(Value::as_str) {
-                    Some(d) => Ok((
-                        match s.get("Output") {
+                    Some(d) => {
+                        let out = match s.get("Output") {
                             Some(o) => eval(o)?,
                             None => input.clone(),
-                        },
-                        Some(d.to_string()),
-                    )),
+                        };
+                        let assigned = assignments(s.get("Assign"), &eval)?;
+                        self.vars.extend(assigned);
+                        Ok((out, Some(d.to_string())))
+                    }
                     None => Err(fail(
                         "States.NoChoiceMatched",
                         "no Choices rule matched and there was no Default",
@@ -345,6 +381,7 @@ impl<'d> Runner<'d> {
             (None, Some(r)) => r.clone(),
             (None, None) => effective,
         };
+        self.assign_jsonpath(s.get("Assign"), &result, ctx)?;
         let combined = result_path(s, input, result)?;
         output_path(s, combined)
     }
@@ -390,6 +427,7 @@ impl<'d> Runner<'d> {
             _ => self.clock,
         };
         self.clock = self.clock.max(until);
+        self.assign_jsonpath(s.get("Assign"), &effective, ctx)?;
         output_path(s, input.clone())
     }
 
@@ -406,9 +444,11 @@ impl<'d> Runner<'d> {
             .into_iter()
             .flatten()
         {
-            match choice::holds(rule, &effective, ctx) {
+            match choice::holds(rule, &effective, ctx, &self.vars) {
                 Ok(true) => {
                     let next = rule.get("Next").and_then(Value::as_str).map(str::to_string);
+                    self.assign_jsonpath(s.get("Assign"), &effective, ctx)?;
+                    self.assign_jsonpath(rule.get("Assign"), &effective, ctx)?;
                     return Ok((output_path(s, effective)?, next));
                 }
                 Ok(false) => {}
@@ -416,7 +456,10 @@ impl<'d> Runner<'d> {
             }
         }
         match s.get("Default").and_then(Value::as_str) {
-            Some(d) => Ok((output_path(s, effective)?, Some(d.to_string()))),
+            Some(d) => {
+                self.assign_jsonpath(s.get("Assign"), &effective, ctx)?;
+                Ok((output_path(s, effective)?, Some(d.to_string())))
+            }
             None => Err(fail(
                 "States.NoChoiceMatched",
                 "no Choices rule matched and there was no Default",
@@ -467,6 +510,11 @@ impl<'d> Runner<'d> {
                     if let Some(cap) = r.get("MaxDelaySeconds").and_then(Value::as_f64) {
                         wait = wait.min(cap);
                     }
+                    // FULL jitter: a random wait up to the computed one, from the seeded
+                    // generator, so a run still repeats under the same `--seed`.
+                    if r.get("JitterStrategy").and_then(Value::as_str) == Some("FULL") {
+                        wait *= (self.rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+                    }
                     attempts[k] += 1;
                     retry_count += 1;
                     self.clock = self.clock.saturating_add((wait * 1000.0) as i64);
@@ -481,6 +529,15 @@ impl<'d> Runner<'d> {
             {
                 if error_matches(c.get("ErrorEquals"), &f.error) {
                     let error = json!({"Error": f.error, "Cause": f.cause});
+                    let next = c.get("Next").and_then(Value::as_str).map(str::to_string);
+                    if self.jsonata(s) {
+                        let ctx = self.context_for(name, here.entered, retry_count, here.item);
+                        let states = json!({"input": input, "errorOutput": error, "context": ctx});
+                        return Ok(self.jsonata_out(c, &states, error).map(|o| (o, next)));
+                    }
+                    if let Err(f) = self.assign_jsonpath(c.get("Assign"), &error, &json!({})) {
+                        return Ok(Err(f));
+                    }
                     let path = c.get("ResultPath").cloned().unwrap_or(json!("$"));
                     let out = match path {
                         Value::Null => input.clone(),
@@ -495,7 +552,6 @@ impl<'d> Runner<'d> {
                         },
                         _ => input.clone(),
                     };
-                    let next = c.get("Next").and_then(Value::as_str).map(str::to_string);
                     return Ok(Ok((out, next)));
                 }
             }
@@ -506,20 +562,13 @@ impl<'d> Runner<'d> {
     fn task(&mut self, name: &str, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
         let resource = s.get("Resource").and_then(Value::as_str).unwrap_or("");
         let (rtype, rname) = resource_parts(resource);
-        let effective = match input_path(s, input) {
-            Ok(v) => v,
-            Err(f) => return Ok(Err(f)),
-        };
         let mut ctx = ctx.clone();
         if resource.ends_with(".waitForTaskToken") {
             ctx["Task"] = json!({"Token": self.rng.uuid()});
         }
-        let params = match s.get("Parameters") {
-            Some(p) => match self.template(p, &effective, &ctx) {
-                Ok(v) => v,
-                Err(f) => return Ok(Err(f)),
-            },
-            None => effective,
+        let params = match self.arguments(s, "Parameters", input, &ctx) {
+            Ok(v) => v,
+            Err(f) => return Ok(Err(f)),
         };
         self.event("TaskScheduled", json!({"resourceType": rtype, "resource": rname, "region": "us-east-1", "parameters": params.to_string()}));
         self.event(
@@ -552,7 +601,72 @@ impl<'d> Runner<'d> {
         Ok(self.finish(s, input, result, &ctx))
     }
 
-    /// `ResultSelector`, `ResultPath`, `OutputPath` of a Task, Parallel or Map.
+    /// What a Task or Parallel works on: in JSONata its `Arguments` (the input without them);
+    /// in JSONPath the `InputPath` of the input, through `Parameters` (`field`) when given.
+    fn arguments(
+        &mut self,
+        s: &Value,
+        field: &str,
+        input: &Value,
+        ctx: &Value,
+    ) -> Result<Value, Fail> {
+        if self.jsonata(s) {
+            let states = json!({"input": input, "context": ctx});
+            return match s.get("Arguments") {
+                Some(a) => self.jsonata_eval(a, &states),
+                None => Ok(input.clone()),
+            };
+        }
+        let effective = input_path(s, input)?;
+        match s.get(field) {
+            Some(p) => self.template(p, &effective, ctx),
+            None => Ok(effective),
+        }
+    }
+
+    /// A JSONata template with `$states` and the workflow variables.
+    fn jsonata_eval(&self, t: &Value, states: &Value) -> Result<Value, Fail> {
+        super::jsonata::template(t, states, &self.vars)
+            .map_err(|e| fail("States.QueryEvaluationError", e))
+    }
+
+    /// A JSONata state's (or catcher's) `Output` (`default` without one) and `Assign`, both
+    /// evaluated with the variables as they were when the state was entered.
+    fn jsonata_out(&mut self, s: &Value, states: &Value, default: Value) -> Result<Value, Fail> {
+        let out = match s.get("Output") {
+            Some(o) => self.jsonata_eval(o, states)?,
+            None => default,
+        };
+        let assigned = assignments(s.get("Assign"), &|t| self.jsonata_eval(t, states))?;
+        self.vars.extend(assigned);
+        Ok(out)
+    }
+
+    /// A JSONPath state's `Assign`: its `.$` fields read `base` (the state's result, or its
+    /// input when it has none), the context object and the variables as they were.
+    fn assign_jsonpath(
+        &mut self,
+        assign: Option<&Value>,
+        base: &Value,
+        ctx: &Value,
+    ) -> Result<(), Fail> {
+        let Some(Value::Object(fields)) = assign else {
+            return Ok(());
+        };
+        let mut assigned = Vec::new();
+        for (k, v) in fields {
+            let (name, value) = match (k.strip_suffix(".$"), v) {
+                (Some(name), Value::String(expr)) => (name, self.path_or_call(expr, base, ctx)?),
+                _ => (k.as_str(), self.template(v, base, ctx)?),
+            };
+            assigned.push((name.to_string(), value));
+        }
+        self.vars.extend(assigned);
+        Ok(())
+    }
+
+    /// `ResultSelector`, `ResultPath`, `OutputPath` of a Task, Parallel or Map (in JSONata its
+    /// `Output`), and its `Assign`.
     fn finish(
         &mut self,
         s: &Value,
@@ -560,6 +674,11 @@ impl<'d> Runner<'d> {
         result: Value,
         ctx: &Value,
     ) -> Result<Value, Fail> {
+        if self.jsonata(s) {
+            let states = json!({"input": input, "result": result, "context": ctx});
+            return self.jsonata_out(s, &states, result);
+        }
+        self.assign_jsonpath(s.get("Assign"), &result, ctx)?;
         let selected = match s.get("ResultSelector") {
             Some(sel) => self.template(sel, &result, ctx)?,
             None => result,
@@ -569,10 +688,7 @@ impl<'d> Runner<'d> {
     }
 
     fn parallel(&mut self, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
-        let effective = match input_path(s, input).and_then(|e| match s.get("Parameters") {
-            Some(p) => self.template(p, &e, ctx),
-            None => Ok(e),
-        }) {
+        let effective = match self.arguments(s, "Parameters", input, ctx) {
             Ok(v) => v,
             Err(f) => return Ok(Err(f)),
         };
@@ -584,7 +700,8 @@ impl<'d> Runner<'d> {
             .into_iter()
             .flatten()
         {
-            match self.machine(b, effective.clone(), None)? {
+            let ran = self.scoped(self.vars.clone(), |r| r.machine(b, effective.clone(), None))?;
+            match ran {
                 Ok(o) => outputs.push(o),
                 Err(f) => {
                     self.event("ParallelStateFailed", Value::Null);
@@ -597,8 +714,10 @@ impl<'d> Runner<'d> {
     }
 
     fn map(&mut self, name: &str, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
+        let jsonata = self.jsonata(s);
         let effective = match input_path(s, input) {
-            Ok(v) => v,
+            Ok(v) if !jsonata => v,
+            Ok(_) => input.clone(),
             Err(f) => return Ok(Err(f)),
         };
         let items = match self.map_items(name, s, &effective, ctx) {
@@ -631,6 +750,12 @@ impl<'d> Runner<'d> {
         for (i, item) in items.iter().enumerate() {
             let item_ctx = self.context_for(name, self.clock, 0, Some((i, item)));
             let item_input = match selector {
+                Some(sel) if jsonata => {
+                    match self.jsonata_eval(sel, &json!({"input": input, "context": item_ctx})) {
+                        Ok(v) => v,
+                        Err(f) => return Ok(Err(f)),
+                    }
+                }
                 Some(sel) => match self.template(sel, &effective, &item_ctx) {
                     Ok(v) => v,
                     Err(f) => return Ok(Err(f)),
@@ -641,7 +766,13 @@ impl<'d> Runner<'d> {
                 self.event("MapIterationStarted", json!({"name": name, "index": i}));
             }
             let parent = distributed.then(|| std::mem::take(&mut self.history));
-            let result = self.machine(&processor, item_input, Some((i, item)));
+            // A child execution of a Distributed Map does not see the parent's variables.
+            let vars = if distributed {
+                Map::new()
+            } else {
+                self.vars.clone()
+            };
+            let result = self.scoped(vars, |r| r.machine(&processor, item_input, Some((i, item))));
             if let Some(parent) = parent {
                 self.history = parent;
             }
@@ -701,6 +832,12 @@ impl<'d> Runner<'d> {
                 Some(Response::Throw { error, cause }) => return Err(fail(error, cause.clone())),
                 None => return Err(fail("aslc.NoMock", format!("Map state `{name}` reads its items (ItemReader): mock them as the state's response"))),
             }
+        } else if self.jsonata(s) {
+            let states = json!({"input": effective, "context": ctx});
+            match s.get("Items") {
+                Some(items) => self.jsonata_eval(items, &states)?,
+                None => effective.clone(),
+            }
         } else {
             let path = s.get("ItemsPath").and_then(Value::as_str).unwrap_or("$");
             self.path_or_call(path, effective, ctx)?
@@ -712,6 +849,15 @@ impl<'d> Runner<'d> {
                 format!("the Map state's items are not a list: {other}"),
             )),
         }
+    }
+
+    /// Run `f` with `vars` as the workflow variables, then give the scope its own back: what a
+    /// branch or an iteration assigns stays inside it.
+    fn scoped<T>(&mut self, vars: Map<String, Value>, f: impl FnOnce(&mut Self) -> T) -> T {
+        let outer = std::mem::replace(&mut self.vars, vars);
+        let out = f(self);
+        self.vars = outer;
+        out
     }
 
     /// A payload template: `.$` fields are paths, context paths or intrinsic calls.
@@ -742,12 +888,8 @@ impl<'d> Runner<'d> {
 
     /// `$.a`, `$$.Execution.Id` or `States.Format(...)`.
     fn path_or_call(&mut self, expr: &str, input: &Value, ctx: &Value) -> Result<Value, Fail> {
-        let resolve = |p: &str| -> Option<Value> {
-            match p.strip_prefix('$').filter(|r| r.starts_with('$')) {
-                Some(c) => select(c, ctx),
-                None => select(p, input),
-            }
-        };
+        let vars = &self.vars;
+        let resolve = |p: &str| resolve(p, input, ctx, vars);
         if expr.starts_with("States.") {
             return intrinsics::eval(expr, &resolve, &mut self.rng)
                 .map_err(|e| fail("States.IntrinsicFailure", e));
@@ -765,6 +907,21 @@ impl<'d> Runner<'d> {
             )
         })
     }
+}
+
+/// The variables an `Assign` object sets, each value evaluated by `eval` (all of them before any
+/// is set, so each reads the values the state was entered with).
+fn assignments(
+    assign: Option<&Value>,
+    eval: &dyn Fn(&Value) -> Result<Value, Fail>,
+) -> Result<Vec<(String, Value)>, Fail> {
+    let Some(Value::Object(fields)) = assign else {
+        return Ok(Vec::new());
+    };
+    fields
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), eval(v)?)))
+        .collect()
 }
 
 fn short(v: &Value) -> String {

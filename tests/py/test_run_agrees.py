@@ -185,3 +185,28 @@ def test_every_compiled_fixture(tmp_path, source):
         pytest.skip("moto's interpreter reads a Distributed Map's items from S3 only, not from a mock")
     moto, ours = both(tmp_path, source, generic_mocks(asl), required_input(source))
     agree(moto, ours, concurrent(asl["States"]))
+
+
+@pytest.mark.parametrize(
+    "stem, case",
+    [("variables", c) for c in ["Passes", "Throttled", "Rejected", "Broken"]]
+    + [("variables_jsonpath", c) for c in ["Enough", "TooFew"]],
+)
+def test_jsonata_states_and_variables(tmp_path, stem, case):
+    """`fixtures/run/variables.asl.json`: JSONata Task (Arguments, Output, Assign, Retry, Catch
+    with `$states.errorOutput`), Choice rule Assign, Parallel and Map scopes (a branch's variable
+    stays in it), Succeed and Fail expressions over variables. `variables_jsonpath.asl.json`:
+    Assign in JSONPath states, `$name` in Parameters, a Choice and intrinsic arguments."""
+    definition = ROOT / f"fixtures/run/{stem}.asl.json"
+    mocks = json.loads((ROOT / f"fixtures/run/{stem}.mocks.json").read_text())
+    asl = json.loads(definition.read_text())
+    zero_waits(asl["States"])
+    execution_input = {"model": "m1", "threshold": 0.9}
+    moto = execute(json.dumps(asl), execution_input, mocks, case, name="variables", execution_name=EXECUTION)
+    ran = subprocess.run(
+        [aslc_binary(), "run", str(definition), "--input", json.dumps(execution_input), "--mocks",
+         str(ROOT / f"fixtures/run/{stem}.mocks.json"), "--test-case", case, "--format", "json", "--name", EXECUTION],
+        capture_output=True, text=True,
+    )
+    assert ran.returncode == 0, ran.stderr
+    agree(moto, json.loads(ran.stdout), concurrent=True)

@@ -79,7 +79,12 @@ impl Finding {
 /// Validate an ASL document given as text.
 pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let chars = text.chars().count();
+    // A document has at least as many bytes as characters: count them only when it may be over.
+    let chars = if text.len() > MAX_DEFINITION_CHARS {
+        text.chars().count()
+    } else {
+        0
+    };
     if chars > MAX_DEFINITION_CHARS {
         diags.push(Diagnostic::new(Code::E103, Span::new(0, 0), format!("definition is {chars} characters; Step Functions accepts at most {MAX_DEFINITION_CHARS}")));
     }
