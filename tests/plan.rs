@@ -16,7 +16,7 @@ fn fixtures() -> Vec<PathBuf> {
     steps.sort();
     out.extend(steps);
     out.push(root.join("nested/nightly.sfn"));
-    for f in ["partitions", "tolerant", "s3_prefix"] {
+    for f in ["partitions", "tolerant", "s3_prefix", "wide"] {
         out.push(root.join(format!("foreach/{f}.sfn")));
     }
     out

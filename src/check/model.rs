@@ -527,6 +527,24 @@ pub struct Foreach {
     pub steps: Vec<StepDef>,
 }
 
+/// An inline Map runs at most 40 iterations at once (AWS: "Map state ... inline mode ... up to
+/// 40 concurrent iterations"); past that, a Distributed Map (up to 10,000 child executions).
+pub const INLINE_MAP_LIMIT: u64 = 40;
+
+impl Foreach {
+    /// Whether it runs as a Distributed Map (child executions): over an S3 prefix; when failures
+    /// are tolerated (a child execution may fail alone); over a list written out with more
+    /// than [`INLINE_MAP_LIMIT`] items; or when more iterations than that may run at once.
+    pub fn distributed(&self) -> bool {
+        let long_list = matches!(&self.source, ForeachSource::List(Val::Lit(Json::Array(items)))
+            if items.len() as u64 > INLINE_MAP_LIMIT);
+        matches!(self.source, ForeachSource::S3 { .. })
+            || self.tolerate.is_some()
+            || long_list
+            || self.max_concurrency > INLINE_MAP_LIMIT
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum ForeachSource {
     /// A list in the state data (a step's JSON output) or written in the source.

@@ -29,8 +29,7 @@ impl Lowerer<'_> {
         self.block(&f.steps, &Cont::Next(result.clone()), &mut states);
         self.foreachs.pop();
         states.insert(result.clone(), iteration_result(&f.steps));
-        // Tolerated failures are a Distributed Map's (its child executions may fail alone).
-        let distributed = matches!(f.source, ForeachSource::S3 { .. }) || f.tolerate.is_some();
+        let distributed = f.distributed();
         if distributed {
             self.child_execution_grants();
         }

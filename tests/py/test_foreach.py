@@ -92,3 +92,32 @@ def test_a_foreach_inside_a_foreach(tmp_path):
     assert len(outer) == 2
     # Each region's iteration saw its own shards' results.
     assert all(len(o["Inner"]["results"]) == 2 for o in outer), outer
+
+
+def test_lists_past_the_inline_limit_run_as_a_distributed_map(tmp_path):
+    """48 shards written out (more than the 40 iterations an inline Map runs at once), and a
+    `max_concurrency 100`: both Distributed Maps, every item run."""
+    asl = compile_pipeline(ROOT / "fixtures/foreach/wide.sfn", tmp_path, "--no-lineage-states")["asl"]
+    maps = {}
+
+    def walk(states):
+        for name, s in states.items():
+            if s["Type"] == "Map":
+                maps[name] = s
+            for b in s.get("Branches", []):
+                walk(b["States"])
+
+    walk(asl["States"])
+    assert {n: m["ItemProcessor"]["ProcessorConfig"]["Mode"] for n, m in maps.items()} == {
+        "PerShard": "DISTRIBUTED",
+        "PerRegion": "DISTRIBUTED",
+    }
+    assert maps["PerRegion"]["MaxConcurrency"] == 100
+    mocks = mock_file({"Index": [lambda_result({})] * 48, "Probe": [lambda_result({})] * 2})
+    result = execute(json.dumps(asl), {}, mocks, "Case")
+    assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
+    # Each iteration is a child execution (its Task events are in its own history): one result
+    # per item, in order.
+    steps = result["output"]["steps"]
+    assert len(steps["PerShard"]["results"]) == 48
+    assert len(steps["PerRegion"]["results"]) == 2
