@@ -465,3 +465,44 @@ fn a_full_jitter_retry_waits_a_seeded_fraction_of_its_interval() {
     );
     assert_ne!(a, c, "another seed, another wait");
 }
+
+#[test]
+fn a_distributed_map_that_writes_its_results_outputs_where_they_went() {
+    let dir = tempfile::tempdir().unwrap();
+    let mocks = dir.path().join("m.json");
+    let job = serde_json::json!({"Return": {"ProcessingJobArn": "arn:aws:sagemaker:us-east-1:123456789012:processing-job/score-1",
+        "ProcessingOutputConfig": {"Outputs": [{"OutputName": "scores", "S3Output": {"S3Uri": "s3://fraud-ml/scores/"}}]}}});
+    std::fs::write(
+        &mocks,
+        serde_json::json!({
+            "StateMachines": {"score-every-file": {"TestCases": {"T": {"PerFile": "Listed", "Score": "Scored"}}}},
+            "MockedResponses": {
+                "Listed": {"0": {"Return": [{"Key": "incoming/a.csv"}, {"Key": "incoming/b.csv"}]}},
+                "Scored": {"0-1": job},
+            },
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = run_json(&[
+        "fixtures/foreach/s3_prefix.sfn",
+        "--no-lineage-states",
+        "--mocks",
+        &mocks.to_string_lossy(),
+        "--test-case",
+        "T",
+    ]);
+    assert_eq!(out["status"], "SUCCEEDED", "{out}");
+    let written = &out["output"]["steps"]["PerFile"]["results"];
+    assert_eq!(
+        written["ResultWriterDetails"]["Bucket"], "fraud-ml",
+        "{out}"
+    );
+    let key = written["ResultWriterDetails"]["Key"].as_str().unwrap();
+    assert!(
+        key.starts_with("aslc-results/score-every-file/PerFile/")
+            && key.ends_with("/manifest.json"),
+        "{key}"
+    );
+    assert!(written["MapRunArn"].as_str().unwrap().contains(":mapRun:"));
+}

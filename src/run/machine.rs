@@ -808,7 +808,48 @@ impl<'d> Runner<'d> {
             self.event("MapRunSucceeded", Value::Null);
         }
         self.event("MapStateSucceeded", Value::Null);
-        Ok(self.finish(s, input, Value::Array(outputs), ctx))
+        let result = match s.get("ResultWriter") {
+            Some(w) => match self.written(name, w, jsonata, &effective, ctx) {
+                Ok(details) => details,
+                Err(f) => return Ok(Err(f)),
+            },
+            None => Value::Array(outputs),
+        };
+        Ok(self.finish(s, input, result, ctx))
+    }
+
+    /// A Map with a `ResultWriter` outputs where it wrote the results, not the results: AWS
+    /// writes `<Prefix>/<map run id>/manifest.json` beside them (aslc writes nothing).
+    fn written(
+        &mut self,
+        name: &str,
+        writer: &Value,
+        jsonata: bool,
+        effective: &Value,
+        ctx: &Value,
+    ) -> Result<Value, Fail> {
+        let params = match writer.get("Parameters").or_else(|| writer.get("Arguments")) {
+            Some(p) if jsonata => {
+                self.jsonata_eval(p, &json!({"input": effective, "context": ctx}))?
+            }
+            Some(p) => self.template(p, effective, ctx)?,
+            None => json!({}),
+        };
+        let prefix = params.get("Prefix").and_then(Value::as_str).unwrap_or("");
+        let sep = if prefix.is_empty() || prefix.ends_with('/') {
+            ""
+        } else {
+            "/"
+        };
+        let run = self.rng.uuid();
+        let machine = self.context["StateMachine"]["Name"].as_str().unwrap_or("");
+        Ok(json!({
+            "MapRunArn": format!("arn:aws:states:us-east-1:123456789012:mapRun:{machine}/{name}:{run}"),
+            "ResultWriterDetails": {
+                "Bucket": params.get("Bucket").cloned().unwrap_or(Value::Null),
+                "Key": format!("{prefix}{sep}{run}/manifest.json"),
+            },
+        }))
     }
 
     /// The items: from `ItemsPath` (or `Items`), or, for a Distributed Map that reads them
