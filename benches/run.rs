@@ -5,12 +5,48 @@
 use aslc::run::{self, mocks, Options};
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::{json, Value};
+use std::alloc::{GlobalAlloc, Layout};
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-// The allocator the binary uses (src/main.rs).
+/// The allocator the binary uses (src/main.rs), counting the bytes live at the peak so the memory
+/// an execution takes per history event can be reported beside its time.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
+    }
+}
+
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Counting = Counting;
+
+/// Events and the peak bytes above what was live before, for one run of `def`.
+fn memory(def: &Value, options: Options) -> (usize, usize) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let events = run::run(def, options).events.len();
+    (events, PEAK.load(Ordering::Relaxed) - base)
+}
+
+/// A loop of `n` rounds (a Pass counting, a Choice): about 4 events a round.
+fn looping(n: u64) -> Value {
+    json!({"StartAt": "Count", "States": {
+        "Count": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, 1)", "note": "a round"}, "Next": "More?"},
+        "More?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": n, "Next": "Count"}], "Default": "Done"},
+        "Done": {"Type": "Succeed"}}})
+}
 
 fn seed(lineage_states: bool) -> Value {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -125,6 +161,16 @@ fn night(c: &mut Criterion) {
             black_box(run::run(black_box(&def_r), o))
         })
     });
+    // Memory: the history is kept whole (it is the output), so an execution takes a constant
+    // amount per event; the rest is the state being run.
+    for n in [250, 2_500] {
+        let def = looping(n);
+        let (events, bytes) = memory(&def, Options::new(json!({"n": 0})));
+        eprintln!(
+            "loop of {n} rounds: {events} events, {bytes} bytes at the peak, {} bytes per event",
+            bytes / events.max(1)
+        );
+    }
     g.bench_function("seed night with a capacity retry", |b| {
         b.iter(|| {
             let mut o = Options::new(json!({"DataDate": "2026-10-31"}));
