@@ -72,7 +72,7 @@ pub fn template(
     if let Some(table) = &c.cache_table {
         resources.insert(CACHE_TABLE.into(), cache_table(table));
     }
-    resources.extend(failure_notification());
+    resources.extend(failure_notification(plan.recorder.is_some()));
     resources.insert(
         DASHBOARD.into(),
         json!({
@@ -241,8 +241,14 @@ fn cache_table(table: &str) -> Value {
 
 /// An SNS topic (unless one is given) and the EventBridge rule that publishes to it when an
 /// execution fails, times out or is aborted.
-fn failure_notification() -> Map<String, Value> {
+/// Failed executions notify: the pipeline's, and its lineage recorder's when there is one (a
+/// recording that fails does not fail the pipeline, so it would otherwise go unnoticed).
+fn failure_notification(recorder: bool) -> Map<String, Value> {
     let topic = failure_topic();
+    let mut machines = vec![json!({ "Ref": STATE_MACHINE })];
+    if recorder {
+        machines.push(json!({ "Ref": RECORDER }));
+    }
     let resources = json!({
         FAILURE_TOPIC: {
             "Type": "AWS::SNS::Topic",
@@ -268,14 +274,14 @@ fn failure_notification() -> Map<String, Value> {
         "FailureRule": {
             "Type": "AWS::Events::Rule",
             "Properties": {
-                "Description": "Failed, timed-out and aborted executions of the pipeline",
+                "Description": "Failed, timed-out and aborted executions of the pipeline (and its lineage recorder)",
                 "State": "ENABLED",
                 "EventPattern": {
                     "source": ["aws.states"],
                     "detail-type": ["Step Functions Execution Status Change"],
                     "detail": {
                         "status": ["FAILED", "TIMED_OUT", "ABORTED"],
-                        "stateMachineArn": [{ "Ref": STATE_MACHINE }],
+                        "stateMachineArn": machines,
                     },
                 },
                 "Targets": [{ "Id": "FailureTopic", "Arn": topic }],

@@ -186,7 +186,8 @@ def test_the_seed_template_wires_everything_to_the_state_machine(tmp_path):
     assert template["Outputs"]["FailureTopicArn"]["Value"] == given
     pattern = res["FailureRule"]["Properties"]["EventPattern"]
     assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
-    assert pattern["detail"]["stateMachineArn"] == [{"Ref": "StateMachine"}]
+    # The recorder's failures too: a recording that fails does not fail the pipeline.
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": "StateMachine"}, {"Ref": "LineageRecorder"}]
     body = res["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     widgets = json.loads(body)["widgets"]
     assert any("ExecutionsFailed" in json.dumps(w) for w in widgets)
