@@ -372,29 +372,24 @@ fn a_jsonpath_state_reads_variables_in_parameters_choices_and_intrinsics() {
     std::fs::write(&def, text).unwrap();
     let path = def.to_string_lossy().into_owned();
     let mocks = "fixtures/run/variables_jsonpath.mocks.json";
-    let enough = run_json(&[
-        &path,
-        "--input",
-        r#"{"model": "m1"}"#,
-        "--mocks",
-        mocks,
-        "--test-case",
-        "Enough",
-    ]);
+    let case = |name: &str| {
+        run_json(&[
+            &path,
+            "--input",
+            r#"{"model": "m1"}"#,
+            "--mocks",
+            mocks,
+            "--test-case",
+            name,
+        ])
+    };
+    let enough = case("Enough");
     assert_eq!(
         enough["output"],
         serde_json::json!({"summary": "m1 counted 5 (status 200)"}),
         "{enough}"
     );
-    let few = run_json(&[
-        &path,
-        "--input",
-        r#"{"model": "m1"}"#,
-        "--mocks",
-        mocks,
-        "--test-case",
-        "TooFew",
-    ]);
+    let few = case("TooFew");
     assert_eq!(few["error"], "TooFew", "{few}");
 }
 

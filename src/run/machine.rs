@@ -263,22 +263,8 @@ impl<'d> Runner<'d> {
                 .map_err(|e| fail("States.QueryEvaluationError", e))
         };
         match ty {
-            "Pass" => {
-                let out = match s.get("Output") {
-                    Some(o) => eval(o)?,
-                    None => input.clone(),
-                };
-                let assigned = assignments(s.get("Assign"), &eval)?;
-                self.vars.extend(assigned);
-                Ok((out, next))
-            }
-            "Succeed" => Ok((
-                match s.get("Output") {
-                    Some(o) => eval(o)?,
-                    None => input.clone(),
-                },
-                None,
-            )),
+            "Pass" => Ok((self.jsonata_out(s, &states, input.clone())?, next)),
+            "Succeed" => Ok((self.jsonata_out(s, &states, input.clone())?, None)),
             "Wait" => {
                 let until = match (s.get("Seconds"), s.get("Timestamp")) {
                     (Some(n), _) => {
@@ -299,13 +285,7 @@ impl<'d> Runner<'d> {
                     (None, None) => self.clock,
                 };
                 self.clock = self.clock.max(until);
-                let out = match s.get("Output") {
-                    Some(o) => eval(o)?,
-                    None => input.clone(),
-                };
-                let assigned = assignments(s.get("Assign"), &eval)?;
-                self.vars.extend(assigned);
-                Ok((out, next))
+                Ok((self.jsonata_out(s, &states, input.clone())?, next))
             }
             "Fail" => {
                 let text = |k: &str| -> Result<String, Fail> {
@@ -337,15 +317,10 @@ impl<'d> Runner<'d> {
                     }
                 }
                 match s.get("Default").and_then(Value::as_str) {
-                    Some(d) => {
-                        let out = match s.get("Output") {
-                            Some(o) => eval(o)?,
-                            None => input.clone(),
-                        };
-                        let assigned = assignments(s.get("Assign"), &eval)?;
-                        self.vars.extend(assigned);
-                        Ok((out, Some(d.to_string())))
-                    }
+                    Some(d) => Ok((
+                        self.jsonata_out(s, &states, input.clone())?,
+                        Some(d.to_string()),
+                    )),
                     None => Err(fail(
                         "States.NoChoiceMatched",
                         "no Choices rule matched and there was no Default",
