@@ -24,11 +24,23 @@ use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
 
 /// The recorder state machine's name: `<pipeline>-lineage-recorder`, within the 80 characters
-/// Step Functions allows.
+/// Step Functions allows, other characters than letters, digits and `_` written `-`.
 pub fn recorder_name(pipeline: &str) -> String {
     const SUFFIX: &str = "-lineage-recorder";
     let room = 80 - SUFFIX.len();
-    let base: String = pipeline.chars().take(room).collect();
+    // State machine names take letters, digits, `-` and `_` safely (AWS refuses whitespace,
+    // brackets, wildcards, quotes and most punctuation).
+    let base: String = pipeline
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(room)
+        .collect();
     format!("{base}{SUFFIX}")
 }
 
@@ -399,5 +411,23 @@ fn processor() -> Processor {
         },
         start_at: n("Find"),
         states,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recorder_name_is_a_valid_state_machine_name() {
+        assert_eq!(
+            recorder_name("nightly-fraud-retrain"),
+            "nightly-fraud-retrain-lineage-recorder"
+        );
+        assert_eq!(
+            recorder_name("regist'r {demo}"),
+            "regist-r--demo--lineage-recorder"
+        );
+        assert_eq!(recorder_name(&"x".repeat(200)).len(), 80);
     }
 }

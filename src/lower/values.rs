@@ -63,7 +63,7 @@ pub fn quote(s: &str) -> String {
 }
 
 /// Intrinsic string arguments reserve `'`, `{`, `}` and `\`.
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(c, '\'' | '{' | '}' | '\\') {

@@ -191,7 +191,8 @@ pub fn same_account_machine(name: &str) -> String {
     let part =
         |k: usize| format!("States.ArrayGetItem(States.StringSplit($$.StateMachine.Id, ':'), {k})");
     format!(
-        "States.Format('arn:aws:states:{{}}:{{}}:stateMachine:{name}', {}, {})",
+        "States.Format('arn:aws:states:{{}}:{{}}:stateMachine:{}', {}, {})",
+        crate::lower::values::escape(name),
         part(3),
         part(4)
     )
