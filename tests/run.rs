@@ -501,3 +501,72 @@ fn a_distributed_map_that_writes_its_results_outputs_where_they_went() {
     );
     assert!(written["MapRunArn"].as_str().unwrap().contains(":mapRun:"));
 }
+
+#[test]
+fn a_task_past_its_timeout_or_heartbeat_times_out_on_the_simulated_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let def = dir.path().join("slow.asl.json");
+    std::fs::write(
+        &def,
+        r#"{"StartAt": "Train", "States": {
+            "Train": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+              "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+              "TimeoutSeconds": 60,
+              "Retry": [{"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 5, "MaxAttempts": 1}],
+              "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "ResultPath": "$.late", "Next": "Late"}],
+              "End": true},
+            "Late": {"Type": "Pass", "End": true}}}"#,
+    )
+    .unwrap();
+    let mocks = dir.path().join("m.json");
+    // Seconds: how long each invocation takes (aslc's extension of the mock file).
+    std::fs::write(
+        &mocks,
+        r#"{"StateMachines": {"slow": {"TestCases": {
+              "RetriedInTime": {"Train": "SlowThenQuick"},
+              "Stuck": {"Train": "Stuck"}}}},
+            "MockedResponses": {
+              "SlowThenQuick": {"0": {"Return": {}, "Seconds": 90}, "1": {"Return": {"ok": true}, "Seconds": 30}},
+              "Stuck": {"0": {"Return": {}, "Seconds": 45}}}}"#,
+    )
+    .unwrap();
+    let run = |case: &str, heartbeat: Option<&str>| {
+        if let Some(h) = heartbeat {
+            let text = std::fs::read_to_string(&def).unwrap().replace(
+                r#""TimeoutSeconds": 60,"#,
+                &format!(r#""TimeoutSeconds": 60, "HeartbeatSeconds": {h},"#),
+            );
+            std::fs::write(&def, text).unwrap();
+        }
+        run_json(&[
+            &def.to_string_lossy(),
+            "--mocks",
+            &mocks.to_string_lossy(),
+            "--test-case",
+            case,
+        ])
+    };
+    let retried = run("RetriedInTime", None);
+    assert_eq!(retried["status"], "SUCCEEDED", "{retried}");
+    assert_eq!(retried["output"], serde_json::json!({"ok": true}));
+    let events = retried["events"].as_array().unwrap();
+    let timed_out = events
+        .iter()
+        .find(|e| e["type"] == "TaskTimedOut")
+        .expect("timed out");
+    assert_eq!(
+        timed_out["taskTimedOutEventDetails"]["error"],
+        "States.Timeout"
+    );
+    // 60 s to the timeout, 5 s of retry interval, 30 s for the second attempt.
+    assert!(
+        events.last().unwrap()["timestamp"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-01-01T00:01:35"),
+        "{retried}"
+    );
+    let stuck = run("Stuck", Some("10"));
+    assert_eq!(stuck["status"], "SUCCEEDED", "{stuck}");
+    assert_eq!(stuck["output"]["late"]["Error"], "States.HeartbeatTimeout");
+}

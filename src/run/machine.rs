@@ -561,6 +561,27 @@ impl<'d> Runner<'d> {
             Some(case) => Err(fail("aslc.NoMock", format!("test case `{}` has no mocked response for Task state `{name}`", case.name))),
             None => Err(fail("aslc.NoMock", format!("Task state `{name}` needs a mocked response: give --mocks FILE --test-case NAME"))),
         };
+        // How long the invocation takes (`Seconds`, aslc's extension of the mock file): past the
+        // task's TimeoutSeconds or HeartbeatSeconds, it times out then instead of answering.
+        let took = self
+            .options
+            .case
+            .as_ref()
+            .map_or(0, |c| c.seconds(name, call));
+        let expired = match self.expiry(s, input, &ctx, took) {
+            Ok(e) => e,
+            Err(f) => return Ok(Err(f)),
+        };
+        if let Some((after, error, cause)) = expired {
+            self.clock = self.clock.saturating_add(after.saturating_mul(1000));
+            self.event(
+                "TaskTimedOut",
+                json!({"resourceType": rtype, "resource": rname, "error": error, "cause": cause}),
+            );
+            return Ok(Err(fail(error, cause)));
+        }
+        let took = i64::try_from(took).unwrap_or(i64::MAX);
+        self.clock = self.clock.saturating_add(took.saturating_mul(1000));
         let result = match response {
             Ok(Response::Return(v)) => v,
             Ok(Response::Throw { error, cause }) => {
@@ -574,6 +595,57 @@ impl<'d> Runner<'d> {
         };
         self.event("TaskSucceeded", json!({"resourceType": rtype, "resource": rname, "output": result.to_string(), "outputDetails": {"truncated": false}}));
         Ok(self.finish(s, input, result, &ctx))
+    }
+
+    /// Whether an invocation that takes `took` seconds outlives the task's `TimeoutSeconds`
+    /// (`States.Timeout`) or `HeartbeatSeconds` (`States.HeartbeatTimeout`: a mocked task sends no
+    /// heartbeat), whichever comes first: (seconds until then, error, cause).
+    fn expiry(
+        &mut self,
+        s: &Value,
+        input: &Value,
+        ctx: &Value,
+        took: u64,
+    ) -> Result<Option<(i64, &'static str, String)>, Fail> {
+        let mut first: Option<(i64, &'static str, String)> = None;
+        for (field, error) in [
+            ("TimeoutSeconds", "States.Timeout"),
+            ("HeartbeatSeconds", "States.HeartbeatTimeout"),
+        ] {
+            let Some(limit) = self.seconds_field(s, field, input, ctx)? else {
+                continue;
+            };
+            if took > limit && first.as_ref().is_none_or(|(t, ..)| (limit as i64) < *t) {
+                let cause = format!("the task took longer than its {field} of {limit}");
+                first = Some((i64::try_from(limit).unwrap_or(i64::MAX), error, cause));
+            }
+        }
+        Ok(first)
+    }
+
+    /// A number of seconds a state gives as `field` (a number, or in JSONata an expression) or
+    /// `<field>Path` (a path into its input).
+    fn seconds_field(
+        &mut self,
+        s: &Value,
+        field: &str,
+        input: &Value,
+        ctx: &Value,
+    ) -> Result<Option<u64>, Fail> {
+        let value = match (s.get(field), s.get(format!("{field}Path"))) {
+            (Some(v @ Value::String(_)), _) if self.jsonata(s) => {
+                self.jsonata_eval(v, &json!({"input": input, "context": ctx}))?
+            }
+            (Some(v), _) => v.clone(),
+            (None, Some(Value::String(p))) => self.path_or_call(p, input, ctx)?,
+            _ => return Ok(None),
+        };
+        value.as_u64().map(Some).ok_or_else(|| {
+            fail(
+                "States.Runtime",
+                format!("{field} is {value}, not a whole number of seconds"),
+            )
+        })
     }
 
     /// What a Task or Parallel works on: in JSONata its `Arguments` (the input without them);

@@ -2,6 +2,9 @@
 //! `StateMachines.<machine>.TestCases.<case>.<state> = <response>` and
 //! `MockedResponses.<response>.{"0" | "1-2": {"Return": …} | {"Throw": {"Error", "Cause"}}}`.
 //! Every invocation of a state, retries included, takes the next response, as AWS documents.
+//! aslc also reads `"Seconds": N` beside `Return` or `Throw` (its own extension): the invocation
+//! takes that long on the simulated clock, so a Task's `TimeoutSeconds` and `HeartbeatSeconds`
+//! can be exceeded.
 
 use serde_json::Value;
 use std::collections::HashMap;
@@ -17,17 +20,34 @@ pub enum Response {
 #[derive(Clone, Debug, Default)]
 pub struct Case {
     pub name: String,
-    responses: HashMap<String, Vec<(u32, u32, Response)>>,
+    responses: HashMap<String, Vec<Range>>,
+}
+
+/// The invocations `lo..=hi` of a state: what they answer and how long they take.
+#[derive(Clone, Debug)]
+struct Range {
+    lo: u32,
+    hi: u32,
+    response: Response,
+    seconds: u64,
 }
 
 impl Case {
     /// The response to invocation `n` of `state`; `None` when the case does not mock it.
     pub fn response(&self, state: &str, n: u32) -> Option<&Response> {
-        let ranges = self.responses.get(state)?;
-        ranges
+        self.range(state, n).map(|r| &r.response)
+    }
+
+    /// How long invocation `n` of `state` takes on the simulated clock (0 unless `Seconds`).
+    pub fn seconds(&self, state: &str, n: u32) -> u64 {
+        self.range(state, n).map_or(0, |r| r.seconds)
+    }
+
+    fn range(&self, state: &str, n: u32) -> Option<&Range> {
+        self.responses
+            .get(state)?
             .iter()
-            .find(|(lo, hi, _)| (*lo..=*hi).contains(&n))
-            .map(|(_, _, r)| r)
+            .find(|r| (r.lo..=r.hi).contains(&n))
     }
 
     pub fn mocks(&self, state: &str) -> bool {
@@ -111,7 +131,21 @@ pub fn case(file: &Value, machine: &str, name: &str) -> Result<Case, MockError> 
                     "expected an invocation number (\"0\") or a range (\"1-2\")",
                 ));
             };
-            ranges.push((lo, hi, response_of(v, &kp)?));
+            let seconds = match v.get("Seconds") {
+                None => 0,
+                Some(n) => n.as_u64().ok_or_else(|| {
+                    err(
+                        format!("{kp}/Seconds"),
+                        "expected a whole number of seconds",
+                    )
+                })?,
+            };
+            ranges.push(Range {
+                lo,
+                hi,
+                response: response_of(v, &kp)?,
+                seconds,
+            });
         }
         out.responses.insert(state.clone(), ranges);
     }
@@ -165,5 +199,19 @@ mod tests {
             case(&bad, "m", "c").unwrap_err().pointer,
             "/StateMachines/m/TestCases/c/S"
         );
+    }
+
+    #[test]
+    fn reads_how_long_an_invocation_takes() {
+        let file = |seconds: serde_json::Value| {
+            json!({
+                "StateMachines": {"m": {"TestCases": {"c": {"Train": "R"}}}},
+                "MockedResponses": {"R": {"0": {"Return": {}, "Seconds": seconds}, "1": {"Return": {}}}}
+            })
+        };
+        let c = case(&file(json!(90)), "m", "c").unwrap();
+        assert_eq!((c.seconds("Train", 0), c.seconds("Train", 1)), (90, 0));
+        let e = case(&file(json!("soon")), "m", "c").unwrap_err();
+        assert_eq!(e.pointer, "/MockedResponses/R/0/Seconds");
     }
 }
