@@ -170,6 +170,10 @@ fn night(c: &mut Criterion) {
             "loop of {n} rounds: {events} events, {bytes} bytes at the peak, {} bytes per event",
             bytes / events.max(1)
         );
+        // Time too: linear in the events.
+        g.bench_function(format!("loop of {events} events"), |b| {
+            b.iter(|| black_box(run::run(black_box(&def), Options::new(json!({"n": 0})))))
+        });
     }
     g.bench_function("seed night with a capacity retry", |b| {
         b.iter(|| {

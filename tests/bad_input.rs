@@ -271,6 +271,27 @@ fn a_long_derived_state_name_is_the_users_e028_not_an_internal_error() {
 }
 
 #[test]
+fn a_long_step_name_is_judged_by_the_names_the_lowering_makes() {
+    // 70 characters: `<Step>.Lineage` (78) fits; at the pipeline's end `<Step>.Lineage.Done`
+    // (83) does not, and the driver says so at the step, never E900.
+    let long = format!("R{}", "x".repeat(69));
+    let src = |last: bool| {
+        let tail = if last {
+            String::new()
+        } else {
+            format!("\n  lambda After {{ function \"a\" depends_on [{long}] }}")
+        };
+        format!("pipeline \"p\" {{\n  role \"arn:aws:iam::1:role/r\"\n  training T {{\n    image \"i\" instance ml.m5.xlarge output m = \"s3://b/m/\"\n  }}\n  register {long} {{\n    model_package_group \"g\" model T\n  }}{tail}\n}}\n")
+    };
+    let middle = driver::compile_source(&src(false), "p.sfn", &Default::default());
+    assert!(middle.asl.is_some(), "{:?}", middle.diagnostics);
+    let end = driver::compile_source(&src(true), "p.sfn", &Default::default());
+    let codes: Vec<Code> = end.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, vec![Code::E028]);
+    assert!(end.diagnostics[0].message.contains(".Lineage.Done"));
+}
+
+#[test]
 fn hostile_templates_get_clear_diagnostics() {
     let codes = |name: &str, text: &str| {
         asl::validate_file(std::path::Path::new(name), text, &asl::Options::default())

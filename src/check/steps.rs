@@ -250,13 +250,15 @@ impl Checker {
         Some(def)
     }
 
-    /// The states aslc derives from a step (`<Step>.Lineage.InContext`,
-    /// `<Step>.RetryWait.<policy>`, `<When>.Read.<Step>.<file>`, …) must fit in 80 characters too.
+    /// The states aslc derives from a step (`<Step>.Lineage`, `<Step>.RetryWait.<policy>`,
+    /// `<When>.Read.<Step>.<file>`, …) must fit in 80 characters too. (The driver applies the
+    /// rule to every name the lowering made, `<Step>.Lineage.Done` at a pipeline's end
+    /// included.)
     fn derived_names(&mut self, def: &StepDef) {
         let name = &def.name;
         let mut derived: Vec<String> = Vec::new();
         if def.kind.starts_job() || def.kind == StepKind::Register {
-            derived.push(paths::lineage_state(name, "InContext"));
+            derived.push(paths::lineage_start(name));
         }
         if def.cache.is_some() {
             derived.push(paths::cache_state(name, "Restore"));

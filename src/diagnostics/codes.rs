@@ -325,7 +325,7 @@ Fix:
 
     E028 => "step name too long",
 "Step names become Step Functions state names, which are limited to 80 characters, and aslc
-derives more states from a step's name (`<Step>.Lineage.InContext`, `<Step>.RetryWait.<policy>`,
+derives more states from a step's name (`<Step>.Lineage`, `<Step>.RetryWait.<policy>`,
 `<When>.Read.<Step>.<file>`, …), which must fit too, whatever the compile options.
 
 Fix: shorten the name.";

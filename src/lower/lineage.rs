@@ -92,7 +92,7 @@ fn task(
 
 /// The state that starts the recorder for a step.
 pub fn entry(step: &str) -> String {
-    format!("{step}.Lineage")
+    super::paths::lineage_start(step)
 }
 
 /// The Task after a step that starts its recording, continuing with `next`; returns its name.

@@ -83,6 +83,11 @@ pub fn item(foreach: &str) -> String {
     format!("$.items.{}", key(foreach))
 }
 
+/// The Task that starts the lineage recorder after a step: `<Step>.Lineage`.
+pub fn lineage_start(step: &str) -> String {
+    format!("{step}.Lineage")
+}
+
 /// A state of a step's lineage recording: `<Step>.Lineage.<part>`.
 pub fn lineage_state(step: &str, part: &str) -> String {
     format!("{step}.Lineage.{part}")
