@@ -1,11 +1,13 @@
-//! The executor: one state after another, the JSONPath input/output processing of each
-//! (`InputPath`, `Parameters`, `ResultSelector`, `ResultPath`, `OutputPath`), retries and
-//! catchers, branches and iterations run one after another in order (deterministic; the
-//! simulated clock does not advance while a branch waits for another).
+//! The executor: one state after another on the simulated clock — each type's behaviour, retries
+//! and catchers, Task invocations answered by the mock file (and their time-outs), Parallel
+//! branches one after another in order (deterministic; the clock does not advance while a
+//! branch waits for another). How data flows through a state is `data.rs`'s; Map states are
+//! `map.rs`'s.
 
+use super::data::{assignments, input_path, io, output_path, result_path};
 use super::history::History;
 use super::intrinsics;
-use super::jsonpath::{put, resolve, select};
+use super::jsonpath::put;
 use super::mocks::Response;
 use super::{choice, Execution, Options, Rng, Status};
 use serde_json::{json, Map, Value};
@@ -16,12 +18,12 @@ const DATA_LIMIT: usize = 262_144;
 
 /// An error a state raises: AWS's name and cause.
 #[derive(Clone, Debug)]
-struct Fail {
-    error: String,
-    cause: String,
+pub(super) struct Fail {
+    pub(super) error: String,
+    pub(super) cause: String,
 }
 
-fn fail(error: &str, cause: impl Into<String>) -> Fail {
+pub(super) fn fail(error: &str, cause: impl Into<String>) -> Fail {
     Fail {
         error: error.to_string(),
         cause: cause.into(),
@@ -30,7 +32,7 @@ fn fail(error: &str, cause: impl Into<String>) -> Fail {
 
 /// The state being run: its name and type, when it was entered, and the item of the Map
 /// iteration it is in.
-struct Here<'a> {
+pub(super) struct Here<'a> {
     name: &'a str,
     ty: &'a str,
     entered: i64,
@@ -38,23 +40,23 @@ struct Here<'a> {
 }
 
 /// The execution ends early (too many events): not a state error, not caught.
-struct Stop(Fail);
+pub(super) struct Stop(pub(super) Fail);
 
-type Outcome<T> = Result<Result<T, Fail>, Stop>;
+pub(super) type Outcome<T> = Result<Result<T, Fail>, Stop>;
 
 pub struct Runner<'d> {
-    definition: &'d Value,
-    options: Options,
-    clock: i64,
-    history: History,
-    rng: Rng,
-    calls: HashMap<String, u32>,
-    context: Value,
+    pub(super) definition: &'d Value,
+    pub(super) options: Options,
+    pub(super) clock: i64,
+    pub(super) history: History,
+    pub(super) rng: Rng,
+    pub(super) calls: HashMap<String, u32>,
+    pub(super) context: Value,
     /// The workflow variables of the scope being run (a Parallel branch or Map iteration
     /// starts with a copy of its parent's, and its assignments stay inside it).
-    vars: Map<String, Value>,
+    pub(super) vars: Map<String, Value>,
     /// The state being run and the id of the event that entered it, for error messages.
-    current: (String, usize),
+    pub(super) current: (String, usize),
 }
 
 impl<'d> Runner<'d> {
@@ -143,13 +145,13 @@ impl<'d> Runner<'d> {
         })
     }
 
-    fn event(&mut self, ty: &str, details: Value) {
+    pub(super) fn event(&mut self, ty: &str, details: Value) {
         let details = (!details.is_null()).then_some(details);
         self.history.push(self.clock, ty, details);
     }
 
     /// Run a machine or a branch (`StartAt` + `States`) on `input`.
-    fn machine(
+    pub(super) fn machine(
         &mut self,
         m: &Value,
         input: Value,
@@ -240,7 +242,7 @@ impl<'d> Runner<'d> {
     }
 
     /// Whether a state is written in JSONata (its own `QueryLanguage`, or the machine's).
-    fn jsonata(&self, s: &Value) -> bool {
+    pub(super) fn jsonata(&self, s: &Value) -> bool {
         let own = s.get("QueryLanguage").and_then(Value::as_str);
         let top = self.definition.get("QueryLanguage").and_then(Value::as_str);
         own.or(top) == Some("JSONata")
@@ -334,7 +336,7 @@ impl<'d> Runner<'d> {
         }
     }
 
-    fn context_for(
+    pub(super) fn context_for(
         &self,
         name: &str,
         entered: i64,
@@ -648,92 +650,6 @@ impl<'d> Runner<'d> {
         })
     }
 
-    /// What a Task or Parallel works on: in JSONata its `Arguments` (the input without them);
-    /// in JSONPath the `InputPath` of the input, through `Parameters` (`field`) when given.
-    fn arguments(
-        &mut self,
-        s: &Value,
-        field: &str,
-        input: &Value,
-        ctx: &Value,
-    ) -> Result<Value, Fail> {
-        if self.jsonata(s) {
-            let states = json!({"input": input, "context": ctx});
-            return match s.get("Arguments") {
-                Some(a) => self.jsonata_eval(a, &states),
-                None => Ok(input.clone()),
-            };
-        }
-        let effective = input_path(s, input)?;
-        match s.get(field) {
-            Some(p) => self.template(p, &effective, ctx),
-            None => Ok(effective),
-        }
-    }
-
-    /// A JSONata template with `$states` and the workflow variables.
-    fn jsonata_eval(&self, t: &Value, states: &Value) -> Result<Value, Fail> {
-        super::jsonata::template(t, states, &self.vars)
-            .map_err(|e| fail("States.QueryEvaluationError", e))
-    }
-
-    /// A JSONata state's (or catcher's) `Output` (`default` without one) and `Assign`, both
-    /// evaluated with the variables as they were when the state was entered.
-    fn jsonata_out(&mut self, s: &Value, states: &Value, default: Value) -> Result<Value, Fail> {
-        let out = match s.get("Output") {
-            Some(o) => self.jsonata_eval(o, states)?,
-            None => default,
-        };
-        let assigned = assignments(s.get("Assign"), &|t| self.jsonata_eval(t, states))?;
-        self.vars.extend(assigned);
-        Ok(out)
-    }
-
-    /// A JSONPath state's `Assign`: its `.$` fields read `base` (the state's result, or its
-    /// input when it has none), the context object and the variables as they were.
-    fn assign_jsonpath(
-        &mut self,
-        assign: Option<&Value>,
-        base: &Value,
-        ctx: &Value,
-    ) -> Result<(), Fail> {
-        let Some(Value::Object(fields)) = assign else {
-            return Ok(());
-        };
-        let mut assigned = Vec::new();
-        for (k, v) in fields {
-            let (name, value) = match (k.strip_suffix(".$"), v) {
-                (Some(name), Value::String(expr)) => (name, self.path_or_call(expr, base, ctx)?),
-                _ => (k.as_str(), self.template(v, base, ctx)?),
-            };
-            assigned.push((name.to_string(), value));
-        }
-        self.vars.extend(assigned);
-        Ok(())
-    }
-
-    /// `ResultSelector`, `ResultPath`, `OutputPath` of a Task, Parallel or Map (in JSONata its
-    /// `Output`), and its `Assign`.
-    fn finish(
-        &mut self,
-        s: &Value,
-        input: &Value,
-        result: Value,
-        ctx: &Value,
-    ) -> Result<Value, Fail> {
-        if self.jsonata(s) {
-            let states = json!({"input": input, "result": result, "context": ctx});
-            return self.jsonata_out(s, &states, result);
-        }
-        self.assign_jsonpath(s.get("Assign"), &result, ctx)?;
-        let selected = match s.get("ResultSelector") {
-            Some(sel) => self.template(sel, &result, ctx)?,
-            None => result,
-        };
-        let combined = result_path(s, input.clone(), selected)?;
-        output_path(s, combined)
-    }
-
     fn parallel(&mut self, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
         let effective = match self.arguments(s, "Parameters", input, ctx) {
             Ok(v) => v,
@@ -759,317 +675,6 @@ impl<'d> Runner<'d> {
         self.event("ParallelStateSucceeded", Value::Null);
         Ok(self.finish(s, input, Value::Array(outputs), ctx))
     }
-
-    fn map(&mut self, name: &str, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
-        let jsonata = self.jsonata(s);
-        let effective = match input_path(s, input) {
-            Ok(v) if !jsonata => v,
-            Ok(_) => input.clone(),
-            Err(f) => return Ok(Err(f)),
-        };
-        let items = match self.map_items(name, s, &effective, ctx) {
-            Ok(items) => items,
-            Err(f) => return Ok(Err(f)),
-        };
-        let processor = s
-            .get("ItemProcessor")
-            .or_else(|| s.get("Iterator"))
-            .cloned()
-            .unwrap_or(Value::Null);
-        let selector = s.get("ItemSelector").or_else(|| s.get("Parameters"));
-        let tolerated = tolerance(s, items.len());
-        // A Distributed Map runs each iteration as a child execution: its states are in the
-        // child's history, not this one (AWS writes MapRun events here).
-        let distributed = processor
-            .pointer("/ProcessorConfig/Mode")
-            .and_then(Value::as_str)
-            == Some("DISTRIBUTED");
-        self.event("MapStateStarted", json!({"length": items.len()}));
-        if distributed {
-            let run = format!(
-                "{}/{name}",
-                self.context["StateMachine"]["Id"].as_str().unwrap_or("")
-            );
-            self.event("MapRunStarted", json!({"mapRunArn": run}));
-        }
-        let mut outputs = Vec::new();
-        let mut failures = 0usize;
-        for (i, item) in items.iter().enumerate() {
-            let item_ctx = self.context_for(name, self.clock, 0, Some((i, item)));
-            let item_input = match selector {
-                Some(sel) if jsonata => {
-                    match self.jsonata_eval(sel, &json!({"input": input, "context": item_ctx})) {
-                        Ok(v) => v,
-                        Err(f) => return Ok(Err(f)),
-                    }
-                }
-                Some(sel) => match self.template(sel, &effective, &item_ctx) {
-                    Ok(v) => v,
-                    Err(f) => return Ok(Err(f)),
-                },
-                None => item.clone(),
-            };
-            if !distributed {
-                self.event("MapIterationStarted", json!({"name": name, "index": i}));
-            }
-            let parent = distributed.then(|| std::mem::take(&mut self.history));
-            // A child execution of a Distributed Map does not see the parent's variables.
-            let vars = if distributed {
-                Map::new()
-            } else {
-                self.vars.clone()
-            };
-            let result = self.scoped(vars, |r| r.machine(&processor, item_input, Some((i, item))));
-            if let Some(parent) = parent {
-                self.history = parent;
-            }
-            match result? {
-                Ok(o) => {
-                    if !distributed {
-                        self.event("MapIterationSucceeded", json!({"name": name, "index": i}));
-                    }
-                    outputs.push(o);
-                }
-                Err(f) => {
-                    if !distributed {
-                        self.event("MapIterationFailed", json!({"name": name, "index": i}));
-                    }
-                    failures += 1;
-                    if failures > tolerated {
-                        if distributed {
-                            self.event("MapRunFailed", Value::Null);
-                        }
-                        self.event("MapStateFailed", Value::Null);
-                        let f = if tolerated > 0 {
-                            fail("States.ExceedToleratedFailureThreshold", format!("{failures} iterations failed, more than the {tolerated} tolerated; the last: {}: {}", f.error, f.cause))
-                        } else {
-                            f
-                        };
-                        return Ok(Err(f));
-                    }
-                    outputs.push(json!({"Error": f.error, "Cause": f.cause}));
-                }
-            }
-        }
-        if distributed {
-            self.event("MapRunSucceeded", Value::Null);
-        }
-        self.event("MapStateSucceeded", Value::Null);
-        let result = match s.get("ResultWriter") {
-            Some(w) => match self.written(name, w, jsonata, &effective, ctx) {
-                Ok(details) => details,
-                Err(f) => return Ok(Err(f)),
-            },
-            None => Value::Array(outputs),
-        };
-        Ok(self.finish(s, input, result, ctx))
-    }
-
-    /// A Map with a `ResultWriter` outputs where it wrote the results, not the results: AWS
-    /// writes `<Prefix>/<map run id>/manifest.json` beside them (aslc writes nothing).
-    fn written(
-        &mut self,
-        name: &str,
-        writer: &Value,
-        jsonata: bool,
-        effective: &Value,
-        ctx: &Value,
-    ) -> Result<Value, Fail> {
-        let params = match writer.get("Parameters").or_else(|| writer.get("Arguments")) {
-            Some(p) if jsonata => {
-                self.jsonata_eval(p, &json!({"input": effective, "context": ctx}))?
-            }
-            Some(p) => self.template(p, effective, ctx)?,
-            None => json!({}),
-        };
-        let prefix = params.get("Prefix").and_then(Value::as_str).unwrap_or("");
-        let sep = if prefix.is_empty() || prefix.ends_with('/') {
-            ""
-        } else {
-            "/"
-        };
-        let run = self.rng.uuid();
-        let machine = self.context["StateMachine"]["Name"].as_str().unwrap_or("");
-        Ok(json!({
-            "MapRunArn": format!("arn:aws:states:us-east-1:123456789012:mapRun:{machine}/{name}:{run}"),
-            "ResultWriterDetails": {
-                "Bucket": params.get("Bucket").cloned().unwrap_or(Value::Null),
-                "Key": format!("{prefix}{sep}{run}/manifest.json"),
-            },
-        }))
-    }
-
-    /// The items: from `ItemsPath` (or `Items`), or, for a Distributed Map that reads them
-    /// (`ItemReader`), from the mock of the Map state itself.
-    fn map_items(
-        &mut self,
-        name: &str,
-        s: &Value,
-        effective: &Value,
-        ctx: &Value,
-    ) -> Result<Vec<Value>, Fail> {
-        let items = if s.get("ItemReader").is_some() {
-            let call = *self
-                .calls
-                .entry(name.to_string())
-                .and_modify(|n| *n += 1)
-                .or_insert(1)
-                - 1;
-            match self.options.case.as_ref().and_then(|c| c.response(name, call)) {
-                Some(Response::Return(v)) => v.clone(),
-                Some(Response::Throw { error, cause }) => return Err(fail(error, cause.clone())),
-                None => return Err(fail("aslc.NoMock", format!("Map state `{name}` reads its items (ItemReader): mock them as the state's response"))),
-            }
-        } else if self.jsonata(s) {
-            let states = json!({"input": effective, "context": ctx});
-            match s.get("Items") {
-                Some(items) => self.jsonata_eval(items, &states)?,
-                None => effective.clone(),
-            }
-        } else {
-            let path = s.get("ItemsPath").and_then(Value::as_str).unwrap_or("$");
-            self.path_or_call(path, effective, ctx)?
-        };
-        match items {
-            Value::Array(a) => Ok(a),
-            other => Err(fail(
-                "States.Runtime",
-                format!("the Map state's items are not a list: {other}"),
-            )),
-        }
-    }
-
-    /// Run `f` with `vars` as the workflow variables, then give the scope its own back: what a
-    /// branch or an iteration assigns stays inside it.
-    fn scoped<T>(&mut self, vars: Map<String, Value>, f: impl FnOnce(&mut Self) -> T) -> T {
-        let outer = std::mem::replace(&mut self.vars, vars);
-        let out = f(self);
-        self.vars = outer;
-        out
-    }
-
-    /// A payload template: `.$` fields are paths, context paths or intrinsic calls.
-    fn template(&mut self, t: &Value, input: &Value, ctx: &Value) -> Result<Value, Fail> {
-        Ok(match t {
-            Value::Object(m) => {
-                let mut out = Map::new();
-                for (k, v) in m {
-                    match (k.strip_suffix(".$"), v) {
-                        (Some(key), Value::String(expr)) => {
-                            out.insert(key.to_string(), self.path_or_call(expr, input, ctx)?);
-                        }
-                        _ => {
-                            out.insert(k.clone(), self.template(v, input, ctx)?);
-                        }
-                    }
-                }
-                Value::Object(out)
-            }
-            Value::Array(a) => Value::Array(
-                a.iter()
-                    .map(|x| self.template(x, input, ctx))
-                    .collect::<Result<_, _>>()?,
-            ),
-            other => other.clone(),
-        })
-    }
-
-    /// `$.a`, `$$.Execution.Id` or `States.Format(...)`.
-    fn path_or_call(&mut self, expr: &str, input: &Value, ctx: &Value) -> Result<Value, Fail> {
-        let vars = &self.vars;
-        let resolve = |p: &str| resolve(p, input, ctx, vars);
-        if expr.starts_with("States.") {
-            return intrinsics::eval(expr, &resolve, &mut self.rng)
-                .map_err(|e| fail("States.IntrinsicFailure", e));
-        }
-        resolve(expr).ok_or_else(|| {
-            fail(
-                "States.Runtime",
-                // LocalStack's wording, which follows AWS's.
-                format!(
-                    "An error occurred while executing the state '{}' (entered at the event id #{}). The JSONPath '{expr}' could not be found in the input '{}'",
-                    self.current.0,
-                    self.current.1,
-                    short(input)
-                ),
-            )
-        })
-    }
-}
-
-/// The variables an `Assign` object sets, each value evaluated by `eval` (all of them before any
-/// is set, so each reads the values the state was entered with).
-fn assignments(
-    assign: Option<&Value>,
-    eval: &dyn Fn(&Value) -> Result<Value, Fail>,
-) -> Result<Vec<(String, Value)>, Fail> {
-    let Some(Value::Object(fields)) = assign else {
-        return Ok(Vec::new());
-    };
-    fields
-        .iter()
-        .map(|(k, v)| Ok((k.clone(), eval(v)?)))
-        .collect()
-}
-
-fn short(v: &Value) -> String {
-    let t = v.to_string();
-    if t.len() > 200 {
-        format!(
-            "{}…",
-            &t[..t.char_indices().nth(200).map_or(t.len(), |(i, _)| i)]
-        )
-    } else {
-        t
-    }
-}
-
-/// `InputPath`: `$` by default, `null` for `{}`.
-fn input_path(s: &Value, input: &Value) -> Result<Value, Fail> {
-    match s.get("InputPath") {
-        None => Ok(input.clone()),
-        Some(Value::Null) => Ok(json!({})),
-        Some(Value::String(p)) => select(p, input).ok_or_else(|| {
-            fail(
-                "States.Runtime",
-                format!("Invalid path '{p}' in InputPath: it matches nothing"),
-            )
-        }),
-        Some(_) => Ok(input.clone()),
-    }
-}
-
-/// `ResultPath`: `$` by default (the result replaces the input), `null` keeps the input.
-fn result_path(s: &Value, input: Value, result: Value) -> Result<Value, Fail> {
-    match s.get("ResultPath") {
-        None => Ok(result),
-        Some(Value::Null) => Ok(input),
-        Some(Value::String(p)) => put(p, input, result).ok_or_else(|| {
-            fail(
-                "States.Runtime",
-                format!("the ResultPath {p} cannot be written into the input"),
-            )
-        }),
-        Some(_) => Ok(result),
-    }
-}
-
-fn output_path(s: &Value, combined: Value) -> Result<Value, Fail> {
-    match s.get("OutputPath") {
-        None => Ok(combined),
-        Some(Value::Null) => Ok(json!({})),
-        Some(Value::String(p)) => select(p, &combined).ok_or_else(|| {
-            fail(
-                "States.Runtime",
-                format!("Invalid path '{p}' in OutputPath: it matches nothing"),
-            )
-        }),
-        Some(_) => Ok(combined),
-    }
-}
-
-fn io(s: &Value, input: &Value, f: impl Fn(&Value) -> Result<Value, Fail>) -> Result<Value, Fail> {
-    output_path(s, f(&input_path(s, input)?)?)
 }
 
 /// `States.ALL` matches every error; `States.TaskFailed` every error but `States.Timeout`.
@@ -1084,19 +689,6 @@ fn error_matches(equals: Option<&Value>, error: &str) -> bool {
                 || e == "States.ALL"
                 || (e == "States.TaskFailed" && error != "States.Timeout")
         })
-}
-
-/// How many failed iterations a Map tolerates.
-fn tolerance(s: &Value, n: usize) -> usize {
-    let count = s
-        .get("ToleratedFailureCount")
-        .and_then(Value::as_u64)
-        .map(|c| c as usize);
-    let pct = s
-        .get("ToleratedFailurePercentage")
-        .and_then(Value::as_f64)
-        .map(|p| ((p / 100.0) * n as f64).floor() as usize);
-    count.into_iter().chain(pct).max().unwrap_or(0)
 }
 
 /// `arn:aws:states:::sagemaker:createTrainingJob.sync` → (`sagemaker`, `createTrainingJob.sync`);

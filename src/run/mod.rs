@@ -5,11 +5,13 @@
 //! What is implemented, and what is not yet, is listed in the README ("Running offline").
 
 mod choice;
+mod data;
 mod history;
 mod intrinsics;
 mod jsonata;
 pub mod jsonpath;
 mod machine;
+mod map;
 pub mod mocks;
 
 use serde_json::Value;
