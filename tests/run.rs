@@ -566,6 +566,17 @@ fn a_task_past_its_timeout_or_heartbeat_times_out_on_the_simulated_clock() {
             .starts_with("2026-01-01T00:01:35"),
         "{retried}"
     );
+    // The human format says when and why it timed out.
+    let human = aslc(&[
+        "run",
+        &def.to_string_lossy(),
+        "--mocks",
+        &mocks.to_string_lossy(),
+        "--test-case",
+        "RetriedInTime",
+    ]);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("60.000s    ! States.Timeout"), "{text}");
     let stuck = run("Stuck", Some("10"));
     assert_eq!(stuck["status"], "SUCCEEDED", "{stuck}");
     assert_eq!(stuck["output"]["late"]["Error"], "States.HeartbeatTimeout");

@@ -200,7 +200,10 @@ fn human(e: &Execution) -> String {
             if tries > 1 {
                 out.push_str(&format!("{at:>10.3}s    retry {}\n", tries - 1));
             }
-        } else if let Some(d) = ev.get("taskFailedEventDetails") {
+        } else if let Some(d) = ev
+            .get("taskFailedEventDetails")
+            .or_else(|| ev.get("taskTimedOutEventDetails"))
+        {
             out.push_str(&format!(
                 "{at:>10.3}s    ! {}: {}\n",
                 d["error"].as_str().unwrap_or(""),
