@@ -48,13 +48,17 @@ fn looping(n: u64) -> Value {
         "Done": {"Type": "Succeed"}}})
 }
 
-fn seed(lineage_states: bool) -> Value {
+/// The seed pipeline, compiled.
+fn compiled(lineage_states: bool) -> aslc::driver::Compiled {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let source =
         std::fs::read_to_string(root.join("fixtures/nightly_fraud_retrain.sfn")).expect("seed");
     let options = aslc::lower::Options { lineage_states };
-    let compiled = aslc::driver::compile_source(&source, "seed.sfn", &options);
-    serde_json::from_str(&compiled.asl.expect("compiles")).expect("ASL")
+    aslc::driver::compile_source(&source, "seed.sfn", &options)
+}
+
+fn seed(lineage_states: bool) -> Value {
+    serde_json::from_str(&compiled(lineage_states).asl.expect("compiles")).expect("ASL")
 }
 
 fn case(name: &str, lineage: bool) -> mocks::Case {
@@ -89,11 +93,7 @@ const RECORDED: [&str; 5] = [
 /// The lineage recorder and the plan of one step with `n` artifacts, every SageMaker call
 /// answered (each artifact is new: looked up, created, associated).
 fn recorder(n: usize) -> (Value, Value, mocks::Case) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let source =
-        std::fs::read_to_string(root.join("fixtures/nightly_fraud_retrain.sfn")).expect("seed");
-    let compiled = aslc::driver::compile_source(&source, "seed.sfn", &Default::default());
-    let def = serde_json::from_str(&compiled.recorder.expect("recorder")).expect("ASL");
+    let def = serde_json::from_str(&compiled(true).recorder.expect("recorder")).expect("ASL");
     let artifacts: Vec<Value> = (0..n)
         .map(|i| json!({"uri": format!("s3://b/{i}/"), "type": "DataSet", "role": if i % 2 == 0 { "input" } else { "output" }}))
         .collect();

@@ -9,11 +9,10 @@ use serde_json::{json, Map, Value};
 
 impl Runner<'_> {
     /// What a Task or Parallel works on: in JSONata its `Arguments` (the input without them);
-    /// in JSONPath the `InputPath` of the input, through `Parameters` (`field`) when given.
+    /// in JSONPath the `InputPath` of the input, through `Parameters` when given.
     pub(super) fn arguments(
         &mut self,
         s: &Value,
-        field: &str,
         input: &Value,
         ctx: &Value,
     ) -> Result<Value, Fail> {
@@ -25,7 +24,7 @@ impl Runner<'_> {
             };
         }
         let effective = input_path(s, input)?;
-        match s.get(field) {
+        match s.get("Parameters") {
             Some(p) => self.template(p, &effective, ctx),
             None => Ok(effective),
         }

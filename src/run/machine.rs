@@ -259,11 +259,7 @@ impl<'d> Runner<'d> {
         next: Option<String>,
     ) -> Result<(Value, Option<String>), Fail> {
         let states = json!({"input": input, "context": ctx});
-        let vars = self.vars.clone();
-        let eval = |t: &Value| {
-            super::jsonata::template(t, &states, &vars)
-                .map_err(|e| fail("States.QueryEvaluationError", e))
-        };
+        let eval = |t: &Value| self.jsonata_eval(t, &states);
         match ty {
             "Pass" => Ok((self.jsonata_out(s, &states, input.clone())?, next)),
             "Succeed" => Ok((self.jsonata_out(s, &states, input.clone())?, None)),
@@ -543,7 +539,7 @@ impl<'d> Runner<'d> {
         if resource.ends_with(".waitForTaskToken") {
             ctx["Task"] = json!({"Token": self.rng.uuid()});
         }
-        let params = match self.arguments(s, "Parameters", input, &ctx) {
+        let params = match self.arguments(s, input, &ctx) {
             Ok(v) => v,
             Err(f) => return Ok(Err(f)),
         };
@@ -651,7 +647,7 @@ impl<'d> Runner<'d> {
     }
 
     fn parallel(&mut self, s: &Value, input: &Value, ctx: &Value) -> Outcome<Value> {
-        let effective = match self.arguments(s, "Parameters", input, ctx) {
+        let effective = match self.arguments(s, input, ctx) {
             Ok(v) => v,
             Err(f) => return Ok(Err(f)),
         };

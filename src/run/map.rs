@@ -39,12 +39,11 @@ impl Runner<'_> {
             .and_then(Value::as_str)
             == Some("DISTRIBUTED");
         self.event("MapStateStarted", json!({"length": items.len()}));
-        if distributed {
-            let run = format!(
-                "{}/{name}",
-                self.context["StateMachine"]["Id"].as_str().unwrap_or("")
-            );
-            self.event("MapRunStarted", json!({"mapRunArn": run}));
+        // The map run's id: its ARN in the history, and the folder of its results' manifest.
+        let run = distributed.then(|| self.rng.uuid());
+        if let Some(id) = &run {
+            let arn = self.map_run_arn(name, id);
+            self.event("MapRunStarted", json!({"mapRunArn": arn}));
         }
         let mut outputs = Vec::new();
         let mut failures = 0usize;
@@ -110,7 +109,7 @@ impl Runner<'_> {
         }
         self.event("MapStateSucceeded", Value::Null);
         let result = match s.get("ResultWriter") {
-            Some(w) => match self.written(name, w, jsonata, &effective, ctx) {
+            Some(w) => match self.written(name, run, w, jsonata, &effective, ctx) {
                 Ok(details) => details,
                 Err(f) => return Ok(Err(f)),
             },
@@ -119,11 +118,18 @@ impl Runner<'_> {
         Ok(self.finish(s, input, result, ctx))
     }
 
+    /// `arn:aws:states:<region>:<account>:mapRun:<machine>/<Map state>:<run id>`.
+    fn map_run_arn(&self, name: &str, run: &str) -> String {
+        let machine = self.context["StateMachine"]["Name"].as_str().unwrap_or("");
+        format!("arn:aws:states:us-east-1:123456789012:mapRun:{machine}/{name}:{run}")
+    }
+
     /// A Map with a `ResultWriter` outputs where it wrote the results, not the results: AWS
     /// writes `<Prefix>/<map run id>/manifest.json` beside them (aslc writes nothing).
     pub(super) fn written(
         &mut self,
         name: &str,
+        run: Option<String>,
         writer: &Value,
         jsonata: bool,
         effective: &Value,
@@ -142,10 +148,9 @@ impl Runner<'_> {
         } else {
             "/"
         };
-        let run = self.rng.uuid();
-        let machine = self.context["StateMachine"]["Name"].as_str().unwrap_or("");
+        let run = run.unwrap_or_else(|| self.rng.uuid());
         Ok(json!({
-            "MapRunArn": format!("arn:aws:states:us-east-1:123456789012:mapRun:{machine}/{name}:{run}"),
+            "MapRunArn": self.map_run_arn(name, &run),
             "ResultWriterDetails": {
                 "Bucket": params.get("Bucket").cloned().unwrap_or(Value::Null),
                 "Key": format!("{prefix}{sep}{run}/manifest.json"),

@@ -14,7 +14,7 @@ from conftest import ROOT, aslc_binary
 from mocks import ACCOUNT, mock_file
 from report_histories import mocks as seed_mocks
 from sfn_moto import execute, scheduled, zero_waits
-from test_run_agrees import agree
+from test_run_agrees import agree, run_both
 
 SEED = ROOT / "fixtures/nightly_fraud_retrain.sfn"
 RECORDER = "nightly-fraud-retrain-lineage-recorder"
@@ -97,17 +97,8 @@ CASES = {
 def test_the_recorder_makes_the_calls_lineage_needs(tmp_path, case):
     _, recorder = compiled(tmp_path)
     mocks = mock_file(CASES[case], name=RECORDER)
-    moto = execute(json.dumps(recorder), PLAN, mocks, "Case", name=RECORDER, execution_name="rec-1")
-    (tmp_path / "r.asl.json").write_text(json.dumps(recorder))
-    (tmp_path / "m.json").write_text(json.dumps(mocks))
-    ran = subprocess.run(
-        [aslc_binary(), "run", str(tmp_path / "r.asl.json"), "--input", json.dumps(PLAN), "--mocks",
-         str(tmp_path / "m.json"), "--test-case", "Case", "--state-machine", RECORDER, "--format", "json",
-         "--name", "rec-1"],
-        capture_output=True, text=True,
-    )
-    assert ran.returncode == 0, ran.stderr
-    agree(moto, json.loads(ran.stdout), concurrent=True)
+    moto, ours = run_both(tmp_path, recorder, mocks, PLAN, name=RECORDER, execution="rec-1")
+    agree(moto, ours, concurrent=True)
     assert moto["status"] == "SUCCEEDED", (moto["error"], moto["cause"])
     calls = scheduled(moto)
     links = sorted(

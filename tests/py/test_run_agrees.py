@@ -19,15 +19,24 @@ EXECUTION = "night-1"
 
 def both(tmp_path, source: str, mocks: dict, execution_input: dict) -> tuple[dict, dict]:
     asl = compile_pipeline(ROOT / source, tmp_path, "--no-lineage-states")["asl"]
+    return run_both(tmp_path, asl, mocks, execution_input)
+
+
+def run_both(
+    tmp_path, asl: dict, mocks: dict, execution_input: dict, case: str = "Case", name: str = "pipeline",
+    execution: str = EXECUTION,
+) -> tuple[dict, dict]:
+    """One definition, one mock file and test case (of state machine `name`), one input: the
+    execution on moto and on `aslc run`, both named `execution`."""
     zero_waits(asl["States"])
     definition = tmp_path / "definition.asl.json"
     definition.write_text(json.dumps(asl))
     mock_path = tmp_path / "mocks.json"
     mock_path.write_text(json.dumps(mocks))
-    moto = execute(json.dumps(asl), execution_input, mocks, "Case", execution_name=EXECUTION)
+    moto = execute(json.dumps(asl), execution_input, mocks, case, name=name, execution_name=execution)
     ran = subprocess.run(
         [aslc_binary(), "run", str(definition), "--input", json.dumps(execution_input), "--mocks", str(mock_path),
-         "--test-case", "Case", "--format", "json", "--name", EXECUTION],
+         "--test-case", case, "--state-machine", name, "--format", "json", "--name", execution],
         capture_output=True, text=True,
     )
     assert ran.returncode == 0, ran.stderr
@@ -197,16 +206,8 @@ def test_jsonata_states_and_variables(tmp_path, stem, case):
     with `$states.errorOutput`), Choice rule Assign, Parallel and Map scopes (a branch's variable
     stays in it), Succeed and Fail expressions over variables. `variables_jsonpath.asl.json`:
     Assign in JSONPath states, `$name` in Parameters, a Choice and intrinsic arguments."""
-    definition = ROOT / f"fixtures/run/{stem}.asl.json"
+    asl = json.loads((ROOT / f"fixtures/run/{stem}.asl.json").read_text())
     mocks = json.loads((ROOT / f"fixtures/run/{stem}.mocks.json").read_text())
-    asl = json.loads(definition.read_text())
-    zero_waits(asl["States"])
     execution_input = {"model": "m1", "threshold": 0.9}
-    moto = execute(json.dumps(asl), execution_input, mocks, case, name="variables", execution_name=EXECUTION)
-    ran = subprocess.run(
-        [aslc_binary(), "run", str(definition), "--input", json.dumps(execution_input), "--mocks",
-         str(ROOT / f"fixtures/run/{stem}.mocks.json"), "--test-case", case, "--format", "json", "--name", EXECUTION],
-        capture_output=True, text=True,
-    )
-    assert ran.returncode == 0, ran.stderr
-    agree(moto, json.loads(ran.stdout), concurrent=True)
+    moto, ours = run_both(tmp_path, asl, mocks, execution_input, case=case, name="variables")
+    agree(moto, ours, concurrent=True)
