@@ -48,6 +48,8 @@ pub struct Compiled {
     /// The lineage recorder the ASL starts (`<stem>.lineage-recorder.asl.json`), when it starts
     /// one.
     pub recorder: Option<String>,
+    /// The same two state machines compact, as they are written unless `--pretty`.
+    pub compact: Option<(String, Option<String>)>,
     pub lineage: Option<String>,
     /// The IAM policy the state machine's role needs (written on request).
     pub iam: Option<String>,
@@ -212,6 +214,7 @@ impl Compiled {
             diagnostics,
             asl: None,
             recorder: None,
+            compact: None,
             lineage: None,
             iam: None,
             recorder_iam: None,
@@ -314,6 +317,13 @@ fn compile_here(
         }),
         asl: Some(asl_text),
         recorder,
+        compact: Some((
+            lowered.machine.to_compact_json(),
+            lowered
+                .recorder
+                .as_ref()
+                .map(crate::asl::model::StateMachine::to_compact_json),
+        )),
     }
 }
 

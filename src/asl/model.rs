@@ -222,4 +222,12 @@ impl StateMachine {
         s.push('\n');
         s
     }
+
+    /// Compact JSON (as deployed) with a trailing newline.
+    pub fn to_compact_json(&self) -> String {
+        let mut s =
+            serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
+    }
 }

@@ -492,17 +492,6 @@ struct Targets<'a> {
     pretty: bool,
 }
 
-/// A state machine as written: compact unless asked for indented.
-fn laid_out(asl: &str, pretty: bool) -> String {
-    if pretty {
-        return asl.to_string();
-    }
-    match serde_json::from_str::<serde_json::Value>(asl) {
-        Ok(v) => format!("{v}\n"),
-        Err(_) => asl.to_string(),
-    }
-}
-
 fn compile(
     files: &[PathBuf],
     out_dir: Option<&Path>,
@@ -527,16 +516,16 @@ fn compile(
         let dir = out_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
-        let asl = laid_out(asl, want.pretty);
-        let recorder = compiled
-            .recorder
-            .as_deref()
-            .map(|r| laid_out(r, want.pretty));
+        // State machines compact, as deployed, unless asked for indented.
+        let (asl, recorder) = match (&compiled.compact, want.pretty) {
+            (Some((asl, recorder)), false) => (asl, recorder.as_ref()),
+            _ => (asl, compiled.recorder.as_ref()),
+        };
         let mut targets = vec![
-            (dir.join(format!("{stem}.asl.json")), &asl),
+            (dir.join(format!("{stem}.asl.json")), asl),
             (dir.join(format!("{stem}.lineage.json")), lineage),
         ];
-        if let Some(r) = &recorder {
+        if let Some(r) = recorder {
             targets.push((dir.join(format!("{stem}.lineage-recorder.asl.json")), r));
         }
         if let (true, Some(iam)) = (want.emit.contains(&Emit::Iam), &compiled.iam) {
