@@ -40,6 +40,11 @@ pub fn decode(bytes: &[u8], limit: usize) -> Result<&str, Box<Diagnostic>> {
     Ok(text)
 }
 
+/// The file the lineage recorder of `<stem>.sfn` is written to, beside `<stem>.asl.json`.
+pub fn recorder_file(stem: &str) -> String {
+    format!("{stem}.lineage-recorder.asl.json")
+}
+
 /// What compiling one source produced.
 pub struct Compiled {
     pub diagnostics: Vec<Diagnostic>,

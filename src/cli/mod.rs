@@ -526,7 +526,7 @@ fn compile(
             (dir.join(format!("{stem}.lineage.json")), lineage),
         ];
         if let Some(r) = recorder {
-            targets.push((dir.join(format!("{stem}.lineage-recorder.asl.json")), r));
+            targets.push((dir.join(driver::recorder_file(&stem)), r));
         }
         if let (true, Some(iam)) = (want.emit.contains(&Emit::Iam), &compiled.iam) {
             targets.push((dir.join(format!("{stem}.iam.json")), iam));

@@ -30,7 +30,7 @@ pub fn template(c: &Checked, plan: &Plan, source: &str, stem: &str) -> Value {
             ),
         );
         if let Some(r) = &plan.recorder {
-            let uri = format!("{stem}.lineage-recorder.asl.json");
+            let uri = crate::driver::recorder_file(stem);
             resources.insert(
                 RECORDER.into(),
                 state_machine(c, &r.name, RECORDER_ROLE, source, &uri, Map::new()),

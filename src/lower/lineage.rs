@@ -235,65 +235,63 @@ fn recovered(next: &str) -> Vec<Catcher> {
     }]
 }
 
+/// `<Entity>` creates a SageMaker Context or Action (`create<Entity>` with `request`), or, when
+/// that fails because it exists, `<Entity>.Existing` finds it by the name the input gives
+/// (`$.<entity>.name`); its ARN goes to `$.recorded_<entity>`, then on to `next`.
+fn create_or_find(states: &mut IndexMap<String, State>, entity: &str, request: Json, next: &str) {
+    let lower = entity.to_lowercase();
+    let selector = Some(json!({ "arn.$": format!("$.{entity}Arn") }));
+    let slot = format!("$.recorded_{lower}");
+    let existing = format!("{entity}.Existing");
+    states.insert(
+        entity.into(),
+        task(
+            sdk(&format!("create{entity}")),
+            request,
+            selector.clone(),
+            &slot,
+            recovered(&existing),
+            Transition::Next(next.into()),
+        ),
+    );
+    states.insert(
+        existing,
+        task(
+            sdk(&format!("describe{entity}")),
+            json!({ format!("{entity}Name.$"): format!("$.{lower}.name") }),
+            selector,
+            &slot,
+            vec![],
+            Transition::Next(next.into()),
+        ),
+    );
+}
+
 /// The recorder state machine of `pipeline`: its input is what [`after_step`] starts it with.
 pub fn recorder(pipeline: &str) -> StateMachine {
     let mut states = IndexMap::new();
-    let context_selector = Some(json!({ "arn.$": "$.ContextArn" }));
-    states.insert(
-        "Context".into(),
-        task(
-            sdk("createContext"),
-            json!({
-                "ContextName.$": "$.context.name",
-                "ContextType": "StepFunctionsExecution",
-                "Source": { "SourceUri.$": "$.context.execution", "SourceType": "AWS::StepFunctions::Execution" },
-                "Properties": { "pipeline.$": "$.context.pipeline", "stateMachine.$": "$.context.stateMachine" },
-            }),
-            context_selector.clone(),
-            "$.recorded_context",
-            recovered("Context.Existing"),
-            Transition::Next("Action".into()),
-        ),
+    create_or_find(
+        &mut states,
+        "Context",
+        json!({
+            "ContextName.$": "$.context.name",
+            "ContextType": "StepFunctionsExecution",
+            "Source": { "SourceUri.$": "$.context.execution", "SourceType": "AWS::StepFunctions::Execution" },
+            "Properties": { "pipeline.$": "$.context.pipeline", "stateMachine.$": "$.context.stateMachine" },
+        }),
+        "Action",
     );
-    states.insert(
-        "Context.Existing".into(),
-        task(
-            sdk("describeContext"),
-            json!({ "ContextName.$": "$.context.name" }),
-            context_selector,
-            "$.recorded_context",
-            vec![],
-            Transition::Next("Action".into()),
-        ),
-    );
-    let action_selector = Some(json!({ "arn.$": "$.ActionArn" }));
-    states.insert(
-        "Action".into(),
-        task(
-            sdk("createAction"),
-            json!({
-                "ActionName.$": "$.action.name",
-                "ActionType.$": "$.action.type",
-                "Status": "Completed",
-                "Source": { "SourceUri.$": "$.action.source" },
-                "Properties": { "step.$": "$.action.step", "execution.$": "$.context.execution" },
-            }),
-            action_selector.clone(),
-            "$.recorded_action",
-            recovered("Action.Existing"),
-            Transition::Next("InContext".into()),
-        ),
-    );
-    states.insert(
-        "Action.Existing".into(),
-        task(
-            sdk("describeAction"),
-            json!({ "ActionName.$": "$.action.name" }),
-            action_selector,
-            "$.recorded_action",
-            vec![],
-            Transition::Next("InContext".into()),
-        ),
+    create_or_find(
+        &mut states,
+        "Action",
+        json!({
+            "ActionName.$": "$.action.name",
+            "ActionType.$": "$.action.type",
+            "Status": "Completed",
+            "Source": { "SourceUri.$": "$.action.source" },
+            "Properties": { "step.$": "$.action.step", "execution.$": "$.context.execution" },
+        }),
+        "InContext",
     );
     // Already associated when the recorder runs again for the same step.
     states.insert(
