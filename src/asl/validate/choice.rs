@@ -2,9 +2,9 @@
 
 use super::paths::{check_path, PathKind};
 use super::rules::is_timestamp;
+use super::value::{Map, Value};
 use super::{field, has, Finding, QueryLanguage, Walker};
 use crate::diagnostics::Code;
-use serde_json::{Map, Value};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Operand {
@@ -62,7 +62,7 @@ fn operator(key: &str) -> Option<Option<Operand>> {
 }
 
 impl Walker<'_, '_> {
-    pub fn choice(&mut self, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
+    pub fn choice(&mut self, s: &Map, p: &str, ql: QueryLanguage) {
         if !has(s, "Default") {
             let mut f = Finding::new(Code::W102, p, "Choice has no `Default`: when no rule matches, the execution fails with States.NoChoiceMatched");
             f.on_key = true;
@@ -88,7 +88,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn jsonata_rule(&mut self, rule: &Map<String, Value>, p: &str) {
+    fn jsonata_rule(&mut self, rule: &Map, p: &str) {
         for key in rule.keys() {
             if key == "Variable" || operator(key).is_some() {
                 let mut f = Finding::new(
@@ -98,10 +98,7 @@ impl Walker<'_, '_> {
                 );
                 f.on_key = true;
                 self.out.push(f);
-            } else if !matches!(
-                key.as_str(),
-                "Condition" | "Next" | "Output" | "Assign" | "Comment"
-            ) {
+            } else if !matches!(key, "Condition" | "Next" | "Output" | "Assign" | "Comment") {
                 let mut f = Finding::new(
                     Code::E125,
                     &format!("{p}/{key}"),
@@ -126,7 +123,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn rule(&mut self, rule: &Map<String, Value>, p: &str, top: bool) {
+    fn rule(&mut self, rule: &Map, p: &str, top: bool) {
         if !top && has(rule, "Next") {
             let mut f = Finding::new(Code::E125, &format!("{p}/Next"), "only top-level Choice rules take `Next`; this rule is nested in `And`, `Or` or `Not`");
             f.on_key = true;
@@ -136,10 +133,10 @@ impl Walker<'_, '_> {
             .into_iter()
             .filter(|k| has(rule, k))
             .collect();
-        let ops: Vec<&String> = rule.keys().filter(|k| operator(k).is_some()).collect();
+        let ops: Vec<&str> = rule.keys().filter(|k| operator(k).is_some()).collect();
         for key in rule.keys() {
             let known = matches!(
-                key.as_str(),
+                key,
                 "And" | "Or" | "Not" | "Variable" | "Next" | "Comment" | "Assign"
             ) || operator(key).is_some();
             if !known {
@@ -220,7 +217,7 @@ impl Walker<'_, '_> {
             0 => self.out.push(Finding::new(Code::E125, p, "a data-test rule needs one comparison operator such as `StringEquals` or `NumericGreaterThan`")),
             1 => {
                 let key = ops[0];
-                self.operand(key, &rule[key.as_str()], &format!("{p}/{key}"));
+                self.operand(key, &rule.get(key).unwrap_or(&Value::Null), &format!("{p}/{key}"));
             }
             _ => {
                 let mut f = Finding::new(Code::E125, &format!("{p}/{}", ops[1]), format!("a rule has exactly one comparison operator; found `{}` and `{}`", ops[0], ops[1]));

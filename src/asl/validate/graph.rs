@@ -1,9 +1,9 @@
 //! Transitions within a scope: targets exist in the same scope, every state is reachable, the
 //! scope can end, and loops have a way out.
 
+use super::value::{Map, Value};
 use super::{field, member, Finding, Walker};
 use crate::diagnostics::{did_you_mean, Code};
-use serde_json::{Map, Value};
 
 /// The states reachable from `from` along `edges` (by position).
 fn walk(edges: &[Vec<usize>], from: impl IntoIterator<Item = usize>) -> Vec<bool> {
@@ -38,7 +38,7 @@ impl Via {
 }
 
 /// The transitions out of a state: (target, the field naming it).
-pub fn transitions(state: &Value) -> Vec<(&str, Via)> {
+pub fn transitions<'v>(state: &'v Value<'v>) -> Vec<(&'v str, Via)> {
     let mut out = Vec::new();
     for (key, via) in [("Next", Via::Next), ("Default", Via::Default)] {
         if let Some(t) = member(state, key).and_then(Value::as_str) {
@@ -68,13 +68,8 @@ fn is_terminal(state: &Value) -> bool {
 }
 
 impl Walker<'_, '_> {
-    pub fn graph(
-        &mut self,
-        scope: &Map<String, Value>,
-        states: &Map<String, Value>,
-        pointer: &str,
-    ) {
-        let names: Vec<&str> = states.keys().map(String::as_str).collect();
+    pub fn graph(&mut self, scope: &Map, states: &Map, pointer: &str) {
+        let names: Vec<&str> = states.keys().collect();
         let state_ptr = |name: &str| format!("{pointer}/States/{}", super::json::escape(name));
         let start = field(scope, "StartAt").and_then(Value::as_str);
         if let Some(s) = start {
@@ -160,7 +155,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn target(&mut self, target: &str, pointer: &str, states: &Map<String, Value>, names: &[&str]) {
+    fn target(&mut self, target: &str, pointer: &str, states: &Map, names: &[&str]) {
         if states.contains_key(target) {
             return;
         }

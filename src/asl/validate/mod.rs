@@ -9,14 +9,15 @@ pub mod json;
 mod paths;
 mod rules;
 mod schema;
+pub mod value;
 
 pub use rules::is_timestamp;
 pub use schema::SCHEMA_TEXT;
 
 use super::Options;
 use crate::diagnostics::{Code, Diagnostic, Span};
-use serde_json::{Map, Value};
 use std::collections::HashMap;
+use value::{Map, Value};
 
 /// The largest definition Step Functions accepts, in characters (R0.2).
 pub const MAX_DEFINITION_CHARS: usize = 1_048_576;
@@ -27,8 +28,8 @@ pub mod phases {
     use super::*;
 
     /// Parse the text into a value (no spans), noting repeated keys.
-    pub fn parse(text: &str) -> Option<Value> {
-        json::parse_value(text).map(|(v, _)| v)
+    pub fn parse(text: &str) -> Option<Value<'_>> {
+        value::parse(text).map(|(v, _)| v)
     }
 
     /// The JSON Schema's structural check; the number of findings.
@@ -88,10 +89,14 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     if chars > MAX_DEFINITION_CHARS {
         diags.push(Diagnostic::new(Code::E103, Span::new(0, 0), format!("definition is {chars} characters; Step Functions accepts at most {MAX_DEFINITION_CHARS}")));
     }
-    let (value, duplicates) = match json::parse_value(text) {
+    let fallback;
+    let (value, duplicates) = match value::parse(text) {
         Some(parsed) => parsed,
         None => match json::parse(text) {
-            Ok(Some(doc)) => (doc.value, true),
+            Ok(Some(doc)) => {
+                fallback = doc.value;
+                (Value::from_serde(&fallback), true)
+            }
             Ok(None) => {
                 diags.push(Diagnostic::new(
                     Code::E101,
@@ -154,7 +159,7 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
 }
 
 /// Apply the semantic rules to a machine, adding to `findings`.
-fn walk(root: &Map<String, Value>, options: &Options, findings: Vec<Finding>) -> Vec<Finding> {
+fn walk(root: &Map, options: &Options, findings: Vec<Finding>) -> Vec<Finding> {
     let mut w = Walker {
         out: findings,
         options,
@@ -200,18 +205,17 @@ fn to_diagnostic(text: &str, doc: &json::Doc, f: Finding) -> Diagnostic {
     d
 }
 
-/// A member of a small object, by linear scan: ASL objects have a handful of fields, and
-/// comparing short keys is cheaper than hashing them (this is the validator's hot path).
-pub fn field<'v>(m: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+/// A member of an object (the validator's hot path: see [`Map::get`]).
+pub fn field<'v>(m: &'v Map<'v>, key: &str) -> Option<&'v Value<'v>> {
+    m.get(key)
 }
 
-pub fn has(m: &Map<String, Value>, key: &str) -> bool {
+pub fn has(m: &Map, key: &str) -> bool {
     field(m, key).is_some()
 }
 
 /// [`field`] on a value that may not be an object.
-pub fn member<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+pub fn member<'v>(v: &'v Value<'v>, key: &str) -> Option<&'v Value<'v>> {
     v.as_object().and_then(|m| field(m, key))
 }
 
@@ -245,21 +249,21 @@ pub struct Walker<'a, 'v> {
 }
 
 impl<'v> Walker<'_, 'v> {
-    fn machine(&mut self, root: &'v Map<String, Value>) {
+    fn machine(&mut self, root: &'v Map<'v>) {
         let ql = QueryLanguage::of(field(root, "QueryLanguage"), QueryLanguage::JsonPath);
         self.collect_names(root, "");
         self.scope(root, "", ql, &[]);
     }
 
     /// Record every state name; a name used twice anywhere is an error (R2.2, E115).
-    fn collect_names(&mut self, scope: &'v Map<String, Value>, pointer: &str) {
+    fn collect_names(&mut self, scope: &'v Map<'v>, pointer: &str) {
         let Some(states) = field(scope, "States").and_then(Value::as_object) else {
             return;
         };
         let here = self.scopes.len();
         self.scopes.push(pointer.to_string());
         for (name, state) in states {
-            if let Some(&first) = self.names.get(name.as_str()) {
+            if let Some(&first) = self.names.get(name) {
                 let p = state_pointer(pointer, name);
                 let mut f = Finding::new(Code::E115, &p, format!("state name `{name}` is used twice; names are unique across the whole state machine"));
                 f.on_key = true;
@@ -288,13 +292,7 @@ impl<'v> Walker<'_, 'v> {
         state_pointer(self.scopes.get(scope).map_or("", String::as_str), name)
     }
 
-    fn scope(
-        &mut self,
-        scope: &Map<String, Value>,
-        pointer: &str,
-        ql: QueryLanguage,
-        outer: &[String],
-    ) {
+    fn scope(&mut self, scope: &Map, pointer: &str, ql: QueryLanguage, outer: &[String]) {
         let ql = QueryLanguage::of(field(scope, "QueryLanguage"), ql);
         let Some(states) = field(scope, "States").and_then(Value::as_object) else {
             return;
@@ -303,7 +301,7 @@ impl<'v> Walker<'_, 'v> {
         // not assign one of their names. The names a Parallel or Map assigns itself (its own
         // `Assign`, its catchers') are set after its branches end: its branches may use them
         // (AWS runs such machines), so each state's scopes see the others' names only.
-        let mut assigned_here: Vec<(String, &String)> = Vec::new();
+        let mut assigned_here: Vec<(String, &str)> = Vec::new();
         for (name, state) in states {
             // Most states assign nothing: build their pointer only for those that do.
             if !has_assignments(state) {
@@ -400,7 +398,7 @@ fn has_nested_scopes(state: &Value) -> bool {
         .any(|k| member(state, k).is_some())
 }
 
-fn nested_scopes<'v>(state: &'v Value, pointer: &str) -> Vec<(&'v Map<String, Value>, String)> {
+fn nested_scopes<'v>(state: &'v Value<'v>, pointer: &str) -> Vec<(&'v Map<'v>, String)> {
     let mut out = Vec::new();
     if let Some(branches) = member(state, "Branches").and_then(Value::as_array) {
         for (i, b) in branches.iter().enumerate() {

@@ -2,9 +2,9 @@
 //! and catchers, timeouts, exclusive alternatives, service integrations, variables.
 
 use super::paths::{check_intrinsic, check_path, PathKind};
+use super::value::{Map, Value};
 use super::{field, has, json::escape, member, Finding, QueryLanguage, Walker};
 use crate::diagnostics::Code;
-use serde_json::{Map, Value};
 
 /// Fields that only JSONPath states may use (R10.2).
 const JSONPATH_ONLY: &[&str] = &[
@@ -66,7 +66,7 @@ fn ptr(base: &str, key: &str) -> String {
 }
 
 impl Walker<'_, '_> {
-    pub fn state(&mut self, name: &str, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
+    pub fn state(&mut self, name: &str, s: &Map, p: &str, ql: QueryLanguage) {
         if name.chars().count() > 80 {
             let mut f = Finding::new(
                 Code::E116,
@@ -150,7 +150,7 @@ impl Walker<'_, '_> {
     }
 
     /// R2.4, R2.5: exactly one of `Next` and `"End": true` where a transition is needed.
-    fn next_end(&mut self, ty: &str, s: &Map<String, Value>, p: &str) {
+    fn next_end(&mut self, ty: &str, s: &Map, p: &str) {
         if !matches!(ty, "Pass" | "Task" | "Wait" | "Parallel" | "Map") {
             return;
         }
@@ -186,12 +186,12 @@ impl Walker<'_, '_> {
     }
 
     /// R10.2, R10.3: each field belongs to one query language.
-    fn query_language(&mut self, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
+    fn query_language(&mut self, s: &Map, p: &str, ql: QueryLanguage) {
         let forbidden = match ql {
             QueryLanguage::Jsonata => JSONPATH_ONLY,
             QueryLanguage::JsonPath => JSONATA_ONLY,
         };
-        for key in s.keys().filter(|k| forbidden.contains(&k.as_str())) {
+        for key in s.keys().filter(|k| forbidden.contains(k)) {
             self.out.push(wrong_language(&ptr(p, key), key, ql));
         }
         for (outer, inner) in [
@@ -213,7 +213,7 @@ impl Walker<'_, '_> {
     }
 
     /// R9.1-R9.3: path fields of a JSONPath state.
-    fn paths(&mut self, s: &Map<String, Value>, p: &str) {
+    fn paths(&mut self, s: &Map, p: &str) {
         for key in ["InputPath", "OutputPath"] {
             if let Some(Value::String(v)) = field(s, key) {
                 if let Err(e) = check_path(v, PathKind::Path) {
@@ -469,7 +469,7 @@ impl Walker<'_, '_> {
     }
 
     /// R7, R8.1, R8.2, R4.2: fields of which exactly (or at most) one may be set.
-    fn alternatives(&mut self, ty: &str, s: &Map<String, Value>, p: &str, ql: QueryLanguage) {
+    fn alternatives(&mut self, ty: &str, s: &Map, p: &str, ql: QueryLanguage) {
         let mut out = Vec::new();
         match ty {
             "Wait" => at_most_one(
@@ -577,7 +577,7 @@ impl Walker<'_, '_> {
     }
 
     /// R4.1-R4.4.
-    fn timeouts(&mut self, s: &Map<String, Value>, p: &str) {
+    fn timeouts(&mut self, s: &Map, p: &str) {
         for (a, b) in [
             ("TimeoutSeconds", "TimeoutSecondsPath"),
             ("HeartbeatSeconds", "HeartbeatSecondsPath"),
@@ -660,7 +660,7 @@ const BATCHER_TWINS: &[&[&str]] = &[
 
 /// At most one of `keys` in `obj` (E133); exactly one when `required_by` names the state type.
 fn at_most_one(
-    obj: &Map<String, Value>,
+    obj: &Map,
     p: &str,
     keys: &[&str],
     required_by: Option<&str>,

@@ -1,6 +1,7 @@
 //! Structure: the ASL JSON Schema (`schemas/asl.schema.json`) applied with the `jsonschema`
 //! crate, its errors translated into one clear finding per problem.
 
+use super::value::{self, Borrowed};
 use super::Finding;
 use crate::diagnostics::{did_you_mean, Code};
 use jsonschema::error::ValidationErrorKind;
@@ -15,15 +16,25 @@ fn schema() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).unwrap_or(Value::Null))
 }
 
-fn validator() -> Option<&'static jsonschema::Validator> {
+/// The schema compiled for the validator's own value: the check every document pays.
+fn in_place() -> Option<&'static jsonschema::Validator<Borrowed>> {
+    static VALIDATOR: OnceLock<Option<jsonschema::Validator<Borrowed>>> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| jsonschema::options_for::<Borrowed>().build(schema()).ok())
+        .as_ref()
+}
+
+/// The schema compiled for `serde_json`'s value, whose errors this module translates: only
+/// documents that fail the check above are converted and checked again here.
+fn explaining() -> Option<&'static jsonschema::Validator> {
     static VALIDATOR: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     VALIDATOR
         .get_or_init(|| jsonschema::validator_for(schema()).ok())
         .as_ref()
 }
 
-pub fn check(doc: &Value, out: &mut Vec<Finding>) {
-    let Some(v) = validator() else {
+pub fn check(doc: &value::Value, out: &mut Vec<Finding>) {
+    let (Some(fast), Some(v)) = (in_place(), explaining()) else {
         out.push(Finding::new(
             Code::E900,
             "",
@@ -32,9 +43,10 @@ pub fn check(doc: &Value, out: &mut Vec<Finding>) {
         return;
     };
     // Most documents are valid: the boolean check is much cheaper than collecting errors.
-    if v.is_valid(doc) {
+    if fast.is_valid(doc) {
         return;
     }
+    let doc = &doc.to_serde();
     let mut seen = std::collections::HashSet::new();
     for e in v.iter_errors(doc) {
         let pointer = e.instance_path().as_str().to_string();
