@@ -1,6 +1,7 @@
 //! Choice rules (R6): Boolean combinations and data tests with exactly one typed operator.
 
 use super::paths::{check_path, PathKind};
+use super::pointer::Ptr;
 use super::rules::is_timestamp;
 use super::value::{Map, Value};
 use super::{field, has, Finding, QueryLanguage, Walker};
@@ -62,7 +63,7 @@ fn operator(key: &str) -> Option<Option<Operand>> {
 }
 
 impl Walker<'_, '_> {
-    pub fn choice(&mut self, s: &Map, p: &str, ql: QueryLanguage) {
+    pub fn choice(&mut self, s: &Map, p: &Ptr, ql: QueryLanguage) {
         if !has(s, "Default") {
             let mut f = Finding::new(Code::W102, p, "Choice has no `Default`: when no rule matches, the execution fails with States.NoChoiceMatched");
             f.on_key = true;
@@ -71,8 +72,9 @@ impl Walker<'_, '_> {
         let Some(rules) = field(s, "Choices").and_then(Value::as_array) else {
             return;
         };
+        let choices = p.key("Choices");
         for (i, r) in rules.iter().enumerate() {
-            let rp = format!("{p}/Choices/{i}");
+            let rp = choices.at(i);
             let Some(rule) = r.as_object() else { continue };
             if !has(rule, "Next") {
                 self.out.push(Finding::new(
@@ -88,7 +90,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn jsonata_rule(&mut self, rule: &Map, p: &str) {
+    fn jsonata_rule(&mut self, rule: &Map, p: &Ptr) {
         for key in rule.keys() {
             if key == "Variable" || operator(key).is_some() {
                 let mut f = Finding::new(
@@ -123,7 +125,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn rule(&mut self, rule: &Map, p: &str, top: bool) {
+    fn rule(&mut self, rule: &Map, p: &Ptr, top: bool) {
         if !top && has(rule, "Next") {
             let mut f = Finding::new(Code::E125, &format!("{p}/Next"), "only top-level Choice rules take `Next`; this rule is nested in `And`, `Or` or `Not`");
             f.on_key = true;
@@ -163,7 +165,7 @@ impl Walker<'_, '_> {
                 return;
             }
             let key = boolean[0];
-            let kp = format!("{p}/{key}");
+            let kp = p.key(key);
             match (key, field(rule, key)) {
                 ("Not", Some(Value::Object(inner))) => self.rule(inner, &kp, false),
                 ("Not", _) => {
@@ -173,10 +175,10 @@ impl Walker<'_, '_> {
                 (_, Some(Value::Array(items))) if !items.is_empty() => {
                     for (i, item) in items.iter().enumerate() {
                         match item.as_object() {
-                            Some(o) => self.rule(o, &format!("{kp}/{i}"), false),
+                            Some(o) => self.rule(o, &kp.at(i), false),
                             None => self.out.push(Finding::new(
                                 Code::E125,
-                                &format!("{kp}/{i}"),
+                                kp.at(i),
                                 "a Choice rule is an object",
                             )),
                         }
@@ -217,7 +219,7 @@ impl Walker<'_, '_> {
             0 => self.out.push(Finding::new(Code::E125, p, "a data-test rule needs one comparison operator such as `StringEquals` or `NumericGreaterThan`")),
             1 => {
                 let key = ops[0];
-                self.operand(key, &rule.get(key).unwrap_or(&Value::Null), &format!("{p}/{key}"));
+                self.operand(key, rule.get(key).unwrap_or(&Value::Null), &p.key(key));
             }
             _ => {
                 let mut f = Finding::new(Code::E125, &format!("{p}/{}", ops[1]), format!("a rule has exactly one comparison operator; found `{}` and `{}`", ops[0], ops[1]));
@@ -228,7 +230,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn operand(&mut self, key: &str, v: &Value, p: &str) {
+    fn operand(&mut self, key: &str, v: &Value, p: &Ptr) {
         let expected = operator(key).flatten();
         let ok = match (expected, v) {
             (None, Value::String(s)) => {

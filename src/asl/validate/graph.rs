@@ -1,6 +1,7 @@
 //! Transitions within a scope: targets exist in the same scope, every state is reachable, the
 //! scope can end, and loops have a way out.
 
+use super::pointer::Ptr;
 use super::value::{Map, Value};
 use super::{field, member, Finding, Walker};
 use crate::diagnostics::{did_you_mean, Code};
@@ -68,12 +69,12 @@ fn is_terminal(state: &Value) -> bool {
 }
 
 impl Walker<'_, '_> {
-    pub fn graph(&mut self, scope: &Map, states: &Map, pointer: &str) {
+    pub fn graph(&mut self, scope: &Map, states: &Map, pointer: &Ptr) {
         let names: Vec<&str> = states.keys().collect();
         let state_ptr = |name: &str| format!("{pointer}/States/{}", super::json::escape(name));
         let start = field(scope, "StartAt").and_then(Value::as_str);
         if let Some(s) = start {
-            self.target(s, &format!("{pointer}/StartAt"), states, &names);
+            self.target(s, &pointer.key("StartAt"), states, &names);
         }
         // States by their position in the scope: the walks below index vectors, not hash maps
         // (this is the validator's hot path).
@@ -94,7 +95,8 @@ impl Walker<'_, '_> {
                     Some(i) => to.push(i),
                     None => {
                         broken = true;
-                        self.target(t, &via.pointer(&state_ptr(name)), states, &names);
+                        let at = via.pointer(&state_ptr(name));
+                        self.target(t, &Ptr::Text(&at), states, &names);
                     }
                 }
             }
@@ -155,7 +157,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn target(&mut self, target: &str, pointer: &str, states: &Map, names: &[&str]) {
+    fn target(&mut self, target: &str, pointer: &Ptr, states: &Map, names: &[&str]) {
         if states.contains_key(target) {
             return;
         }

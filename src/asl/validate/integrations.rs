@@ -1,6 +1,7 @@
 //! Task `Resource`s: the shape of the ARN, the optimised integrations and the patterns
 //! (request-response, `.sync`, `.waitForTaskToken`) each supports, and EXPRESS restrictions.
 
+use super::pointer::Ptr;
 use super::{Finding, Walker};
 use crate::diagnostics::Code;
 
@@ -126,7 +127,7 @@ const SERVICES: &[Service] = &[
 ];
 
 impl Walker<'_, '_> {
-    pub fn resource(&mut self, resource: &str, p: &str) {
+    pub fn resource(&mut self, resource: &str, p: &Ptr) {
         if let Err(why) = arn_shape(resource) {
             self.out.push(Finding::new(Code::E135, p, why));
             return;
@@ -148,7 +149,7 @@ impl Walker<'_, '_> {
     }
 
     /// `rest` is what follows `arn:<partition>:states:::`.
-    fn integration(&mut self, rest: &str, p: &str) {
+    fn integration(&mut self, rest: &str, p: &Ptr) {
         let (base, pattern, name) = if let Some(b) = rest.strip_suffix(".waitForTaskToken") {
             (b, WAIT, ".waitForTaskToken")
         } else if let Some(b) = rest
@@ -224,7 +225,7 @@ fn arn_shape(r: &str) -> Result<(), String> {
     }
 }
 
-fn wrong_pattern(service: &str, api: &str, name: &str, allowed: u8, p: &str) -> Finding {
+fn wrong_pattern(service: &str, api: &str, name: &str, allowed: u8, p: &Ptr) -> Finding {
     let mut f = Finding::new(
         Code::E128,
         p,
@@ -246,7 +247,7 @@ fn wrong_pattern(service: &str, api: &str, name: &str, allowed: u8, p: &str) -> 
     f
 }
 
-fn unknown_api(service: &str, api: &str, apis: &[(&str, u8)], p: &str) -> Finding {
+fn unknown_api(service: &str, api: &str, apis: &[(&str, u8)], p: &Ptr) -> Finding {
     let mut f = Finding::new(
         Code::E128,
         p,

@@ -7,6 +7,7 @@ mod graph;
 mod integrations;
 pub mod json;
 mod paths;
+mod pointer;
 mod rules;
 mod schema;
 pub mod value;
@@ -16,7 +17,10 @@ pub use schema::SCHEMA_TEXT;
 
 use super::Options;
 use crate::diagnostics::{Code, Diagnostic, Span};
-use std::collections::HashMap;
+// Hashing state names is on the validator's hot path: SipHash's resistance to flooding buys
+// nothing for a document that is read once.
+use foldhash::{HashMap, HashMapExt, HashSet};
+use pointer::Ptr;
 use value::{Map, Value};
 
 /// The largest definition Step Functions accepts, in characters (R0.2).
@@ -63,7 +67,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(code: Code, pointer: &str, message: impl Into<String>) -> Finding {
+    pub fn new(code: Code, pointer: impl std::fmt::Display, message: impl Into<String>) -> Finding {
         Finding {
             code,
             pointer: pointer.to_string(),
@@ -206,15 +210,18 @@ fn to_diagnostic(text: &str, doc: &json::Doc, f: Finding) -> Diagnostic {
 }
 
 /// A member of an object (the validator's hot path: see [`Map::get`]).
+#[inline]
 pub fn field<'v>(m: &'v Map<'v>, key: &str) -> Option<&'v Value<'v>> {
     m.get(key)
 }
 
+#[inline]
 pub fn has(m: &Map, key: &str) -> bool {
     field(m, key).is_some()
 }
 
 /// [`field`] on a value that may not be an object.
+#[inline]
 pub fn member<'v>(v: &'v Value<'v>, key: &str) -> Option<&'v Value<'v>> {
     v.as_object().and_then(|m| field(m, key))
 }
@@ -245,27 +252,28 @@ pub struct Walker<'a, 'v> {
     pub scopes: Vec<String>,
     /// Error names the machine's own Fail states raise: catching them is meaningful even in
     /// the reserved `States.` namespace.
-    pub raised: std::collections::HashSet<String>,
+    pub raised: HashSet<&'v str>,
 }
 
 impl<'v> Walker<'_, 'v> {
     fn machine(&mut self, root: &'v Map<'v>) {
         let ql = QueryLanguage::of(field(root, "QueryLanguage"), QueryLanguage::JsonPath);
-        self.collect_names(root, "");
-        self.scope(root, "", ql, &[]);
+        self.collect_names(root, &pointer::ROOT);
+        self.scope(root, &pointer::ROOT, ql, &[]);
     }
 
     /// Record every state name; a name used twice anywhere is an error (R2.2, E115).
-    fn collect_names(&mut self, scope: &'v Map<'v>, pointer: &str) {
+    fn collect_names(&mut self, scope: &'v Map<'v>, pointer: &Ptr) {
         let Some(states) = field(scope, "States").and_then(Value::as_object) else {
             return;
         };
         let here = self.scopes.len();
         self.scopes.push(pointer.to_string());
+        let states_p = pointer.key("States");
         for (name, state) in states {
+            let p = states_p.key(name);
             if let Some(&first) = self.names.get(name) {
-                let p = state_pointer(pointer, name);
-                let mut f = Finding::new(Code::E115, &p, format!("state name `{name}` is used twice; names are unique across the whole state machine"));
+                let mut f = Finding::new(Code::E115, p, format!("state name `{name}` is used twice; names are unique across the whole state machine"));
                 f.on_key = true;
                 f.secondary.push((
                     self.defined_at(name, first),
@@ -277,12 +285,10 @@ impl<'v> Walker<'_, 'v> {
                 self.names.insert(name, here);
             }
             if let Some(e) = member(state, "Error").and_then(Value::as_str) {
-                self.raised.insert(e.to_string());
+                self.raised.insert(e);
             }
-            if has_nested_scopes(state) {
-                for (inner, ip) in nested_scopes(state, &state_pointer(pointer, name)) {
-                    self.collect_names(inner, &ip);
-                }
+            for (inner, at) in nested_scopes(state) {
+                self.collect_names(inner, &at.under(&p));
             }
         }
     }
@@ -292,7 +298,7 @@ impl<'v> Walker<'_, 'v> {
         state_pointer(self.scopes.get(scope).map_or("", String::as_str), name)
     }
 
-    fn scope(&mut self, scope: &Map, pointer: &str, ql: QueryLanguage, outer: &[String]) {
+    fn scope(&mut self, scope: &Map, pointer: &Ptr, ql: QueryLanguage, outer: &[String]) {
         let ql = QueryLanguage::of(field(scope, "QueryLanguage"), ql);
         let Some(states) = field(scope, "States").and_then(Value::as_object) else {
             return;
@@ -302,13 +308,13 @@ impl<'v> Walker<'_, 'v> {
         // `Assign`, its catchers') are set after its branches end: its branches may use them
         // (AWS runs such machines), so each state's scopes see the others' names only.
         let mut assigned_here: Vec<(String, &str)> = Vec::new();
+        let states_p = pointer.key("States");
         for (name, state) in states {
-            // Most states assign nothing: build their pointer only for those that do.
+            // Most states assign nothing: list assignments only for those that do.
             if !has_assignments(state) {
                 continue;
             }
-            let p = state_pointer(pointer, name);
-            for (var, at) in assigned(state, &p) {
+            for (var, at) in assigned(state, &states_p.key(name)) {
                 if outer.contains(&var) {
                     let mut f = Finding::new(Code::E134, &at, format!("`{var}` is assigned in an enclosing scope; a Parallel branch or Map iteration cannot assign it"));
                     f.on_key = true;
@@ -319,7 +325,7 @@ impl<'v> Walker<'_, 'v> {
             }
         }
         for (name, state) in states {
-            let p = state_pointer(pointer, name);
+            let p = states_p.key(name);
             let Some(obj) = state.as_object() else {
                 continue;
             };
@@ -328,14 +334,14 @@ impl<'v> Walker<'_, 'v> {
                 // R10.1: a JSONata machine cannot hold a JSONPath state (AWS rejects it).
                 let mut f = Finding::new(
                     Code::E108,
-                    &format!("{p}/QueryLanguage"),
+                    p.key("QueryLanguage"),
                     "a state of a JSONata state machine cannot use JSONPath",
                 );
                 f.help = Some("write the state in JSONata, or make the machine JSONPath and its JSONata states say so".into());
                 self.out.push(f);
             }
             self.state(name, obj, &p, state_ql);
-            let nested = nested_scopes(state, &p);
+            let nested = nested_scopes(state);
             if !nested.is_empty() {
                 let mut visible: Vec<String> = outer.to_vec();
                 visible.extend(
@@ -344,8 +350,8 @@ impl<'v> Walker<'_, 'v> {
                         .filter(|(_, by)| *by != name)
                         .map(|(v, _)| v.clone()),
                 );
-                for (inner, ip) in nested {
-                    self.scope(inner, &ip, state_ql, &visible);
+                for (inner, at) in nested {
+                    self.scope(inner, &at.under(&p), state_ql, &visible);
                 }
             }
         }
@@ -364,7 +370,7 @@ fn has_assignments(state: &Value) -> bool {
 
 /// The variables a state assigns (in its own `Assign`, its catchers' and its Choice rules'),
 /// with the pointer of each assignment.
-fn assigned(state: &Value, pointer: &str) -> Vec<(String, String)> {
+fn assigned(state: &Value, pointer: &Ptr) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut take = |assign: Option<&Value>, at: String| {
         if let Some(Value::Object(m)) = assign {
@@ -392,24 +398,34 @@ fn state_pointer(scope: &str, name: &str) -> String {
     format!("{scope}/States/{}", json::escape(name))
 }
 
-fn has_nested_scopes(state: &Value) -> bool {
-    ["Branches", "ItemProcessor", "Iterator"]
-        .iter()
-        .any(|k| member(state, k).is_some())
+/// Where a nested scope sits in its state.
+#[derive(Clone, Copy)]
+enum Nested {
+    Branch(usize),
+    Processor(&'static str),
 }
 
-fn nested_scopes<'v>(state: &'v Value<'v>, pointer: &str) -> Vec<(&'v Map<'v>, String)> {
+impl Nested {
+    fn under<'a>(self, state: &'a Ptr<'a>) -> Ptr<'a> {
+        match self {
+            Nested::Branch(i) => state.item("Branches", i),
+            Nested::Processor(key) => state.key(key),
+        }
+    }
+}
+
+fn nested_scopes<'v>(state: &'v Value<'v>) -> Vec<(&'v Map<'v>, Nested)> {
     let mut out = Vec::new();
     if let Some(branches) = member(state, "Branches").and_then(Value::as_array) {
         for (i, b) in branches.iter().enumerate() {
             if let Some(o) = b.as_object() {
-                out.push((o, format!("{pointer}/Branches/{i}")));
+                out.push((o, Nested::Branch(i)));
             }
         }
     }
     for key in ["ItemProcessor", "Iterator"] {
         if let Some(o) = member(state, key).and_then(Value::as_object) {
-            out.push((o, format!("{pointer}/{key}")));
+            out.push((o, Nested::Processor(key)));
         }
     }
     out

@@ -2,8 +2,9 @@
 //! and catchers, timeouts, exclusive alternatives, service integrations, variables.
 
 use super::paths::{check_intrinsic, check_path, PathKind};
+use super::pointer::Ptr;
 use super::value::{Map, Value};
-use super::{field, has, json::escape, member, Finding, QueryLanguage, Walker};
+use super::{field, has, member, Finding, QueryLanguage, Walker};
 use crate::diagnostics::Code;
 
 /// Fields that only JSONPath states may use (R10.2).
@@ -61,12 +62,12 @@ const STATES_ERRORS: &[&str] = &[
     "States.Runtime",
 ];
 
-fn ptr(base: &str, key: &str) -> String {
-    format!("{base}/{}", escape(key))
+fn ptr<'a>(base: &'a Ptr<'a>, key: &'a str) -> Ptr<'a> {
+    base.key(key)
 }
 
 impl Walker<'_, '_> {
-    pub fn state(&mut self, name: &str, s: &Map, p: &str, ql: QueryLanguage) {
+    pub fn state(&mut self, name: &str, s: &Map, p: &Ptr, ql: QueryLanguage) {
         if name.chars().count() > 80 {
             let mut f = Finding::new(
                 Code::E116,
@@ -101,9 +102,8 @@ impl Walker<'_, '_> {
                 }
             }
         } else {
-            let mut buf = p.to_string();
             for (k, v) in s {
-                with_segment(&mut buf, k, |buf| self.jsonata_strings(v, buf));
+                self.jsonata_strings(v, &p.key(k));
             }
         }
         if let Some(a) = field(s, "Assign") {
@@ -113,8 +113,9 @@ impl Walker<'_, '_> {
             if let Some(list) = field(s, key).and_then(Value::as_array) {
                 self.error_lists(list, &ptr(p, key), key == "Retry");
                 if key == "Catch" {
+                    let catchers = p.key("Catch");
                     for (i, c) in list.iter().enumerate() {
-                        let cp = format!("{p}/Catch/{i}");
+                        let cp = catchers.at(i);
                         if let Some(a) = member(c, "Assign") {
                             self.assign(a, &ptr(&cp, "Assign"), ql);
                         }
@@ -150,7 +151,7 @@ impl Walker<'_, '_> {
     }
 
     /// R2.4, R2.5: exactly one of `Next` and `"End": true` where a transition is needed.
-    fn next_end(&mut self, ty: &str, s: &Map, p: &str) {
+    fn next_end(&mut self, ty: &str, s: &Map, p: &Ptr) {
         if !matches!(ty, "Pass" | "Task" | "Wait" | "Parallel" | "Map") {
             return;
         }
@@ -186,7 +187,7 @@ impl Walker<'_, '_> {
     }
 
     /// R10.2, R10.3: each field belongs to one query language.
-    fn query_language(&mut self, s: &Map, p: &str, ql: QueryLanguage) {
+    fn query_language(&mut self, s: &Map, p: &Ptr, ql: QueryLanguage) {
         let forbidden = match ql {
             QueryLanguage::Jsonata => JSONPATH_ONLY,
             QueryLanguage::JsonPath => JSONATA_ONLY,
@@ -213,7 +214,7 @@ impl Walker<'_, '_> {
     }
 
     /// R9.1-R9.3: path fields of a JSONPath state.
-    fn paths(&mut self, s: &Map, p: &str) {
+    fn paths(&mut self, s: &Map, p: &Ptr) {
         for key in ["InputPath", "OutputPath"] {
             if let Some(Value::String(v)) = field(s, key) {
                 if let Err(e) = check_path(v, PathKind::Path) {
@@ -266,7 +267,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn reference_path(&mut self, v: &str, p: &str, key: &str) {
+    fn reference_path(&mut self, v: &str, p: &Ptr, key: &str) {
         if let Err(e) = check_path(v, PathKind::Reference) {
             self.out.push(Finding::new(
                 Code::E119,
@@ -276,7 +277,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn result_path(&mut self, v: &str, p: &str) {
+    fn result_path(&mut self, v: &str, p: &Ptr) {
         if v.starts_with("$$") {
             self.out.push(Finding::new(
                 Code::E119,
@@ -297,11 +298,11 @@ impl Walker<'_, '_> {
 
     /// R9.4: payload templates: `.$` keys hold paths or intrinsic calls; no key collides with
     /// another once `.$` is removed.
-    fn template(&mut self, v: &Value, p: &str) {
-        self.template_in(v, &mut p.to_string());
+    fn template(&mut self, v: &Value, p: &Ptr) {
+        self.template_in(v, p);
     }
 
-    fn template_in(&mut self, v: &Value, p: &mut String) {
+    fn template_in(&mut self, v: &Value, p: &Ptr) {
         match v {
             Value::Object(m) => {
                 for (k, v) in m {
@@ -314,26 +315,29 @@ impl Walker<'_, '_> {
                                 format!("`{k}` and `{base}` both produce the field `{base}`"),
                             );
                             f.on_key = true;
-                            f.secondary
-                                .push((ptr(p, base), true, "the other one".into()));
+                            f.secondary.push((
+                                ptr(p, base).to_string(),
+                                true,
+                                "the other one".into(),
+                            ));
                             self.out.push(f);
                         }
                         self.dollar_value(v, p, k);
                     } else {
-                        with_segment(p, k, |p| self.template_in(v, p));
+                        self.template_in(v, &p.key(k));
                     }
                 }
             }
             Value::Array(a) => a
                 .iter()
                 .enumerate()
-                .for_each(|(i, v)| with_segment(p, &i.to_string(), |p| self.template_in(v, p))),
+                .for_each(|(i, v)| self.template_in(v, &p.at(i))),
             _ => {}
         }
     }
 
     /// The value of a `.$` key `key` in the object at `parent`.
-    fn dollar_value(&mut self, v: &Value, parent: &str, key: &str) {
+    fn dollar_value(&mut self, v: &Value, parent: &Ptr, key: &str) {
         let at = || ptr(parent, key);
         let Value::String(s) = v else {
             self.out.push(Finding::new(
@@ -385,7 +389,7 @@ impl Walker<'_, '_> {
     }
 
     /// R9.6: variable names; in JSONPath states the values are payload templates.
-    fn assign(&mut self, a: &Value, p: &str, ql: QueryLanguage) {
+    fn assign(&mut self, a: &Value, p: &Ptr, ql: QueryLanguage) {
         let Some(m) = a.as_object() else { return };
         for (k, v) in m {
             // `.$` marks a path in JSONPath; in JSONata it is part of an ordinary key, and the
@@ -419,7 +423,7 @@ impl Walker<'_, '_> {
     }
 
     /// R5.2, R5.3: `States.ALL` alone and last; known names in the reserved namespace.
-    fn error_lists(&mut self, list: &[Value], p: &str, retry: bool) {
+    fn error_lists(&mut self, list: &[Value], p: &Ptr, retry: bool) {
         for (i, item) in list.iter().enumerate() {
             let Some(errors) = member(item, "ErrorEquals").and_then(Value::as_array) else {
                 continue;
@@ -469,7 +473,7 @@ impl Walker<'_, '_> {
     }
 
     /// R7, R8.1, R8.2, R4.2: fields of which exactly (or at most) one may be set.
-    fn alternatives(&mut self, ty: &str, s: &Map, p: &str, ql: QueryLanguage) {
+    fn alternatives(&mut self, ty: &str, s: &Map, p: &Ptr, ql: QueryLanguage) {
         let mut out = Vec::new();
         match ty {
             "Wait" => at_most_one(
@@ -552,7 +556,7 @@ impl Walker<'_, '_> {
     }
 
     /// `ErrorPath`/`CausePath` may call only the intrinsics that return a string (R8.2).
-    fn string_intrinsic(&mut self, v: &str, p: &str, key: &str) {
+    fn string_intrinsic(&mut self, v: &str, p: &Ptr, key: &str) {
         const STRINGS: &[&str] = &[
             "States.Format",
             "States.JsonToString",
@@ -577,7 +581,7 @@ impl Walker<'_, '_> {
     }
 
     /// R4.1-R4.4.
-    fn timeouts(&mut self, s: &Map, p: &str) {
+    fn timeouts(&mut self, s: &Map, p: &Ptr) {
         for (a, b) in [
             ("TimeoutSeconds", "TimeoutSecondsPath"),
             ("HeartbeatSeconds", "HeartbeatSecondsPath"),
@@ -602,15 +606,18 @@ impl Walker<'_, '_> {
                     &ptr(p, "HeartbeatSeconds"),
                     format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"),
                 );
-                f.secondary
-                    .push((ptr(p, "TimeoutSeconds"), false, "timeout set here".into()));
+                f.secondary.push((
+                    ptr(p, "TimeoutSeconds").to_string(),
+                    false,
+                    "timeout set here".into(),
+                ));
                 self.out.push(f);
             }
         }
     }
 
     /// In JSONata states, `{% … %}` strings must be whole expressions (R10.4).
-    fn jsonata_strings(&mut self, v: &Value, p: &mut String) {
+    fn jsonata_strings(&mut self, v: &Value, p: &Ptr) {
         match v {
             Value::String(s) if s.starts_with("{%") => {
                 if let Err((e, at)) = super::super::jsonata::check(s) {
@@ -621,25 +628,14 @@ impl Walker<'_, '_> {
             }
             Value::Object(m) => m
                 .iter()
-                .for_each(|(k, v)| with_segment(p, k, |p| self.jsonata_strings(v, p))),
+                .for_each(|(k, v)| self.jsonata_strings(v, &p.key(k))),
             Value::Array(a) => a
                 .iter()
                 .enumerate()
-                .for_each(|(i, v)| with_segment(p, &i.to_string(), |p| self.jsonata_strings(v, p))),
+                .for_each(|(i, v)| self.jsonata_strings(v, &p.at(i))),
             _ => {}
         }
     }
-}
-
-/// Extend a JSON pointer by one segment for the duration of `f`: pointers are only turned into
-/// owned strings when a finding is reported.
-fn with_segment<R>(p: &mut String, key: &str, f: impl FnOnce(&mut String) -> R) -> R {
-    let len = p.len();
-    p.push('/');
-    p.push_str(&escape(key));
-    let r = f(p);
-    p.truncate(len);
-    r
 }
 
 /// A field and its `…Path` twin (or other alternatives) of a Map state: at most one each.
@@ -661,7 +657,7 @@ const BATCHER_TWINS: &[&[&str]] = &[
 /// At most one of `keys` in `obj` (E133); exactly one when `required_by` names the state type.
 fn at_most_one(
     obj: &Map,
-    p: &str,
+    p: &Ptr,
     keys: &[&str],
     required_by: Option<&str>,
     out: &mut Vec<Finding>,
@@ -671,29 +667,34 @@ fn at_most_one(
         .copied()
         .filter(|k| obj.contains_key(*k))
         .collect();
-    let list = keys
-        .iter()
-        .map(|k| format!("`{k}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = || {
+        keys.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if found.len() > 1 {
         let mut f = Finding::new(
             Code::E133,
             &ptr(p, found[1]),
-            format!("set only one of {list}"),
+            format!("set only one of {}", list()),
         );
         f.on_key = true;
         f.secondary
-            .push((ptr(p, found[0]), true, "also set here".into()));
+            .push((ptr(p, found[0]).to_string(), true, "also set here".into()));
         out.push(f);
     } else if let (Some(ty), true) = (required_by, found.is_empty()) {
-        let mut f = Finding::new(Code::E133, p, format!("a {ty} state needs one of {list}"));
+        let mut f = Finding::new(
+            Code::E133,
+            p,
+            format!("a {ty} state needs one of {}", list()),
+        );
         f.on_key = true;
         out.push(f);
     }
 }
 
-fn wrong_language(p: &str, key: &str, ql: QueryLanguage) -> Finding {
+fn wrong_language(p: &Ptr, key: &str, ql: QueryLanguage) -> Finding {
     let (lang, other) = match ql {
         QueryLanguage::Jsonata => ("JSONata", "JSONPath"),
         QueryLanguage::JsonPath => ("JSONPath", "JSONata"),

@@ -30,6 +30,8 @@ pub enum Value<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Map<'a> {
     members: Vec<(Cow<'a, str>, Value<'a>)>,
+    /// Each member's [`tag`], in the same order: a scan compares integers, not strings.
+    tags: Vec<u64>,
     /// For objects over [`SCAN`] members: member indices sorted by key.
     sorted: Vec<u32>,
 }
@@ -37,9 +39,25 @@ pub struct Map<'a> {
 /// Up to this many members, a look-up scans the list.
 const SCAN: usize = 16;
 
+/// A key's length and first seven bytes in one integer: equal tags are equal keys up to seven
+/// bytes long, and keys that differ in length or start (nearly all ASL field names) differ.
+#[inline(always)]
+fn tag(key: &str) -> u64 {
+    let b = key.as_bytes();
+    let head = match b.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first) & 0x00ff_ffff_ffff_ffff,
+        None => b
+            .iter()
+            .enumerate()
+            .fold(0, |t, (i, &byte)| t | (u64::from(byte) << (8 * i))),
+    };
+    head | ((b.len().min(255) as u64) << 56)
+}
+
 impl<'a> Map<'a> {
     fn from_members(members: Vec<(Cow<'a, str>, Value<'a>)>, duplicates: &Cell<bool>) -> Self {
         let mut map = Map {
+            tags: members.iter().map(|(k, _)| tag(k)).collect(),
             members,
             sorted: Vec::new(),
         };
@@ -87,13 +105,28 @@ impl<'a> Map<'a> {
                 None => kept.push((k, v)),
             }
         }
+        self.tags = kept.iter().map(|(k, _)| tag(k)).collect();
         self.members = kept;
     }
 
+    #[inline]
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
-        if self.sorted.is_empty() {
-            return self.members.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        if !self.sorted.is_empty() {
+            return self.search(key);
         }
+        let probe = tag(key);
+        let mut from = 0;
+        while let Some(i) = self.tags[from..].iter().position(|&t| t == probe) {
+            let at = from + i;
+            if key.len() <= 7 || self.members[at].0 == key {
+                return Some(&self.members[at].1);
+            }
+            from = at + 1;
+        }
+        None
+    }
+
+    fn search(&self, key: &str) -> Option<&Value<'a>> {
         self.sorted
             .binary_search_by(|&i| self.key(i).cmp(key))
             .ok()
@@ -305,7 +338,8 @@ impl<'de> Visitor<'de> for Seed<'_> {
         Ok(Value::Array(out))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value<'de>, A::Error> {
-        let mut members = Vec::new();
+        // Most ASL objects have a handful of members: one allocation instead of three growths.
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(4));
         while let Some(k) = map.next_key_seed(Key)? {
             members.push((k, map.next_value_seed(Seed(self.0))?));
         }
