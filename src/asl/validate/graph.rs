@@ -107,7 +107,7 @@ impl Walker<'_, '_> {
         if endless && !states.is_empty() {
             let mut f = Finding::new(
                 Code::E114,
-                &format!("{pointer}/States"),
+                format!("{pointer}/States"),
                 "no state ends this scope: add `\"End\": true`, a Succeed or a Fail state",
             );
             f.on_key = true;
@@ -121,7 +121,7 @@ impl Walker<'_, '_> {
             if !reached[i] {
                 let mut f = Finding::new(
                     Code::E113,
-                    &state_ptr(name),
+                    state_ptr(name),
                     format!(
                         "state `{name}` is unreachable: no transition from `{}` leads to it",
                         names[start_at]
@@ -148,7 +148,7 @@ impl Walker<'_, '_> {
             let stuck = names[stuck];
             let mut f = Finding::new(
                 Code::W101,
-                &state_ptr(stuck),
+                state_ptr(stuck),
                 format!("state `{stuck}` is in a loop that never reaches an end state"),
             );
             f.on_key = true;

@@ -160,7 +160,7 @@ impl Walker<'_, '_> {
             (Some(_), Some(Value::Bool(true))) => {
                 let mut f = Finding::new(
                     Code::E117,
-                    &ptr(p, "End"),
+                    ptr(p, "End"),
                     "a state has either `Next` or `\"End\": true`, not both",
                 );
                 f.on_key = true;
@@ -178,7 +178,7 @@ impl Walker<'_, '_> {
             (None, Some(Value::Bool(false))) => {
                 self.out.push(Finding::new(
                     Code::E117,
-                    &ptr(p, "End"),
+                    ptr(p, "End"),
                     "`End` must be `true`; a state that continues names its `Next`",
                 ));
             }
@@ -220,7 +220,7 @@ impl Walker<'_, '_> {
                 if let Err(e) = check_path(v, PathKind::Path) {
                     self.out.push(Finding::new(
                         Code::E119,
-                        &ptr(p, key),
+                        ptr(p, key),
                         format!("`{key}` is not a valid path: {e}"),
                     ));
                 }
@@ -258,7 +258,7 @@ impl Walker<'_, '_> {
                 let kp = ptr(p, key);
                 if v.starts_with("States.") {
                     if let Err(e) = check_intrinsic(v) {
-                        self.out.push(Finding::new(Code::E121, &kp, e));
+                        self.out.push(Finding::new(Code::E121, kp, e));
                     }
                 } else {
                     self.reference_path(v, &kp, key);
@@ -311,7 +311,7 @@ impl Walker<'_, '_> {
                             let kp = ptr(p, k);
                             let mut f = Finding::new(
                                 Code::E131,
-                                &kp,
+                                kp,
                                 format!("`{k}` and `{base}` both produce the field `{base}`"),
                             );
                             f.on_key = true;
@@ -342,7 +342,7 @@ impl Walker<'_, '_> {
         let Value::String(s) = v else {
             self.out.push(Finding::new(
                 Code::E120,
-                &at(),
+                at(),
                 format!("`{key}` must be a string: a path or an intrinsic function call"),
             ));
             return;
@@ -350,7 +350,7 @@ impl Walker<'_, '_> {
         if s.starts_with(char::is_whitespace) {
             let mut f = Finding::new(
                 Code::E120,
-                &at(),
+                at(),
                 format!(
                     "`{key}` starts with whitespace; AWS reads the value from its first character"
                 ),
@@ -362,20 +362,17 @@ impl Walker<'_, '_> {
         let s = s.trim_end();
         if s.starts_with("States.") {
             if let Err(e) = check_intrinsic(s) {
-                self.out.push(Finding::new(Code::E121, &at(), e));
+                self.out.push(Finding::new(Code::E121, at(), e));
             }
         } else if s.starts_with('$') {
             if let Err(e) = check_path(s, PathKind::Path) {
-                self.out.push(Finding::new(
-                    Code::E119,
-                    &at(),
-                    format!("invalid path: {e}"),
-                ));
+                self.out
+                    .push(Finding::new(Code::E119, at(), format!("invalid path: {e}")));
             }
         } else {
             let mut f = Finding::new(
                 Code::E120,
-                &at(),
+                at(),
                 format!(
                     "`{key}` takes a path (`$.…`) or an intrinsic call (`States.…`), not a literal"
                 ),
@@ -408,7 +405,7 @@ impl Walker<'_, '_> {
                 } else {
                     format!("`{name}` is not an identifier of at most 80 characters")
                 };
-                let mut f = Finding::new(Code::E124, &kp, format!("invalid variable name: {why}"));
+                let mut f = Finding::new(Code::E124, kp, format!("invalid variable name: {why}"));
                 f.on_key = true;
                 self.out.push(f);
             }
@@ -451,7 +448,7 @@ impl Walker<'_, '_> {
                 {
                     let mut f = Finding::new(
                         Code::W103,
-                        &format!("{ep}/{j}"),
+                        format!("{ep}/{j}"),
                         format!("`{n}` is not an error Step Functions raises"),
                     );
                     if let Some(g) =
@@ -464,7 +461,7 @@ impl Walker<'_, '_> {
                 if retry && matches!(*n, "States.DataLimitExceeded" | "States.Runtime") {
                     self.out.push(Finding::new(
                         Code::W104,
-                        &format!("{ep}/{j}"),
+                        format!("{ep}/{j}"),
                         format!("`{n}` is a terminal error: retrying it has no effect"),
                     ));
                 }
@@ -523,7 +520,7 @@ impl Walker<'_, '_> {
             if !ok {
                 let mut f = Finding::new(
                     Code::E105,
-                    &ptr(p, "Credentials"),
+                    ptr(p, "Credentials"),
                     "`Credentials` needs `RoleArn`: the role the state assumes",
                 );
                 f.on_key = true;
@@ -538,7 +535,7 @@ impl Walker<'_, '_> {
                 if !expression && !is_timestamp(t) {
                     self.out.push(Finding::new(
                         Code::E132,
-                        &ptr(p, "Timestamp"),
+                        ptr(p, "Timestamp"),
                         format!(
                             "`{t}` is not an RFC 3339 timestamp such as `2016-03-14T01:59:00Z`"
                         ),
@@ -589,7 +586,7 @@ impl Walker<'_, '_> {
             if has(s, a) && has(s, b) {
                 let mut f = Finding::new(
                     Code::E130,
-                    &ptr(p, b),
+                    ptr(p, b),
                     format!("set `{a}` or `{b}`, not both"),
                 );
                 f.on_key = true;
@@ -603,7 +600,7 @@ impl Walker<'_, '_> {
             if h >= t {
                 let mut f = Finding::new(
                     Code::E130,
-                    &ptr(p, "HeartbeatSeconds"),
+                    ptr(p, "HeartbeatSeconds"),
                     format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"),
                 );
                 f.secondary.push((
@@ -665,7 +662,7 @@ fn at_most_one(
     let found: Vec<&str> = keys
         .iter()
         .copied()
-        .filter(|k| obj.contains_key(*k))
+        .filter(|k| obj.contains_key(k))
         .collect();
     let list = || {
         keys.iter()
@@ -676,7 +673,7 @@ fn at_most_one(
     if found.len() > 1 {
         let mut f = Finding::new(
             Code::E133,
-            &ptr(p, found[1]),
+            ptr(p, found[1]),
             format!("set only one of {}", list()),
         );
         f.on_key = true;
