@@ -30,8 +30,9 @@ pub enum Value<'a> {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Map<'a> {
     members: Vec<(Cow<'a, str>, Value<'a>)>,
-    /// Each member's [`tag`], in the same order: a scan compares integers, not strings.
-    tags: Vec<u64>,
+    /// One bit per member's [`tag`]: most look-ups are for fields a state does not have, and this
+    /// answers them without a scan.
+    bloom: u64,
     /// For objects over [`SCAN`] members: member indices sorted by key.
     sorted: Vec<u32>,
 }
@@ -39,8 +40,8 @@ pub struct Map<'a> {
 /// Up to this many members, a look-up scans the list.
 const SCAN: usize = 16;
 
-/// A key's length and first seven bytes in one integer: equal tags are equal keys up to seven
-/// bytes long, and keys that differ in length or start (nearly all ASL field names) differ.
+/// A key's length and first seven bytes in one integer: keys that differ in length or start
+/// (nearly all ASL field names) differ.
 #[inline(always)]
 fn tag(key: &str) -> u64 {
     let b = key.as_bytes();
@@ -54,10 +55,16 @@ fn tag(key: &str) -> u64 {
     head | ((b.len().min(255) as u64) << 56)
 }
 
+/// A tag's bit in [`Map::bloom`] (a multiplicative hash's top six bits).
+#[inline(always)]
+fn bit(tag: u64) -> u64 {
+    1 << (tag.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58)
+}
+
 impl<'a> Map<'a> {
     fn from_members(members: Vec<(Cow<'a, str>, Value<'a>)>, duplicates: &Cell<bool>) -> Self {
         let mut map = Map {
-            tags: members.iter().map(|(k, _)| tag(k)).collect(),
+            bloom: members.iter().fold(0, |b, (k, _)| b | bit(tag(k))),
             members,
             sorted: Vec::new(),
         };
@@ -105,25 +112,27 @@ impl<'a> Map<'a> {
                 None => kept.push((k, v)),
             }
         }
-        self.tags = kept.iter().map(|(k, _)| tag(k)).collect();
         self.members = kept;
     }
 
-    #[inline]
+    /// Inlined so that a literal key's tag is computed at compile time.
+    #[inline(always)]
     pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        let probe = tag(key);
+        if self.bloom & bit(probe) == 0 {
+            return None;
+        }
+        self.find(key)
+    }
+
+    fn find(&self, key: &str) -> Option<&Value<'a>> {
         if !self.sorted.is_empty() {
             return self.search(key);
         }
-        let probe = tag(key);
-        let mut from = 0;
-        while let Some(i) = self.tags[from..].iter().position(|&t| t == probe) {
-            let at = from + i;
-            if key.len() <= 7 || self.members[at].0 == key {
-                return Some(&self.members[at].1);
-            }
-            from = at + 1;
-        }
-        None
+        self.members
+            .iter()
+            .find(|(k, _)| k.len() == key.len() && k == key)
+            .map(|(_, v)| v)
     }
 
     fn search(&self, key: &str) -> Option<&Value<'a>> {
