@@ -713,8 +713,10 @@ service does not support it (for example `sagemaker:createModel.sync`, or `.sync
 `aws-sdk` integration).";
 
     E129 => "integration pattern not available in Express workflows",
-"Express state machines only support request-response integrations: `.sync` and
-`.waitForTaskToken` resources, and activities, are rejected (validated with `--express`).";
+"Express executions only support request-response integrations: `.sync` and
+`.waitForTaskToken` resources, and activities, are rejected in an EXPRESS state machine
+(validated with `--express`) and, whatever the machine's type, inside a Distributed Map whose
+`ProcessorConfig.ExecutionType` is `EXPRESS` (its children are Express executions).";
 
     E130 => "invalid timeout",
 "`TimeoutSeconds` and `HeartbeatSeconds` must be positive, at most one of each pair with its

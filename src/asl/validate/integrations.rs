@@ -135,16 +135,28 @@ impl Walker<'_, '_> {
         // arn : partition : service : region : account : the rest
         let parts: Vec<&str> = resource.splitn(6, ':').collect();
         let rest = parts.get(5).copied().unwrap_or("");
-        if self.options.express && parts.get(2) == Some(&"states") && rest.starts_with("activity:")
-        {
-            self.out.push(Finding::new(
-                Code::E129,
-                p,
-                "EXPRESS state machines do not support activities",
-            ));
+        if let Some(who) = self.express() {
+            if parts.get(2) == Some(&"states") && rest.starts_with("activity:") {
+                self.out.push(Finding::new(
+                    Code::E129,
+                    p,
+                    format!("{who} do not support activities"),
+                ));
+            }
         }
         if parts.get(2..5) == Some(&["states", "", ""]) {
             self.integration(rest, p);
+        }
+    }
+
+    /// Whether the state being checked runs as an EXPRESS execution, and what runs it.
+    fn express(&self) -> Option<&'static str> {
+        if self.express_children {
+            Some("the EXPRESS child executions of a Distributed Map")
+        } else if self.options.express {
+            Some("EXPRESS state machines")
+        } else {
+            None
         }
     }
 
@@ -160,11 +172,11 @@ impl Walker<'_, '_> {
         } else {
             (rest, RR, "")
         };
-        if self.options.express && pattern != RR {
+        if let (Some(who), true) = (self.express(), pattern != RR) {
             self.out.push(Finding::new(
                 Code::E129,
                 p,
-                format!("EXPRESS state machines do not support `{name}` integrations"),
+                format!("{who} do not support `{name}` integrations"),
             ));
         }
         if base.starts_with("aws-sdk:") {

@@ -170,6 +170,7 @@ fn walk(root: &Map, options: &Options, findings: Vec<Finding>) -> Vec<Finding> {
         names: HashMap::new(),
         scopes: Vec::new(),
         raised: Default::default(),
+        express_children: false,
     };
     w.machine(root);
     w.out
@@ -253,6 +254,9 @@ pub struct Walker<'a, 'v> {
     /// Error names the machine's own Fail states raise: catching them is meaningful even in
     /// the reserved `States.` namespace.
     pub raised: HashSet<&'v str>,
+    /// Inside a Distributed Map whose children run as EXPRESS executions: Express's limits
+    /// apply there whatever the parent's type.
+    pub express_children: bool,
 }
 
 impl<'v> Walker<'_, 'v> {
@@ -351,7 +355,10 @@ impl<'v> Walker<'_, 'v> {
                         .map(|(v, _)| v.clone()),
                 );
                 for (inner, at) in nested {
+                    let outer_express = self.express_children;
+                    self.express_children |= runs_express(inner);
                     self.scope(inner, &at.under(&p), state_ql, &visible);
+                    self.express_children = outer_express;
                 }
             }
         }
@@ -396,6 +403,14 @@ fn assigned(state: &Value, pointer: &Ptr) -> Vec<(String, String)> {
 /// The scopes nested in a state: Parallel branches and the Map processor (R0.4).
 fn state_pointer(scope: &str, name: &str) -> String {
     format!("{scope}/States/{}", json::escape(name))
+}
+
+/// A Map processor whose iterations are EXPRESS child executions.
+fn runs_express(processor: &Map) -> bool {
+    field(processor, "ProcessorConfig")
+        .and_then(|c| member(c, "ExecutionType"))
+        .and_then(Value::as_str)
+        == Some("EXPRESS")
 }
 
 /// Where a nested scope sits in its state.
