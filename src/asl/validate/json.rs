@@ -1,7 +1,8 @@
-//! Strict JSON, two ways. The checks run on a `serde_json` value parsed directly (fast, and
-//! noting duplicate keys as it goes). Only when there is something to report is the text parsed
-//! again with jsonc-parser (comments, trailing commas and other JSON5 extensions off) into an AST
+//! Strict JSON with spans. The checks run on the validator's own value (`value.rs`, fast, noting
+//! duplicate keys as it goes); only when there is something to report is the text parsed again
+//! here with jsonc-parser (comments, trailing commas and other JSON5 extensions off) into an AST
 //! that keeps spans, to locate each finding. Most documents are valid and never pay for spans.
+//! [`parse_value`] gives a `serde_json::Value` for the readers that want one (the importer).
 
 use crate::diagnostics::Span;
 use jsonc_parser::ast;

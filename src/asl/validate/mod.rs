@@ -8,6 +8,7 @@ mod integrations;
 pub mod json;
 mod paths;
 mod pointer;
+mod represent;
 mod rules;
 mod schema;
 pub mod value;

@@ -1,7 +1,8 @@
 //! Structure: the ASL JSON Schema (`schemas/asl.schema.json`) applied with the `jsonschema`
 //! crate, its errors translated into one clear finding per problem.
 
-use super::value::{self, Borrowed};
+use super::represent::Borrowed;
+use super::value;
 use super::Finding;
 use crate::diagnostics::{did_you_mean, Code};
 use jsonschema::error::ValidationErrorKind;
