@@ -62,10 +62,6 @@ const STATES_ERRORS: &[&str] = &[
     "States.Runtime",
 ];
 
-fn ptr<'a>(base: &'a Ptr<'a>, key: &'a str) -> Ptr<'a> {
-    base.key(key)
-}
-
 impl Walker<'_, '_> {
     pub fn state(&mut self, name: &str, s: &Map, p: &Ptr, ql: QueryLanguage) {
         if name.chars().count() > 80 {
@@ -89,7 +85,7 @@ impl Walker<'_, '_> {
             self.paths(s, p);
             for key in ["Parameters", "ResultSelector", "ItemSelector"] {
                 if let Some(v) = field(s, key) {
-                    self.template(v, &ptr(p, key));
+                    self.template(v, &p.key(key));
                 }
             }
             for (outer, inner) in [
@@ -98,7 +94,7 @@ impl Walker<'_, '_> {
                 ("ItemBatcher", "BatchInput"),
             ] {
                 if let Some(v) = field(s, outer).and_then(|o| member(o, inner)) {
-                    self.template(v, &ptr(&ptr(p, outer), inner));
+                    self.template(v, &p.key(outer).key(inner));
                 }
             }
         } else {
@@ -107,32 +103,29 @@ impl Walker<'_, '_> {
             }
         }
         if let Some(a) = field(s, "Assign") {
-            self.assign(a, &ptr(p, "Assign"), ql);
+            self.assign(a, &p.key("Assign"), ql);
         }
         for key in ["Retry", "Catch"] {
             if let Some(list) = field(s, key).and_then(Value::as_array) {
-                self.error_lists(list, &ptr(p, key), key == "Retry");
+                self.error_lists(list, &p.key(key), key == "Retry");
                 if key == "Catch" {
                     let catchers = p.key("Catch");
                     for (i, c) in list.iter().enumerate() {
                         let cp = catchers.at(i);
                         if let Some(a) = member(c, "Assign") {
-                            self.assign(a, &ptr(&cp, "Assign"), ql);
+                            self.assign(a, &cp.key("Assign"), ql);
                         }
                         if ql == QueryLanguage::JsonPath {
                             if let Some(Value::String(rp)) = member(c, "ResultPath") {
-                                self.result_path(rp, &ptr(&cp, "ResultPath"));
+                                self.result_path(rp, &cp.key("ResultPath"));
                             }
                             if member(c, "Output").is_some() {
                                 self.out
-                                    .push(wrong_language(&ptr(&cp, "Output"), "Output", ql));
+                                    .push(wrong_language(&cp.key("Output"), "Output", ql));
                             }
                         } else if member(c, "ResultPath").is_some() {
-                            self.out.push(wrong_language(
-                                &ptr(&cp, "ResultPath"),
-                                "ResultPath",
-                                ql,
-                            ));
+                            self.out
+                                .push(wrong_language(&cp.key("ResultPath"), "ResultPath", ql));
                         }
                     }
                 }
@@ -142,7 +135,7 @@ impl Walker<'_, '_> {
         self.timeouts(s, p);
         if ty == "Task" {
             if let Some(r) = field(s, "Resource").and_then(Value::as_str) {
-                self.resource(r, &ptr(p, "Resource"));
+                self.resource(r, &p.key("Resource"));
             }
         }
         if ty == "Choice" {
@@ -160,7 +153,7 @@ impl Walker<'_, '_> {
             (Some(_), Some(Value::Bool(true))) => {
                 let mut f = Finding::new(
                     Code::E117,
-                    ptr(p, "End"),
+                    p.key("End"),
                     "a state has either `Next` or `\"End\": true`, not both",
                 );
                 f.on_key = true;
@@ -178,7 +171,7 @@ impl Walker<'_, '_> {
             (None, Some(Value::Bool(false))) => {
                 self.out.push(Finding::new(
                     Code::E117,
-                    ptr(p, "End"),
+                    p.key("End"),
                     "`End` must be `true`; a state that continues names its `Next`",
                 ));
             }
@@ -193,7 +186,7 @@ impl Walker<'_, '_> {
             QueryLanguage::JsonPath => JSONATA_ONLY,
         };
         for key in s.keys().filter(|k| forbidden.contains(k)) {
-            self.out.push(wrong_language(&ptr(p, key), key, ql));
+            self.out.push(wrong_language(&p.key(key), key, ql));
         }
         for (outer, inner) in [
             ("ItemReader", "Parameters"),
@@ -205,7 +198,7 @@ impl Walker<'_, '_> {
                 let jsonpath_field = inner == "Parameters";
                 if jsonpath_field == (ql == QueryLanguage::Jsonata) {
                     self.out
-                        .push(wrong_language(&ptr(&ptr(p, outer), inner), inner, ql));
+                        .push(wrong_language(&p.key(outer).key(inner), inner, ql));
                 }
             }
         }
@@ -220,18 +213,18 @@ impl Walker<'_, '_> {
                 if let Err(e) = check_path(v, PathKind::Path) {
                     self.out.push(Finding::new(
                         Code::E119,
-                        ptr(p, key),
+                        p.key(key),
                         format!("`{key}` is not a valid path: {e}"),
                     ));
                 }
             }
         }
         if let Some(Value::String(v)) = field(s, "ResultPath") {
-            self.result_path(v, &ptr(p, "ResultPath"));
+            self.result_path(v, &p.key("ResultPath"));
         }
         for key in REFERENCE_PATHS {
             if let Some(Value::String(v)) = field(s, key) {
-                self.reference_path(v, &ptr(p, key), key);
+                self.reference_path(v, &p.key(key), key);
             }
         }
         for (outer, inner, key) in [
@@ -244,18 +237,14 @@ impl Walker<'_, '_> {
                 node = node.and_then(|n| member(n, inner));
             }
             if let Some(Value::String(v)) = node.and_then(|n| member(n, key)) {
-                let np = ptr(p, outer);
-                let np = if inner.is_empty() {
-                    np
-                } else {
-                    ptr(&np, inner)
-                };
-                self.reference_path(v, &ptr(&np, key), key);
+                let np = p.key(outer);
+                let np = if inner.is_empty() { np } else { np.key(inner) };
+                self.reference_path(v, &np.key(key), key);
             }
         }
         for key in ["ErrorPath", "CausePath"] {
             if let Some(Value::String(v)) = field(s, key) {
-                let kp = ptr(p, key);
+                let kp = p.key(key);
                 if v.starts_with("States.") {
                     if let Err(e) = check_intrinsic(v) {
                         self.out.push(Finding::new(Code::E121, kp, e));
@@ -299,16 +288,12 @@ impl Walker<'_, '_> {
     /// R9.4: payload templates: `.$` keys hold paths or intrinsic calls; no key collides with
     /// another once `.$` is removed.
     fn template(&mut self, v: &Value, p: &Ptr) {
-        self.template_in(v, p);
-    }
-
-    fn template_in(&mut self, v: &Value, p: &Ptr) {
         match v {
             Value::Object(m) => {
                 for (k, v) in m {
                     if let Some(base) = k.strip_suffix(".$") {
                         if has(m, base) {
-                            let kp = ptr(p, k);
+                            let kp = p.key(k);
                             let mut f = Finding::new(
                                 Code::E131,
                                 kp,
@@ -316,7 +301,7 @@ impl Walker<'_, '_> {
                             );
                             f.on_key = true;
                             f.secondary.push((
-                                ptr(p, base).to_string(),
+                                p.key(base).to_string(),
                                 true,
                                 "the other one".into(),
                             ));
@@ -324,21 +309,21 @@ impl Walker<'_, '_> {
                         }
                         self.dollar_value(v, p, k);
                     } else {
-                        self.template_in(v, &p.key(k));
+                        self.template(v, &p.key(k));
                     }
                 }
             }
             Value::Array(a) => a
                 .iter()
                 .enumerate()
-                .for_each(|(i, v)| self.template_in(v, &p.at(i))),
+                .for_each(|(i, v)| self.template(v, &p.at(i))),
             _ => {}
         }
     }
 
     /// The value of a `.$` key `key` in the object at `parent`.
     fn dollar_value(&mut self, v: &Value, parent: &Ptr, key: &str) {
-        let at = || ptr(parent, key);
+        let at = || parent.key(key);
         let Value::String(s) = v else {
             self.out.push(Finding::new(
                 Code::E120,
@@ -398,7 +383,7 @@ impl Walker<'_, '_> {
                 .is_some_and(|c| c.is_alphabetic() || c == '_')
                 && name.chars().all(|c| c.is_alphanumeric() || c == '_')
                 && name.chars().count() <= 80;
-            let kp = ptr(p, k);
+            let kp = p.key(k);
             if !valid || name == "states" {
                 let why = if name == "states" {
                     "`states` is reserved".to_string()
@@ -492,11 +477,11 @@ impl Walker<'_, '_> {
                 }
                 // The same family one level down: the reader's and the batcher's limits.
                 if let Some(Value::Object(r)) = field(s, "ItemReader") {
-                    let rp = ptr(p, "ItemReader");
+                    let rp = p.key("ItemReader");
                     if let Some(Value::Object(c)) = r.get("ReaderConfig") {
                         at_most_one(
                             c,
-                            &ptr(&rp, "ReaderConfig"),
+                            &rp.key("ReaderConfig"),
                             &["MaxItems", "MaxItemsPath"],
                             None,
                             &mut out,
@@ -505,7 +490,7 @@ impl Walker<'_, '_> {
                     at_most_one(r, &rp, &["Parameters", "Arguments"], None, &mut out);
                 }
                 if let Some(Value::Object(b)) = field(s, "ItemBatcher") {
-                    let bp = ptr(p, "ItemBatcher");
+                    let bp = p.key("ItemBatcher");
                     for twins in BATCHER_TWINS {
                         at_most_one(b, &bp, twins, None, &mut out);
                     }
@@ -520,7 +505,7 @@ impl Walker<'_, '_> {
             if !ok {
                 let mut f = Finding::new(
                     Code::E105,
-                    ptr(p, "Credentials"),
+                    p.key("Credentials"),
                     "`Credentials` needs `RoleArn`: the role the state assumes",
                 );
                 f.on_key = true;
@@ -535,7 +520,7 @@ impl Walker<'_, '_> {
                 if !expression && !is_timestamp(t) {
                     self.out.push(Finding::new(
                         Code::E132,
-                        ptr(p, "Timestamp"),
+                        p.key("Timestamp"),
                         format!(
                             "`{t}` is not an RFC 3339 timestamp such as `2016-03-14T01:59:00Z`"
                         ),
@@ -546,7 +531,7 @@ impl Walker<'_, '_> {
         if ty == "Fail" && ql == QueryLanguage::JsonPath {
             for key in ["ErrorPath", "CausePath"] {
                 if let Some(Value::String(v)) = field(s, key) {
-                    self.string_intrinsic(v, &ptr(p, key), key);
+                    self.string_intrinsic(v, &p.key(key), key);
                 }
             }
         }
@@ -586,7 +571,7 @@ impl Walker<'_, '_> {
             if has(s, a) && has(s, b) {
                 let mut f = Finding::new(
                     Code::E130,
-                    ptr(p, b),
+                    p.key(b),
                     format!("set `{a}` or `{b}`, not both"),
                 );
                 f.on_key = true;
@@ -600,11 +585,11 @@ impl Walker<'_, '_> {
             if h >= t {
                 let mut f = Finding::new(
                     Code::E130,
-                    ptr(p, "HeartbeatSeconds"),
+                    p.key("HeartbeatSeconds"),
                     format!("`HeartbeatSeconds` ({h}) must be smaller than `TimeoutSeconds` ({t})"),
                 );
                 f.secondary.push((
-                    ptr(p, "TimeoutSeconds").to_string(),
+                    p.key("TimeoutSeconds").to_string(),
                     false,
                     "timeout set here".into(),
                 ));
@@ -673,12 +658,12 @@ fn at_most_one(
     if found.len() > 1 {
         let mut f = Finding::new(
             Code::E133,
-            ptr(p, found[1]),
+            p.key(found[1]),
             format!("set only one of {}", list()),
         );
         f.on_key = true;
         f.secondary
-            .push((ptr(p, found[0]).to_string(), true, "also set here".into()));
+            .push((p.key(found[0]).to_string(), true, "also set here".into()));
         out.push(f);
     } else if let (Some(ty), true) = (required_by, found.is_empty()) {
         let mut f = Finding::new(
