@@ -95,7 +95,7 @@ impl Walker<'_, '_> {
             if key == "Variable" || operator(key).is_some() {
                 let mut f = Finding::new(
                     Code::E122,
-                    format!("{p}/{key}"),
+                    p.key(key),
                     format!("`{key}` is JSONPath Choice syntax; JSONata rules use `Condition`"),
                 );
                 f.on_key = true;
@@ -103,7 +103,7 @@ impl Walker<'_, '_> {
             } else if !matches!(key, "Condition" | "Next" | "Output" | "Assign" | "Comment") {
                 let mut f = Finding::new(
                     Code::E125,
-                    format!("{p}/{key}"),
+                    p.key(key),
                     format!("`{key}` is not allowed in a JSONata Choice rule"),
                 );
                 f.on_key = true;
@@ -119,7 +119,7 @@ impl Walker<'_, '_> {
             Some(Value::Bool(_)) | Some(Value::String(_)) => {}
             Some(_) => self.out.push(Finding::new(
                 Code::E126,
-                format!("{p}/Condition"),
+                p.key("Condition"),
                 "`Condition` is a boolean or a `{% ... %}` expression",
             )),
         }
@@ -127,7 +127,7 @@ impl Walker<'_, '_> {
 
     fn rule(&mut self, rule: &Map, p: &Ptr, top: bool) {
         if !top && has(rule, "Next") {
-            let mut f = Finding::new(Code::E125, format!("{p}/Next"), "only top-level Choice rules take `Next`; this rule is nested in `And`, `Or` or `Not`");
+            let mut f = Finding::new(Code::E125, p.key("Next"), "only top-level Choice rules take `Next`; this rule is nested in `And`, `Or` or `Not`");
             f.on_key = true;
             self.out.push(f);
         }
@@ -144,7 +144,7 @@ impl Walker<'_, '_> {
             if !known {
                 let mut f = Finding::new(
                     Code::E125,
-                    format!("{p}/{key}"),
+                    p.key(key),
                     format!("`{key}` is not a Choice rule field"),
                 );
                 f.on_key = true;
@@ -197,14 +197,14 @@ impl Walker<'_, '_> {
                 if let Err(e) = check_path(v, PathKind::Path) {
                     self.out.push(Finding::new(
                         Code::E119,
-                        format!("{p}/Variable"),
+                        p.key("Variable"),
                         format!("`Variable` is not a valid path: {e}"),
                     ));
                 }
             }
             Some(_) => self.out.push(Finding::new(
                 Code::E126,
-                format!("{p}/Variable"),
+                p.key("Variable"),
                 "`Variable` is a path string",
             )),
             None => {
@@ -222,7 +222,7 @@ impl Walker<'_, '_> {
                 self.operand(key, rule.get(key).unwrap_or(&Value::Null), &p.key(key));
             }
             _ => {
-                let mut f = Finding::new(Code::E125, format!("{p}/{}", ops[1]), format!("a rule has exactly one comparison operator; found `{}` and `{}`", ops[0], ops[1]));
+                let mut f = Finding::new(Code::E125, p.key(ops[1]), format!("a rule has exactly one comparison operator; found `{}` and `{}`", ops[0], ops[1]));
                 f.on_key = true;
                 f.help = Some("combine tests with `And`".into());
                 self.out.push(f);

@@ -107,7 +107,7 @@ impl Walker<'_, '_> {
         if endless && !states.is_empty() {
             let mut f = Finding::new(
                 Code::E114,
-                format!("{pointer}/States"),
+                pointer.key("States"),
                 "no state ends this scope: add `\"End\": true`, a Succeed or a Fail state",
             );
             f.on_key = true;

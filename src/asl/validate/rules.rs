@@ -410,19 +410,20 @@ impl Walker<'_, '_> {
             let Some(errors) = member(item, "ErrorEquals").and_then(Value::as_array) else {
                 continue;
             };
-            let ep = format!("{p}/{i}/ErrorEquals");
+            let item_p = p.at(i);
+            let ep = item_p.key("ErrorEquals");
             let names: Vec<&str> = errors.iter().filter_map(Value::as_str).collect();
             if names.contains(&"States.ALL") {
                 if names.len() > 1 {
                     self.out.push(Finding::new(
                         Code::E118,
-                        &ep,
+                        ep,
                         "`States.ALL` must be the only error name in its `ErrorEquals`",
                     ));
                 }
                 if i + 1 < list.len() {
                     let what = if retry { "retrier" } else { "catcher" };
-                    self.out.push(Finding::new(Code::E118, &ep, format!("the `States.ALL` {what} must be the last one: those after it never match")));
+                    self.out.push(Finding::new(Code::E118, ep, format!("the `States.ALL` {what} must be the last one: those after it never match")));
                 }
             }
             for (j, n) in names.iter().enumerate() {
@@ -433,7 +434,7 @@ impl Walker<'_, '_> {
                 {
                     let mut f = Finding::new(
                         Code::W103,
-                        format!("{ep}/{j}"),
+                        ep.at(j),
                         format!("`{n}` is not an error Step Functions raises"),
                     );
                     if let Some(g) =
@@ -446,7 +447,7 @@ impl Walker<'_, '_> {
                 if retry && matches!(*n, "States.DataLimitExceeded" | "States.Runtime") {
                     self.out.push(Finding::new(
                         Code::W104,
-                        format!("{ep}/{j}"),
+                        ep.at(j),
                         format!("`{n}` is a terminal error: retrying it has no effect"),
                     ));
                 }
