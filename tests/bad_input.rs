@@ -258,22 +258,22 @@ fn hostile_yaml_gets_one_clear_diagnostic() {
 
 #[test]
 fn a_long_derived_state_name_is_the_users_e028_not_an_internal_error() {
-    // `<When>.NoValue.1` is 84 characters: a name only the lowering makes.
-    let when = format!("Gate{}", "X".repeat(70));
+    // `<Step>.Cache.Lookup` is 83 characters: a name only the lowering makes.
+    let step = format!("Prep{}", "X".repeat(66));
     let src = format!(
-        "pipeline \"lw\" {{\n  lambda Score {{ function \"s\" }}\n  when {when}: json(Score.payload, \"ok\") as bool == true {{\n    lambda Go {{ function \"g\" }}\n  }}\n}}\n"
+        "pipeline \"lw\" {{\n  role \"arn:aws:iam::123456789012:role/r\"\n  cache_table \"t\"\n  processing {step} {{\n    image \"i\"\n    instance ml.m5.xlarge x 1\n    code \"s3://b/c.py\"\n    output o = \"s3://b/o/\"\n    cache 1d\n  }}\n}}\n"
     );
     let out = driver::compile_source(&src, "lw.sfn", &Default::default());
     let codes: Vec<Code> = out.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, vec![Code::E028]);
-    assert!(out.diagnostics[0].message.contains(".NoValue.1"));
+    assert_eq!(codes, vec![Code::E028], "{:?}", out.diagnostics);
+    assert!(out.diagnostics[0].message.contains(".Cache."));
     assert!(out.asl.is_none());
 }
 
 #[test]
 fn a_long_step_name_is_judged_by_the_names_the_lowering_makes() {
-    // 70 characters: `<Step>.Lineage` (78) fits; at the pipeline's end `<Step>.Lineage.Done`
-    // (83) does not, and the driver says so at the step, never E900.
+    // 70 characters: `<Step>.Lineage` (78) fits, in the middle of the pipeline and at its end,
+    // where the top level's one `Pipeline.Done` ends it (not a `<Step>.Lineage.Done` of 83).
     let long = format!("R{}", "x".repeat(69));
     let src = |last: bool| {
         let tail = if last {
@@ -283,12 +283,17 @@ fn a_long_step_name_is_judged_by_the_names_the_lowering_makes() {
         };
         format!("pipeline \"p\" {{\n  role \"arn:aws:iam::1:role/r\"\n  training T {{\n    image \"i\" instance ml.m5.xlarge output m = \"s3://b/m/\"\n  }}\n  register {long} {{\n    model_package_group \"g\" model T\n  }}{tail}\n}}\n")
     };
-    let middle = driver::compile_source(&src(false), "p.sfn", &Default::default());
-    assert!(middle.asl.is_some(), "{:?}", middle.diagnostics);
-    let end = driver::compile_source(&src(true), "p.sfn", &Default::default());
-    let codes: Vec<Code> = end.diagnostics.iter().map(|d| d.code).collect();
+    for last in [false, true] {
+        let out = driver::compile_source(&src(last), "p.sfn", &Default::default());
+        assert!(out.asl.is_some(), "{:?}", out.diagnostics);
+        assert!(out.asl.unwrap_or_default().contains("Pipeline.Done") == last);
+    }
+    // One character more and `<Step>.Lineage` (79 + 8) is over: the user's E028, never E900.
+    let longer = src(true).replace(&long, &format!("{long}xxxxxxxxxx"));
+    let out = driver::compile_source(&longer, "p.sfn", &Default::default());
+    let codes: Vec<Code> = out.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, vec![Code::E028]);
-    assert!(end.diagnostics[0].message.contains(".Lineage.Done"));
+    assert!(out.diagnostics[0].message.contains(".Lineage"));
 }
 
 #[test]

@@ -62,6 +62,9 @@ pub struct Pass {
     pub result: Option<Json>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result_path: Option<Json>,
+    /// Workflow variables the state sets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assign: Option<Payload>,
     #[serde(flatten)]
     pub transition: Option<Transition>,
 }
@@ -102,11 +105,14 @@ pub struct Task {
     pub transition: Option<Transition>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct Catcher {
     pub error_equals: Vec<String>,
     pub result_path: Json,
+    /// Workflow variables the catcher sets (from the error output, `$`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assign: Option<Payload>,
     pub next: String,
 }
 
@@ -192,9 +198,12 @@ pub struct Succeed {
     pub comment: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct Fail {
+    /// `JSONata` when `Error` and `Cause` are expressions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_language: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -252,7 +252,7 @@ impl Checker {
 
     /// The states aslc derives from a step (`<Step>.Lineage`, `<Step>.RetryWait.<policy>`,
     /// `<When>.Read.<Step>.<file>`, …) must fit in 80 characters too. (The driver applies the
-    /// rule to every name the lowering made, `<Step>.Lineage.Done` at a pipeline's end
+    /// rule to every name the lowering made, `<Step>.Lineage.Done` at a branch's end
     /// included.)
     fn derived_names(&mut self, def: &StepDef) {
         let name = &def.name;

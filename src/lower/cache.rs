@@ -2,18 +2,25 @@
 //! configuration, image and arguments; not the job name) is unchanged and whose last successful
 //! result is younger than the duration is not run again; its stored result is reused.
 //!
-//! `<S>.Cache.Key` (the request, as data) → `<S>.Cache.Hash` (`States.Hash`) → `<S>.Cache.Lookup`
-//! (DynamoDB `getItem`) → `<S>.Cache.Hit` (fresh?) → `<S>.Cache.Reuse` + `<S>.Cache.Restore` put
-//! the stored result at `$.steps.<S>`; otherwise `<S>` runs, and `<S>.Cache.Expiry` (JSONata: date
-//! arithmetic) + `<S>.Cache.Store` (`putItem`) keep its result. Lookup and store failures are
-//! caught: without the table, caching is off and nothing else changes. The stored result keeps the
-//! job ARN of the run that produced it, so lineage links a reused result to that run.
+//! `<S>.Cache.Lookup` (DynamoDB `getItem` under the request's key) → `<S>.Cache.Hit` (fresh?) →
+//! `<S>.Cache.Restore` puts the stored result at `$.steps.<S>`; otherwise `<S>` runs and
+//! `<S>.Cache.Store` (`putItem`) keeps its result. Lookup and store failures are caught: without
+//! the table, caching is off and nothing else changes. The stored result keeps the job ARN of
+//! the run that produced it, so lineage links a reused result to that run.
+//!
+//! The key is computed by intrinsics where it is used, so no state writes the request out: the
+//! request's fixed parts are hashed at compile time, the values a run fills in at run time.
+//! An entry expires a duration after the execution that stored it started: at the top level the
+//! first state computes that time into variables (`cache_expires_<seconds>`); a branch or
+//! iteration, which a Distributed Map runs without its parent's variables, computes it in an
+//! `<S>.Cache.Expiry` state of its own.
 
 use super::{paths, Cont};
 use crate::asl::model::*;
 use crate::check::StepDef;
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
+use sha2::{Digest, Sha256};
 
 /// Steps whose results can be cached: SageMaker jobs.
 pub fn applies(s: &StepDef) -> bool {
@@ -21,7 +28,7 @@ pub fn applies(s: &StepDef) -> bool {
 }
 
 pub fn entry(s: &StepDef) -> Option<String> {
-    applies(s).then(|| paths::cache_state(&s.name, "Key"))
+    applies(s).then(|| paths::cache_state(&s.name, "Lookup"))
 }
 
 fn cont(c: &Cont, out: &mut IndexMap<String, State>, done: String) -> String {
@@ -34,70 +41,101 @@ fn cont(c: &Cont, out: &mut IndexMap<String, State>, done: String) -> String {
     }
 }
 
-/// The states before the step: compute the key, look it up, reuse a fresh result.
-/// `request`: the step's parameters; `then`: where a reused result continues.
+/// The intrinsic call that gives a step's cache key: `<Step>:` and the SHA-256 of the digest
+/// of the request's fixed parts and of each value the run fills in (`States.Hash` takes at most
+/// 10,000 characters: each value is hashed on its own).
+fn key(s: &StepDef, request: &Payload) -> String {
+    // The job name is fresh on every run; everything else identifies the work.
+    let material: Payload = request
+        .iter()
+        .filter(|(k, _)| !k.ends_with("JobName.$"))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let mut filled = Vec::new();
+    let fixed = holes(&Json::Object(material), &mut filled);
+    let digest: String = Sha256::digest(fixed.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let values: Vec<String> = filled
+        .iter()
+        .map(|e| {
+            let value = if e.starts_with("States.") {
+                e.clone()
+            } else {
+                format!("States.JsonToString({e})")
+            };
+            format!("States.Hash({value}, 'SHA-256')")
+        })
+        .collect();
+    let hashed = if values.is_empty() {
+        format!("'{digest}'")
+    } else {
+        format!(
+            "States.Hash(States.Format('{digest}{}', {}), 'SHA-256')",
+            "|{}".repeat(values.len()),
+            values.join(", ")
+        )
+    };
+    format!("States.Format('{}:{{}}', {hashed})", s.name)
+}
+
+/// `v` with each value a run fills in (a `.$` member) replaced by its number in `filled`.
+fn holes(v: &Json, filled: &mut Vec<String>) -> Json {
+    match v {
+        Json::Object(m) => Json::Object(
+            m.iter()
+                .map(|(k, x)| match (k.ends_with(".$"), x) {
+                    (true, Json::String(e)) => {
+                        filled.push(e.clone());
+                        (k.clone(), json!(filled.len()))
+                    }
+                    _ => (k.clone(), holes(x, filled)),
+                })
+                .collect(),
+        ),
+        Json::Array(a) => Json::Array(a.iter().map(|x| holes(x, filled)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The variables holding when an entry stored by this execution expires, for a duration:
+/// (`expires`, `ttl`).
+pub fn expiry_variables(seconds: u64) -> (String, String) {
+    (
+        format!("cache_expires_{seconds}"),
+        format!("cache_{TTL_ATTRIBUTE}_{seconds}"),
+    )
+}
+
+/// JSONata for those variables' values, from the execution's start.
+pub fn expiry_values(seconds: u64) -> (String, String) {
+    let until = format!(
+        "($toMillis($states.context.Execution.StartTime) + {})",
+        seconds * 1000
+    );
+    (
+        format!("{{% $fromMillis{until} %}}"),
+        format!("{{% $string($floor({until} / 1000)) %}}"),
+    )
+}
+
+/// The states before the step: look the key up, reuse a fresh result.
+/// `request`: the step's parameters; `kept`: the result fields the step keeps; `then`: where a
+/// reused result continues.
 pub fn before(
     s: &StepDef,
     table: &str,
     request: &Payload,
+    kept: &[String],
     then: &Cont,
     out: &mut IndexMap<String, State>,
 ) {
     let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let slot = paths::cache(&s.name);
-    // The job name is fresh on every run; everything else identifies the work.
-    let key_material: Payload = request
-        .iter()
-        .filter(|(k, _)| !k.ends_with("JobName.$"))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let mut p = Payload::new();
-    p.insert("request".into(), Json::Object(key_material.clone()));
-    out.insert(
-        n("Key"),
-        State::Pass(Pass {
-            parameters: Some(p),
-            result_path: Some(json!(slot)),
-            transition: Some(Transition::Next(n("Hash"))),
-            ..Pass::default()
-        }),
-    );
-    // `States.Hash` takes at most 10,000 characters: hash each part of the request (SageMaker's
-    // own limits keep each part far smaller), then the digests together.
-    let parts: Vec<String> = key_material
-        .keys()
-        .map(|k| {
-            format!(
-                "States.Hash(States.JsonToString({slot}.request.{}), 'SHA-256')",
-                k.trim_end_matches(".$")
-            )
-        })
-        .collect();
-    let holes = vec!["{}"; parts.len()].join("|");
-    let mut p = Payload::new();
-    p.insert(
-        "key.$".into(),
-        json!(format!(
-            "States.Format('{}:{{}}', States.Hash(States.Format('{holes}', {}), 'SHA-256'))",
-            s.name,
-            parts.join(", ")
-        )),
-    );
-    out.insert(
-        n("Hash"),
-        State::Pass(Pass {
-            parameters: Some(p),
-            result_path: Some(json!(slot)),
-            transition: Some(Transition::Next(n("Lookup"))),
-            ..Pass::default()
-        }),
-    );
     let mut p = Payload::new();
     p.insert("TableName".into(), json!(table));
-    p.insert(
-        "Key".into(),
-        json!({ "key": { "S.$": format!("{slot}.key") } }),
-    );
+    p.insert("Key".into(), json!({ "key": { "S.$": key(s, request) } }));
     out.insert(
         n("Lookup"),
         State::Task(Task {
@@ -108,6 +146,7 @@ pub fn before(
                 error_equals: vec!["States.ALL".into()],
                 result_path: json!(format!("{slot}.error")),
                 next: s.name.clone(),
+                ..Catcher::default()
             }],
             transition: Some(Transition::Next(n("Hit"))),
             ..Task::default()
@@ -121,6 +160,12 @@ pub fn before(
         "$states.input.cache.{}.found.Item.expires.S",
         paths::jsonata_field(&s.name)
     );
+    let after = cont(then, out, n("Done"));
+    let reused = if kept.is_empty() {
+        after.clone()
+    } else {
+        n("Restore")
+    };
     out.insert(
         n("Hit"),
         State::Choice(Choice {
@@ -131,31 +176,28 @@ pub fn before(
             )),
             choices: vec![json!({
                 "Condition": format!("{{% $exists({expires}) and {expires} > $now() %}}"),
-                "Next": n("Reuse"),
+                "Next": reused,
             })],
             default: Some(s.name.clone()),
         }),
     );
+    if kept.is_empty() {
+        return;
+    }
     let mut p = Payload::new();
-    p.insert(
-        "result.$".into(),
-        json!(format!("States.StringToJson({slot}.found.Item.result.S)")),
-    );
-    out.insert(
-        n("Reuse"),
-        State::Pass(Pass {
-            parameters: Some(p),
-            result_path: Some(json!(format!("{slot}.reused"))),
-            transition: Some(Transition::Next(n("Restore"))),
-            ..Pass::default()
-        }),
-    );
-    let after = cont(then, out, n("Done"));
+    for field in kept {
+        p.insert(
+            format!("{field}.$"),
+            json!(format!(
+                "States.StringToJson({slot}.found.Item.result.M.{field}.S)"
+            )),
+        );
+    }
     out.insert(
         n("Restore"),
         State::Pass(Pass {
             comment: Some("The stored result becomes this run's result of the step".into()),
-            input_path: Some(format!("{slot}.reused.result")),
+            parameters: Some(p),
             result_path: Some(json!(paths::results(&s.name))),
             transition: Some(Transition::Next(after)),
             ..Pass::default()
@@ -167,33 +209,66 @@ pub fn before(
 /// deployment template turns TTL on for it.
 pub const TTL_ATTRIBUTE: &str = "ttl";
 
-/// The states after a successful run: keep the result until it expires.
-pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, State>) {
+/// The states after a successful run: keep the result until it expires. `top`: the expiry is in
+/// the top level's variables.
+#[allow(clippy::too_many_arguments)]
+pub fn after(
+    s: &StepDef,
+    table: &str,
+    request: &Payload,
+    kept: &[String],
+    top: bool,
+    then: &Cont,
+    out: &mut IndexMap<String, State>,
+) {
     let n = |suffix: &str| paths::cache_state(&s.name, suffix);
-    let ms = s.cache.unwrap_or(0) * 1000;
+    let seconds = s.cache.unwrap_or(0);
     let name = &paths::key(&s.name);
-    let field = &paths::jsonata_field(&s.name);
+    let slot = paths::cache(name);
     // `expires` is what the lookup compares; `ttl` (epoch seconds, a DynamoDB number) is what
     // the table's TTL reads to delete the item once it has expired.
-    let until = format!("($toMillis($states.context.State.EnteredTime) + {ms})");
-    let output = format!(
-        "$merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{field}, {{'expires': $fromMillis{until}, '{TTL_ATTRIBUTE}': $string($floor({until} / 1000))}}])}}])}}])"
-    );
-    out.insert(
-        n("Expiry"),
-        State::Pass(Pass::jsonata(None, &output, Transition::Next(n("Store")))),
-    );
-    let slot = paths::cache(name);
+    let (expires, ttl) = if top {
+        let (e, t) = expiry_variables(seconds);
+        (format!("${e}"), format!("${t}"))
+    } else {
+        let field = &paths::jsonata_field(&s.name);
+        let (e, t) = expiry_values(seconds);
+        let strip = |x: &str| {
+            x.trim_start_matches("{% ")
+                .trim_end_matches(" %}")
+                .to_string()
+        };
+        let output = format!(
+            "$merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{field}, {{'expires': {}, '{TTL_ATTRIBUTE}': {}}}])}}])}}])",
+            strip(&e),
+            strip(&t)
+        );
+        out.insert(
+            n("Expiry"),
+            State::Pass(Pass::jsonata(None, &output, Transition::Next(n("Store")))),
+        );
+        (format!("{slot}.expires"), format!("{slot}.{TTL_ATTRIBUTE}"))
+    };
+    let result: serde_json::Map<String, Json> = kept
+        .iter()
+        .map(|f| {
+            let at = paths::output(name, f);
+            (
+                f.clone(),
+                json!({ "S.$": format!("States.JsonToString({at})") }),
+            )
+        })
+        .collect();
     let mut p = Payload::new();
     p.insert("TableName".into(), json!(table));
     p.insert(
         "Item".into(),
         json!({
-            "key": { "S.$": format!("{slot}.key") },
+            "key": { "S.$": key(s, request) },
             "step": { "S": name },
-            "result": { "S.$": format!("States.JsonToString({})", paths::results(name)) },
-            "expires": { "S.$": format!("{slot}.expires") },
-            TTL_ATTRIBUTE: { "N.$": format!("{slot}.{TTL_ATTRIBUTE}") },
+            "result": { "M": result },
+            "expires": { "S.$": expires },
+            TTL_ATTRIBUTE: { "N.$": ttl },
             "execution": { "S.$": "$$.Execution.Id" },
         }),
     );
@@ -208,9 +283,15 @@ pub fn after(s: &StepDef, table: &str, then: &Cont, out: &mut IndexMap<String, S
                 error_equals: vec!["States.ALL".into()],
                 result_path: json!(format!("{slot}.error")),
                 next: after.clone(),
+                ..Catcher::default()
             }],
             transition: Some(Transition::Next(after)),
             ..Task::default()
         }),
     );
+}
+
+/// The state a cached step's job goes to when it succeeds.
+pub fn after_job(s: &StepDef, top: bool) -> String {
+    paths::cache_state(&s.name, if top { "Store" } else { "Expiry" })
 }

@@ -1,7 +1,8 @@
 //! Conditions → JSONPath Choice rules with typed operators.
 
+use super::hub::Route;
 use super::paths;
-use crate::asl::model::{Choice, Fail, State};
+use crate::asl::model::{Choice, State};
 use crate::check::{CmpTy, Cond, Operand, Ref};
 use crate::syntax::ast::BinOp;
 use indexmap::IndexMap;
@@ -47,36 +48,32 @@ pub fn check_state(when: &str) -> String {
 /// type, or the step fails with a clear error naming the file and the path, as SageMaker's
 /// JsonGet fails its condition step. A value the condition tests with `exists(...)` is not
 /// checked here: the comparison is then false when it is missing.
-/// Returns the rules; the Fail states they go to are added to `out`.
-pub fn checks(when: &str, checks: &[(Ref, CmpTy)], out: &mut IndexMap<String, State>) -> Vec<Json> {
+/// Returns the rules; `fail` routes each failure (named `<When>.NoValue.<n>`, with its error
+/// and cause).
+pub fn checks(
+    when: &str,
+    checks: &[(Ref, CmpTy)],
+    mut fail: impl FnMut(String, &str, &str) -> Route,
+) -> Vec<Json> {
     let mut rules = Vec::new();
     for (i, (r, ty)) in checks.iter().enumerate() {
         let path = paths::of(r);
         let test = type_test(*ty);
-        let fail = format!("{when}.NoValue.{}", i + 1);
-        // Two rules, not one `And`: rules are tried in order and the first match wins, so the
-        // type test never reads a path that is not there.
-        rules.push(json!({"Not": {"Variable": path, "IsPresent": true}, "Next": fail}));
-        rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
         let what = match ty {
             CmpTy::Numeric => "number",
             CmpTy::String => "string",
             CmpTy::Boolean => "boolean",
         };
-        out.insert(
-            fail,
-            State::Fail(Fail {
-                comment: None,
-                error: Some("aslc.JsonGetFailed".into()),
-                cause: Some(format!(
-                    "{when}: {} holds no {what} at `{}`",
-                    source(r),
-                    keys_of(r)
-                )),
-                error_path: None,
-                cause_path: None,
-            }),
+        let cause = format!("{when}: {} holds no {what} at `{}`", source(r), keys_of(r));
+        let route = fail(
+            format!("{when}.NoValue.{}", i + 1),
+            "aslc.JsonGetFailed",
+            &cause,
         );
+        // Two rules, not one `And`: rules are tried in order and the first match wins, so the
+        // type test never reads a path that is not there.
+        rules.push(route.rule(json!({"Not": {"Variable": path, "IsPresent": true}})));
+        rules.push(route.rule(json!({"Not": {"Variable": path, test: true}})));
     }
     rules
 }

@@ -79,6 +79,7 @@ pub fn catcher(s: &StepDef, out: &mut IndexMap<String, State>) -> Catcher {
     out.insert(
         failed,
         State::Fail(Fail {
+            query_language: None,
             comment: Some(format!(
                 "{}'s EMR step failed; its cluster is terminated",
                 s.name
@@ -95,6 +96,7 @@ pub fn catcher(s: &StepDef, out: &mut IndexMap<String, State>) -> Catcher {
         error_equals: vec!["States.ALL".into()],
         result_path: json!(error),
         next: on_failure,
+        ..Catcher::default()
     }
 }
 

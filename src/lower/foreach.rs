@@ -26,7 +26,9 @@ impl Lowerer<'_> {
         let result = paths::foreach_state(&s.name, "Result");
         let mut states = IndexMap::new();
         self.foreachs.push(s.name.clone());
+        self.depth += 1;
         self.block(&f.steps, &Cont::Next(result.clone()), &mut states);
+        self.depth -= 1;
         self.foreachs.pop();
         states.insert(result.clone(), iteration_result(&f.steps));
         let distributed = f.distributed();

@@ -6,7 +6,11 @@
 //! attempts left?) → `<Step>.Retry.<policy>` (count, pick the wait) → `<Step>.RetryWait.<policy>`
 //! → `<Step>` again, which starts a new job under a fresh name. Anything else →
 //! `<Step>.Retry.GiveUp`, failing with `JobFailed` and the job's cause.
+//!
+//! That is the shape inside a Parallel branch or Map iteration. At the top level the loop is
+//! shared by every step (`hub.rs`), its counters kept in variables.
 
+use super::hub::{self, Hub};
 use super::paths;
 use super::retry::max_attempts;
 use crate::asl::model::*;
@@ -78,6 +82,55 @@ impl Plan<'_> {
             error_equals: vec!["States.TaskFailed".into()],
             result_path: json!(format!("{}.error", paths::retry(self.step))),
             next: format!("{}.Retry.Classify", self.step),
+            ..Catcher::default()
+        }
+    }
+
+    /// Take this step into the top level's shared retry loop: its rules there, its counters,
+    /// and the catcher that goes to it, noting the step and the job's cause.
+    pub fn join(&self, hub: &mut Hub) -> Catcher {
+        let s = self.step;
+        let step_is = json!({ "Variable": format!("${}", hub::RETRY_STEP), "StringEquals": s });
+        // The cause is in the state data (`hub.rs` says why).
+        let cause = format!("{}.Cause", paths::FAILED_JOB);
+        let mut rules = Vec::new();
+        let mut counters = Payload::new();
+        for (p, patterns, attempts, waits) in &self.policies {
+            let counter = paths::attempts_variable(s, &p.name);
+            counters.insert(counter.clone(), json!(0));
+            let schedule = waits
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut assign = Payload::new();
+            assign.insert(
+                format!("{counter}.$"),
+                json!(format!("States.MathAdd(${counter}, 1)")),
+            );
+            assign.insert(
+                format!("{}.$", hub::RETRY_WAIT_SECONDS),
+                json!(format!(
+                    "States.ArrayGetItem(States.Array({schedule}), ${counter})"
+                )),
+            );
+            rules.push(json!({
+                "And": [
+                    step_is,
+                    matching(patterns, &cause),
+                    { "Variable": format!("${counter}"), "NumericLessThan": attempts },
+                ],
+                "Assign": assign,
+                "Next": hub::RETRY_WAIT,
+            }));
+        }
+        let mut assign = hub::failure(JOB_FAILED, None);
+        assign.insert(hub::RETRY_STEP.into(), json!(s));
+        Catcher {
+            error_equals: vec!["States.TaskFailed".into()],
+            result_path: json!(paths::FAILED_JOB),
+            assign: Some(assign),
+            next: hub.retry(s, rules, counters),
         }
     }
 
@@ -88,17 +141,8 @@ impl Plan<'_> {
         let give_up = format!("{s}.Retry.GiveUp");
         let mut rules = Vec::new();
         for (p, patterns, attempts, _) in &self.policies {
-            let matches: Vec<Json> = patterns
-                .iter()
-                .map(|pat| json!({ "Variable": cause, "StringMatches": pat }))
-                .collect();
-            let matched = if matches.len() == 1 {
-                matches[0].clone()
-            } else {
-                json!({ "Or": matches })
-            };
             rules.push(json!({
-                "And": [matched, { "Variable": format!("{slot}.{}.attempt", p.name), "NumericLessThan": attempts }],
+                "And": [matching(patterns, &cause), { "Variable": format!("{slot}.{}.attempt", p.name), "NumericLessThan": attempts }],
                 "Next": format!("{s}.Retry.{}", p.name),
             }));
         }
@@ -153,6 +197,7 @@ impl Plan<'_> {
         out.insert(
             give_up,
             State::Fail(Fail {
+                query_language: None,
                 comment: Some(format!(
                     "{s}'s job failed (States.TaskFailed) and no retry policy takes it again"
                 )),
@@ -162,6 +207,19 @@ impl Plan<'_> {
                 cause_path: Some(cause),
             }),
         );
+    }
+}
+
+/// A rule that the cause at `cause` matches one of `patterns`.
+fn matching(patterns: &[&str], cause: &str) -> Json {
+    let matches: Vec<Json> = patterns
+        .iter()
+        .map(|pat| json!({ "Variable": cause, "StringMatches": pat }))
+        .collect();
+    if matches.len() == 1 {
+        matches[0].clone()
+    } else {
+        json!({ "Or": matches })
     }
 }
 

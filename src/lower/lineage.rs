@@ -153,6 +153,7 @@ pub fn after_step(
                 error_equals: vec!["States.ALL".into()],
                 result_path: json!(super::paths::lineage_failure(step)),
                 next: after.clone(),
+                ..Catcher::default()
             }],
             transition: Some(Transition::Next(after)),
             ..Task::default()
@@ -232,6 +233,7 @@ fn recovered(next: &str) -> Vec<Catcher> {
         error_equals: vec!["States.ALL".into()],
         result_path: json!(RECOVERED),
         next: next.into(),
+        ..Catcher::default()
     }]
 }
 

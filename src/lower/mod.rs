@@ -10,6 +10,7 @@ mod choice;
 pub mod dag;
 mod emr;
 mod foreach;
+mod hub;
 mod job_retry;
 mod keep;
 mod lineage;
@@ -73,18 +74,29 @@ pub fn lower(c: &Checked, options: &Options) -> Lowered {
         retry_counters: Default::default(),
         caching: false,
         foreachs: Vec::new(),
+        depth: 0,
+        hub: hub::Hub::default(),
+        top_cache_seconds: Default::default(),
         plan: Plan::default(),
     };
     let steps = dag::schedule(&c.steps);
-    l.collect(&steps);
+    l.collect(&steps, 0);
     l.lineage = l.wired && !l.records.is_empty();
-    let mut states = IndexMap::new();
     let first = match steps.first() {
         Some(s) => Cont::Next(entry(s)),
         None => Cont::End,
     };
+    // The steps first: the parameter states start the variables the shared states use.
+    let mut body = IndexMap::new();
+    l.block(&steps, &Cont::End, &mut body);
+    let mut states = IndexMap::new();
     let start_at = l.init(first, &mut states);
-    l.block(&steps, &Cont::End, &mut states);
+    states.extend(body);
+    std::mem::take(&mut l.hub).states(&mut states);
+    let replaced = hub::share_done(&mut states);
+    for step in &mut l.plan.steps {
+        step.states.retain(|n| !replaced.contains(n));
+    }
     l.finish(&states);
     let recorder = l.lineage.then(|| lineage::recorder(&c.name));
     if recorder.is_some() {
@@ -164,6 +176,13 @@ struct Lowerer<'a> {
     caching: bool,
     /// The `foreach` steps around the states being lowered, outermost first.
     foreachs: Vec<String>,
+    /// How many Parallel branches and Map iterations the states being lowered are inside.
+    depth: usize,
+    /// The top level's shared failure and retry states.
+    hub: hub::Hub,
+    /// The cache durations of the top level's cached steps: their expiry is computed once,
+    /// into variables, by the first state.
+    top_cache_seconds: std::collections::BTreeSet<u64>,
     plan: Plan,
 }
 
@@ -193,10 +212,14 @@ impl<'a> Lowerer<'a> {
     /// What the whole machine needs to know before its first state: retry counters, caching,
     /// and which steps record lineage (in source order, so a payload value is known to be an
     /// artifact when an earlier step produced it).
-    fn collect(&mut self, steps: &[StepDef]) {
+    fn collect(&mut self, steps: &[StepDef], depth: usize) {
         for s in steps {
             self.caching |= cache::applies(s);
-            if let Some(plan) = job_retry::plan(s, &self.policies(s)) {
+            if let Some(seconds) = s.cache.filter(|_| depth == 0 && cache::applies(s)) {
+                self.top_cache_seconds.insert(seconds);
+            }
+            // The top level's counters are variables (`hub.rs`).
+            if let Some(plan) = job_retry::plan(s, &self.policies(s)).filter(|_| depth > 0) {
                 self.retry_counters
                     .insert(paths::key(&s.name), plan.counters());
             }
@@ -220,11 +243,13 @@ impl<'a> Lowerer<'a> {
                 StepIr::When {
                     then, otherwise, ..
                 } => {
-                    self.collect(then);
-                    self.collect(otherwise);
+                    self.collect(then, depth);
+                    self.collect(otherwise, depth);
                 }
-                StepIr::Parallel { branches } => branches.iter().for_each(|b| self.collect(b)),
-                StepIr::Foreach(f) => self.collect(&f.steps),
+                StepIr::Parallel { branches } => {
+                    branches.iter().for_each(|b| self.collect(b, depth + 1))
+                }
+                StepIr::Foreach(f) => self.collect(&f.steps, depth + 1),
                 _ => {}
             }
         }
@@ -340,6 +365,7 @@ impl Lowerer<'_> {
                 out.insert(
                     s.name.clone(),
                     State::Fail(Fail {
+                        query_language: None,
                         comment: None,
                         error,
                         cause,
@@ -426,7 +452,9 @@ impl Lowerer<'_> {
             choice_entry.clone()
         };
         self.reads(s, reads, &first, plan, out);
-        let mut rules = choice::checks(&s.name, checks, out);
+        let mut rules = choice::checks(&s.name, checks, |name, error, cause| {
+            self.fail_route(name, error, cause, out)
+        });
         if apart {
             let checked = choice::check_choice(&s.name, std::mem::take(&mut rules), &choice_entry);
             out.insert(first, checked);
@@ -500,6 +528,7 @@ impl Lowerer<'_> {
                 None => then.to_string(),
             };
             let state = read_state(&s.name, &r.step, &r.file);
+            let (caught, fail) = self.unreadable(s, r, i, reads.len());
             let mut p = Payload::new();
             values::put_str(&mut p, "Bucket", &r.bucket);
             values::put(&mut p, "Key", &r.key);
@@ -520,34 +549,12 @@ impl Lowerer<'_> {
                     parameters: p,
                     result_selector: Some(sel),
                     result_path: Json::String(paths::output(&r.step, &r.file)),
-                    catch: vec![Catcher {
-                        error_equals: vec!["States.ALL".into()],
-                        result_path: Json::String(paths::output(&r.step, &r.file)),
-                        next: paths::unreadable_state(&s.name, i, reads.len()),
-                    }],
+                    catch: vec![caught],
                     transition: Some(Transition::Next(after)),
                     ..Task::default()
                 }),
             );
-            // A file that is missing or not JSON fails the step, as SageMaker's JsonGet does,
-            // saying which file and why.
-            let cause = format!(
-                "States.Format('{} (s3://{}/{{}}) could not be read as JSON: {{}}', {}, {}.Cause)",
-                crate::check::describe_file(&r.step, &r.file),
-                r.bucket,
-                values::arg(&r.key),
-                paths::output(&r.step, &r.file)
-            );
-            out.insert(
-                paths::unreadable_state(&s.name, i, reads.len()),
-                State::Fail(Fail {
-                    comment: None,
-                    error: Some("aslc.PropertyFileUnreadable".into()),
-                    cause: None,
-                    error_path: None,
-                    cause_path: Some(cause),
-                }),
-            );
+            out.insert(fail.0, fail.1);
             self.plan.grant(Grant::new(
                 "ReadPropertyFiles",
                 &["s3:GetObject"],
@@ -565,12 +572,80 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Where a failure with a literal error and cause goes: the top level's shared Fail, or
+    /// a Fail state of its own named `name` inside a branch.
+    fn fail_route(
+        &mut self,
+        name: String,
+        error: &str,
+        cause: &str,
+        out: &mut IndexMap<String, State>,
+    ) -> hub::Route {
+        if self.depth == 0 {
+            return self.hub.fail(error, cause);
+        }
+        out.insert(
+            name.clone(),
+            State::Fail(Fail {
+                query_language: None,
+                comment: None,
+                error: Some(error.into()),
+                cause: Some(cause.into()),
+                error_path: None,
+                cause_path: None,
+            }),
+        );
+        hub::Route {
+            next: name,
+            assign: None,
+        }
+    }
+
+    /// A file that is missing or not JSON fails the step, as SageMaker's JsonGet does, saying
+    /// which file and why: the catcher of its read, and the Fail state it goes to. (Not the
+    /// top level's shared Fail: a catcher's `Assign` reads the error output, where the file's
+    /// resolved key is not.)
+    fn unreadable(
+        &self,
+        s: &StepDef,
+        r: &crate::check::FileRead,
+        i: usize,
+        count: usize,
+    ) -> (Catcher, (String, State)) {
+        const ERROR: &str = "aslc.PropertyFileUnreadable";
+        let file = crate::check::describe_file(&r.step, &r.file);
+        let caught_at = paths::output(&r.step, &r.file);
+        let fail = paths::unreadable_state(&s.name, i, count);
+        let cause = format!(
+            "States.Format('{file} (s3://{}/{{}}) could not be read as JSON: {{}}', {}, {caught_at}.Cause)",
+            r.bucket,
+            values::arg(&r.key),
+        );
+        let state = State::Fail(Fail {
+            query_language: None,
+            comment: None,
+            error: Some(ERROR.into()),
+            cause: None,
+            error_path: None,
+            cause_path: Some(cause),
+        });
+        let catcher = Catcher {
+            error_equals: vec!["States.ALL".into()],
+            result_path: Json::String(caught_at),
+            next: fail.clone(),
+            ..Catcher::default()
+        };
+        (catcher, (fail, state))
+    }
+
     /// The Parallel state and the Pass after it that joins its branches' state data.
     fn parallel(&mut self, branches: &[Vec<StepDef>], join: &str, next: &Cont) -> (State, State) {
         let mut scopes = Vec::new();
         for b in branches {
             let mut states = IndexMap::new();
+            self.depth += 1;
             self.block(b, &Cont::End, &mut states);
+            self.depth -= 1;
             scopes.push(Scope {
                 start_at: b.first().map(entry).unwrap_or_default(),
                 states,
@@ -678,15 +753,22 @@ impl Lowerer<'_> {
         }
         // A cluster created for the step is terminated after it, and when it fails.
         let cluster = emr::config(s);
-        let mut catch: Vec<Catcher> = job_retry.iter().map(|p| p.catcher()).collect();
+        let top = self.depth == 0;
+        let mut catch: Vec<Catcher> = match &job_retry {
+            Some(p) if top => vec![p.join(&mut self.hub)],
+            Some(p) => vec![p.catcher()],
+            None => vec![],
+        };
         if cluster.is_some() {
             then = Cont::Next(emr::terminate(s, &then, out));
             catch.push(emr::catcher(s, out));
         }
         let cached = cache::applies(s);
         let table = self.c.cache_table.clone().unwrap_or_default();
+        let kept: Vec<String> = plan.kept.iter().map(|(n, _)| n.clone()).collect();
+        let request = req.parameters.clone();
         if cached {
-            cache::before(s, &table, &req.parameters, &then, out);
+            cache::before(s, &table, &request, &kept, &then, out);
         }
         out.insert(
             s.name.clone(),
@@ -701,20 +783,20 @@ impl Lowerer<'_> {
                 retry: retry::retriers(policies.iter().copied(), req.integration),
                 catch,
                 transition: if cached {
-                    Some(Transition::Next(format!("{}.Cache.Expiry", s.name)))
+                    Some(Transition::Next(cache::after_job(s, top)))
                 } else {
                     then.transition()
                 },
             }),
         );
         if cached {
-            cache::after(s, &table, &then, out);
+            cache::after(s, &table, &request, &kept, top, &then, out);
         }
         if let Some(config) = cluster {
             let retry = retry::retriers(policies.iter().copied(), req.integration);
             emr::create(s, config, retry, out);
         }
-        if let Some(p) = &job_retry {
+        if let Some(p) = job_retry.as_ref().filter(|_| !top) {
             p.states(out);
         }
         if let Some(record) = record {

@@ -1,6 +1,7 @@
 //! The first states: merge the execution input over the parameters' defaults, fill in dates a
 //! schedule computes, and check every parameter's presence and type before any job starts.
 
+use super::hub::Route;
 use super::{paths, Cont, Lowerer};
 use crate::asl::model::*;
 use crate::check::{ObjectField, ParamDef, Ty};
@@ -12,6 +13,7 @@ const SCHEDULED: &str = "Parameters.Scheduled";
 const FROM_OBJECT: &str = "Parameters.FromObject";
 const DEFAULTS: &str = "Parameters.Defaults";
 const VALIDATE: &str = "Parameters.Validate";
+const CLOCK: &str = "Parameters.Clock";
 const DIGITS: &str = "Parameters.Integers";
 const WHOLE: &str = "Parameters.ValidateIntegers";
 
@@ -20,13 +22,32 @@ impl Lowerer<'_> {
     /// type before any job starts.
     pub(super) fn init(&mut self, first: Cont, out: &mut IndexMap<String, State>) -> String {
         let mut rest = IndexMap::new();
-        let mut start = self.init_parameters(first, &mut rest);
+        let mut start = self.init_parameters(first.clone(), &mut rest);
+        if let Some(all) = self.scheduled_all(&start) {
+            // The schedule's JSONata state merges the defaults and starts the state data too.
+            rest.shift_remove(DEFAULTS);
+            rest.shift_remove(MERGE);
+            out.insert(SCHEDULED.into(), all);
+            out.extend(rest);
+            return SCHEDULED.into();
+        }
         // Computed before the defaults merge, each state handing on to the next: read in the
         // order they run.
         let mut head = Vec::new();
         if let Some(dates) = self.schedule_dates(&start) {
             head.push((SCHEDULED, dates));
             start = SCHEDULED.into();
+        } else if let Some(clock) = self.clock() {
+            // The cache expiry needs date arithmetic, which only JSONata has.
+            let pass = Pass {
+                query_language: Some("JSONata"),
+                comment: Some("When the cache entries this execution stores expire".into()),
+                assign: Some(clock),
+                transition: Some(Transition::Next(start.clone())),
+                ..Pass::default()
+            };
+            head.push((CLOCK, State::Pass(pass)));
+            start = CLOCK.into();
         }
         if let Some(folders) = self.object_folders(&start) {
             head.push((FROM_OBJECT, folders));
@@ -39,32 +60,98 @@ impl Lowerer<'_> {
         start
     }
 
-    /// JSONPath intrinsics cannot do date arithmetic: a JSONata state fills in the dates a
-    /// schedule computes (`yesterday()`), unless the execution input gives them.
-    fn schedule_dates(&self, next: &str) -> Option<State> {
+    /// The variables the first state sets: when the top level's cache entries expire.
+    fn clock(&self) -> Option<Payload> {
+        let mut assign = Payload::new();
+        for seconds in &self.top_cache_seconds {
+            let (expires, ttl) = super::cache::expiry_variables(*seconds);
+            let (at, epoch) = super::cache::expiry_values(*seconds);
+            assign.insert(expires, json!(at));
+            assign.insert(ttl, json!(epoch));
+        }
+        (!assign.is_empty()).then_some(assign)
+    }
+
+    /// The schedule's state, when it can also merge the defaults and start the state data: it
+    /// is JSONata, which writes a number such as `6.0` as `6`, so not when a float default has
+    /// no fraction or an `int` parameter must be checked for one (the check reads the number's
+    /// text), nor when a trigger's folders are cut in between.
+    fn scheduled_all(&self, start: &str) -> Option<State> {
+        let params = &self.c.params;
+        let plain = |d: &Json| match d {
+            Json::Number(n) => n.is_i64() || n.as_f64().is_some_and(|f| f.fract() != 0.0),
+            Json::String(s) => !s.contains("%}"),
+            _ => true,
+        };
+        let foldable = !params.is_empty()
+            && start == DEFAULTS
+            && params
+                .iter()
+                .all(|p| p.ty != Ty::Int && p.default.as_ref().is_none_or(plain))
+            && self.object_folders(start).is_none();
+        if !foldable {
+            return None;
+        }
+        let dates = self.dates()?;
+        let defaults: serde_json::Map<String, Json> = params
+            .iter()
+            .filter_map(|p| p.default.clone().map(|d| (paths::key(&p.name), d)))
+            .collect();
+        let mut data = vec![format!(
+            "'params': $merge([{}, {{{}}}, $states.input])",
+            Json::Object(defaults),
+            dates.join(", ")
+        )];
+        data.push("'steps': {}".into());
+        for (key, start) in self.state_starts() {
+            data.push(format!("'{key}': {start}"));
+        }
+        let mut pass = Pass::jsonata(
+            Some("Dates the schedule computes from the execution's start time and the parameters' defaults, unless the input gives them".into()),
+            &format!("{{{}}}", data.join(", ")),
+            Transition::Next(VALIDATE.into()),
+        );
+        let mut assign = self.hub.counters().unwrap_or_default();
+        assign.extend(self.clock().unwrap_or_default());
+        pass.assign = (!assign.is_empty()).then_some(assign);
+        Some(State::Pass(pass))
+    }
+
+    /// The schedule's computed dates, as JSONata object members.
+    fn dates(&self) -> Option<Vec<String>> {
         let computed = self.c.schedule.as_ref().map(|s| s.computed.as_slice())?;
         if computed.is_empty() {
             return None;
         }
-        let fields: Vec<String> = computed
-            .iter()
-            .map(|(name, days)| {
-                let start = "$toMillis($states.context.Execution.StartTime)";
-                let at = match days {
-                    0 => start.to_string(),
-                    n => format!("{start} - {}", u64::from(*n) * 86_400_000),
-                };
-                format!(
-                    "'{}': $fromMillis({at}, '[Y0001]-[M01]-[D01]')",
-                    paths::key(name)
-                )
-            })
-            .collect();
-        Some(State::Pass(Pass::jsonata(
+        Some(
+            computed
+                .iter()
+                .map(|(name, days)| {
+                    let start = "$toMillis($states.context.Execution.StartTime)";
+                    let at = match days {
+                        0 => start.to_string(),
+                        n => format!("{start} - {}", u64::from(*n) * 86_400_000),
+                    };
+                    format!(
+                        "'{}': $fromMillis({at}, '[Y0001]-[M01]-[D01]')",
+                        paths::key(name)
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    /// JSONPath intrinsics cannot do date arithmetic: a JSONata state fills in the dates a
+    /// schedule computes (`yesterday()`), unless the execution input gives them.
+    fn schedule_dates(&self, next: &str) -> Option<State> {
+        let fields = self.dates()?;
+        let mut pass = Pass::jsonata(
             Some("Dates the schedule computes from the execution's start time, unless the input gives them".into()),
             &format!("$merge([{{{}}}, $states.input])", fields.join(", ")),
             Transition::Next(next.into()),
-        )))
+        );
+        pass.assign = self.clock();
+        Some(State::Pass(pass))
     }
 
     /// A trigger's `object_prefix()` passes the created object's URI; the folder it is in is
@@ -101,8 +188,24 @@ impl Lowerer<'_> {
         )))
     }
 
-    fn init_parameters(&self, first: Cont, out: &mut IndexMap<String, State>) -> String {
+    /// The slots of the state data besides `params` and `steps`, and what each starts as.
+    fn state_starts(&self) -> Vec<(&'static str, Json)> {
+        self.state_keys()
+            .into_iter()
+            .map(|key| {
+                let start = match key {
+                    "lineage" => json!({ "failures": {} }),
+                    "retry" => Json::Object(self.retry_counters.clone()),
+                    _ => json!({}),
+                };
+                (key, start)
+            })
+            .collect()
+    }
+
+    fn init_parameters(&mut self, first: Cont, out: &mut IndexMap<String, State>) -> String {
         let params = &self.c.params;
+        let counters = self.hub.counters();
         // The state data every later state relies on: parameters, step results, lineage.
         let merge = |params: Json, next: Option<Transition>| {
             let mut p = Payload::new();
@@ -116,16 +219,13 @@ impl Lowerer<'_> {
                 params,
             );
             p.insert("steps".into(), json!({}));
-            for key in self.state_keys() {
-                let start = match key {
-                    "lineage" => json!({ "failures": {} }),
-                    "retry" => Json::Object(self.retry_counters.clone()),
-                    _ => json!({}),
-                };
+            for (key, start) in self.state_starts() {
                 p.insert(key.into(), start);
             }
             State::Pass(Pass {
                 parameters: Some(p),
+                // The retry loop's attempt counters (`hub.rs`).
+                assign: counters.clone(),
                 transition: next,
                 ..Pass::default()
             })
@@ -160,12 +260,13 @@ impl Lowerer<'_> {
             ),
         );
         let mut rules = Vec::new();
-        let mut fails = Vec::new();
+        let mut invalid = IndexMap::new();
         for param in params {
-            let fail = format!("Parameters.Invalid.{}", param.name);
+            let (error, cause) = invalid_param(param);
+            let fail = self.hub.fail(error, &cause);
             let path = paths::param(&param.name);
             if param.default.is_none() {
-                rules.push(json!({"Not": {"Variable": path, "IsPresent": true}, "Next": fail}));
+                rules.push(fail.rule(json!({"Not": {"Variable": path, "IsPresent": true}})));
             }
             let test = match param.ty {
                 Ty::Int | Ty::Float => Some("IsNumeric"),
@@ -176,14 +277,13 @@ impl Lowerer<'_> {
                 _ => Some("IsString"),
             };
             if let Some(test) = test {
-                rules.push(json!({"Not": {"Variable": path, test: true}, "Next": fail}));
+                rules.push(fail.rule(json!({"Not": {"Variable": path, test: true}})));
             }
             if param.s3 {
-                rules.push(
-                    json!({"Not": {"Variable": path, "StringMatches": "s3://*"}, "Next": fail}),
-                );
+                rules
+                    .push(fail.rule(json!({"Not": {"Variable": path, "StringMatches": "s3://*"}})));
             }
-            fails.push((fail, param));
+            invalid.insert(param.name.clone(), fail);
         }
         let mut default = match &first {
             Cont::Next(n) => n.clone(),
@@ -193,7 +293,7 @@ impl Lowerer<'_> {
             }
         };
         let ints: Vec<&ParamDef> = params.iter().filter(|p| p.ty == Ty::Int).collect();
-        let whole = (!ints.is_empty()).then(|| integer_check(&ints, &default));
+        let whole = (!ints.is_empty()).then(|| integer_check(&ints, &invalid, &default));
         if whole.is_some() {
             default = DIGITS.into();
         }
@@ -210,9 +310,6 @@ impl Lowerer<'_> {
             out.insert(DIGITS.into(), digits);
             out.insert(WHOLE.into(), whole);
         }
-        for (name, param) in fails {
-            out.insert(name, State::Fail(invalid_param(param)));
-        }
         DEFAULTS.into()
     }
 }
@@ -222,7 +319,11 @@ impl Lowerer<'_> {
 /// moto ships, has none), so the test is written with intrinsics every interpreter has: the
 /// number's JSON text has no `.` (`States.StringSplit` gives one part). A number written with
 /// an exponent or as `8.0` is refused too, as SageMaker's integer parameters refuse it.
-fn integer_check(ints: &[&ParamDef], next: &str) -> (State, State) {
+fn integer_check(
+    ints: &[&ParamDef],
+    invalid: &IndexMap<String, Route>,
+    next: &str,
+) -> (State, State) {
     let mut parts = Payload::new();
     let mut rules = Vec::new();
     for p in ints {
@@ -233,11 +334,13 @@ fn integer_check(ints: &[&ParamDef], next: &str) -> (State, State) {
                 paths::param(&p.name)
             )),
         );
-        rules.push(json!({
+        let test = json!({
             "Variable": format!("$.checks.{}", p.name),
             "NumericGreaterThan": 1,
-            "Next": format!("Parameters.Invalid.{}", p.name),
-        }));
+        });
+        if let Some(fail) = invalid.get(&p.name) {
+            rules.push(fail.rule(test));
+        }
     }
     let digits = State::Pass(Pass {
         comment: Some("The parts of each int parameter's text around a decimal point".into()),
@@ -255,7 +358,8 @@ fn integer_check(ints: &[&ParamDef], next: &str) -> (State, State) {
     (digits, whole)
 }
 
-fn invalid_param(p: &ParamDef) -> Fail {
+/// The error and cause of a parameter the execution input gets wrong.
+fn invalid_param(p: &ParamDef) -> (&'static str, String) {
     let ty = match p.ty {
         Ty::Int => "whole number (int)",
         Ty::String if p.s3 => "string holding an S3 URI (s3://...)",
@@ -263,16 +367,10 @@ fn invalid_param(p: &ParamDef) -> Fail {
     };
     let cause = match &p.default {
         None => format!(
-            "parameter {} is required and must be a {ty}: start the execution with {{\"{}\": ...}}",
+            "parameter {} is required and must be a {ty}: start the execution with an input that has `{}`",
             p.name, p.name
         ),
         Some(_) => format!("parameter {} must be a {ty}", p.name),
     };
-    Fail {
-        comment: None,
-        error: Some("aslc.InvalidParameter".into()),
-        cause: Some(cause),
-        error_path: None,
-        cause_path: None,
-    }
+    ("aslc.InvalidParameter", cause)
 }

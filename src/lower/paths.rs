@@ -28,9 +28,17 @@ pub fn output(step: &str, output: &str) -> String {
     format!("{}.{output}", results(step))
 }
 
+/// The error of the last top-level job that failed, for the shared retry loop.
+pub const FAILED_JOB: &str = "$.failed_job";
+
 /// A step's job-level retry counters and last error.
 pub fn retry(step: &str) -> String {
     format!("$.retry.{}", key(step))
+}
+
+/// The variable counting the attempts a top-level step's job-level retry policy made.
+pub fn attempts_variable(step: &str, policy: &str) -> String {
+    format!("attempts_{}_{}", key(step), key(policy))
 }
 
 /// A cached step's key and lookup result while it runs.

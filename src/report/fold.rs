@@ -90,12 +90,29 @@ pub fn runs(h: &History, folding: Option<&Folding>) -> Vec<StepRun> {
             &own
         }
     };
-    let mut out: Vec<StepRun> = steps.iter().filter_map(|s| run(h, s)).collect();
+    let failed_in = failed_in(h, steps);
+    let mut out: Vec<StepRun> = steps.iter().filter_map(|s| run(h, s, failed_in)).collect();
     out.sort_by(|a, b| a.start.total_cmp(&b.start));
     out
 }
 
-fn run(h: &History, s: &StepStates) -> Option<StepRun> {
+/// The state an execution failed in, as a step's: a failure in a state no step owns (the top
+/// level's shared `Pipeline.Failed` or retry loop) is the failure of the last step entered
+/// before it.
+fn failed_in<'h>(h: &'h History, steps: &[StepStates]) -> Option<&'h str> {
+    let owned = |state: &str| steps.iter().any(|s| s.states.iter().any(|x| x == state));
+    let here = h.failure.as_ref()?.0.as_deref()?;
+    if owned(here) {
+        return Some(here);
+    }
+    h.visits
+        .iter()
+        .rev()
+        .map(|v| v.state.as_str())
+        .find(|state| owned(state))
+}
+
+fn run(h: &History, s: &StepStates, failed_in: Option<&str>) -> Option<StepRun> {
     let visits: Vec<_> = h
         .visits
         .iter()
@@ -108,15 +125,16 @@ fn run(h: &History, s: &StepStates) -> Option<StepRun> {
         .max_by(f64::total_cmp)
         .unwrap_or(first);
     let entered = |name: &str| visits.iter().any(|v| v.state == name);
+    // A hit goes on without running the step's own state.
     let cache = (s.cached && entered(&paths::cache_state(&s.step, "Lookup"))).then(|| {
-        if entered(&paths::cache_state(&s.step, "Reuse")) {
-            "hit"
-        } else {
+        if entered(&s.main) {
             "miss"
+        } else {
+            "hit"
         }
     });
-    let failure = h.failure.as_ref().and_then(|(state, error, cause)| {
-        let here = state.as_ref()?;
+    let failure = h.failure.as_ref().and_then(|(_, error, cause)| {
+        let here = failed_in?;
         s.states.iter().any(|x| x == here).then(|| Failure {
             step: None,
             error: error.clone(),

@@ -17,11 +17,12 @@ def test_an_int_parameter_must_be_a_whole_number(compiled, depth, ok):
     if ok:
         # Past the checks: the first step runs (and, unmocked here, fails: moto cannot start a
         # training job, and says so before the state's entered event).
-        assert "Parameters.Invalid.Depth" not in states
+        assert "Pipeline.Failed" not in states
         assert states[-1] == "Parameters.ValidateIntegers"
         assert result["error"] != "aslc.InvalidParameter"
         assert "createTrainingJob" in result["cause"]
     else:
         assert result["status"] == "FAILED"
         assert result["error"] == "aslc.InvalidParameter"
-        assert states[-1] == "Parameters.Invalid.Depth"
+        assert states[-1] == "Pipeline.Failed"
+        assert result["cause"] == "parameter Depth must be a whole number (int)"
