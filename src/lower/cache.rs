@@ -44,7 +44,9 @@ fn cont(c: &Cont, out: &mut IndexMap<String, State>, done: String) -> String {
 /// The intrinsic call that gives a step's cache key: `<Step>:` and the SHA-256 of the digest
 /// of the request's fixed parts and of each value the run fills in (`States.Hash` takes at most
 /// 10,000 characters: each value is hashed on its own).
-fn key(s: &StepDef, request: &Payload) -> String {
+/// The fields the step keeps are part of it: an entry holds those, so a pipeline that comes to
+/// keep another field does not find entries without it.
+fn key(s: &StepDef, request: &Payload, kept: &[String]) -> String {
     // The job name is fresh on every run; everything else identifies the work.
     let material: Payload = request
         .iter()
@@ -52,21 +54,14 @@ fn key(s: &StepDef, request: &Payload) -> String {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let mut filled = Vec::new();
-    let fixed = holes(&Json::Object(material), &mut filled);
+    let fixed = json!([holes(&Json::Object(material), &mut filled), kept]);
     let digest: String = Sha256::digest(fixed.to_string().as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
     let values: Vec<String> = filled
         .iter()
-        .map(|e| {
-            let value = if e.starts_with("States.") {
-                e.clone()
-            } else {
-                format!("States.JsonToString({e})")
-            };
-            format!("States.Hash({value}, 'SHA-256')")
-        })
+        .map(|path| format!("States.Hash(States.JsonToString({path}), 'SHA-256')"))
         .collect();
     let hashed = if values.is_empty() {
         format!("'{digest}'")
@@ -80,15 +75,21 @@ fn key(s: &StepDef, request: &Payload) -> String {
     format!("States.Format('{}:{{}}', {hashed})", s.name)
 }
 
-/// `v` with each value a run fills in (a `.$` member) replaced by its number in `filled`.
+/// `v` with each path a run reads replaced by its number in `filled`. An intrinsic call keeps
+/// its text, its paths numbered: hashing what it reads, not what it returns (which may be an
+/// array `States.Hash` refuses, or a fresh `States.UUID()`).
 fn holes(v: &Json, filled: &mut Vec<String>) -> Json {
     match v {
         Json::Object(m) => Json::Object(
             m.iter()
                 .map(|(k, x)| match (k.ends_with(".$"), x) {
                     (true, Json::String(e)) => {
-                        filled.push(e.clone());
-                        (k.clone(), json!(filled.len()))
+                        let mut text = e.clone();
+                        for path in paths_in(e) {
+                            filled.push(path.clone());
+                            text = text.replacen(&path, &format!("<{}>", filled.len()), 1);
+                        }
+                        (k.clone(), json!(text))
                     }
                     _ => (k.clone(), holes(x, filled)),
                 })
@@ -97,6 +98,40 @@ fn holes(v: &Json, filled: &mut Vec<String>) -> Json {
         Json::Array(a) => Json::Array(a.iter().map(|x| holes(x, filled)).collect()),
         other => other.clone(),
     }
+}
+
+/// The paths (`$.…`, `$$.…`) a path or intrinsic call reads, in order; string literals skipped.
+fn paths_in(expr: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = expr.char_indices().peekable();
+    let mut quoted = false;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' if quoted => {
+                chars.next();
+            }
+            '\'' => quoted = !quoted,
+            '$' if !quoted => {
+                let mut end = expr.len();
+                let mut depth = 0;
+                while let Some(&(j, d)) = chars.peek() {
+                    match d {
+                        '[' => depth += 1,
+                        ']' => depth -= 1,
+                        ',' | ')' | ' ' if depth == 0 => {
+                            end = j;
+                            break;
+                        }
+                        _ => {}
+                    }
+                    chars.next();
+                }
+                out.push(expr[i..end].to_string());
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The variables holding when an entry stored by this execution expires, for a duration:
@@ -135,7 +170,10 @@ pub fn before(
     let slot = paths::cache(&s.name);
     let mut p = Payload::new();
     p.insert("TableName".into(), json!(table));
-    p.insert("Key".into(), json!({ "key": { "S.$": key(s, request) } }));
+    p.insert(
+        "Key".into(),
+        json!({ "key": { "S.$": key(s, request, kept) } }),
+    );
     out.insert(
         n("Lookup"),
         State::Task(Task {
@@ -264,7 +302,7 @@ pub fn after(
     p.insert(
         "Item".into(),
         json!({
-            "key": { "S.$": key(s, request) },
+            "key": { "S.$": key(s, request, kept) },
             "step": { "S": name },
             "result": { "M": result },
             "expires": { "S.$": expires },
@@ -294,4 +332,20 @@ pub fn after(
 /// The state a cached step's job goes to when it succeeds.
 pub fn after_job(s: &StepDef, top: bool) -> String {
     paths::cache_state(&s.name, if top { "Store" } else { "Expiry" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_paths_an_intrinsic_reads_are_its_dynamic_parts() {
+        assert_eq!(paths_in("$.params.X"), ["$.params.X"]);
+        assert_eq!(
+            paths_in("States.Format('s3://b/{}/$.x', $$.Execution.Name, $.a['b-c'])"),
+            ["$$.Execution.Name", "$.a['b-c']"]
+        );
+        assert_eq!(paths_in("States.Array('--in', $.p.U)"), ["$.p.U"]);
+        assert!(paths_in("States.UUID()").is_empty());
+    }
 }

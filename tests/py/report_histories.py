@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from conftest import ROOT, compile_pipeline
-from mocks import CACHE_MISS, STORED, lambda_result, mock_file, processing_job, s3_json, training_job
+from mocks import CACHE_MISS, STORED, cache_hit, lambda_result, mock_file, processing_job, s3_json, training_job
 from sfn_moto import execute
 
 SEED = ROOT / "fixtures/nightly_fraud_retrain.sfn"
@@ -44,7 +44,7 @@ def mocks(scenario: str) -> dict:
         "train_fails": INVALID,
     }.get(scenario, training_job("trainxgb-1", "s3://fraud-ml/models/d"))
     lookup = (
-        {"Item": {"expires": {"S": "2999-01-01T00:00:00Z"}, "result": {"S": json.dumps(FEATURES)}}}
+        cache_hit({**FEATURES, "job_arn": "arn:aws:sagemaker:us-east-1:123456789012:processing-job/featurise-0"})
         if scenario == "cache_hit"
         else CACHE_MISS
     )

@@ -121,6 +121,6 @@ def test_a_poor_model_stops_at_the_gate_and_parameters_reach_the_requests(asl):
     )
     states = entered(result)
     assert "CreateModel-CreateModel" not in states and "LambdaStep" not in states
-    assert states[-1] == "CheckMSEAbaloneEvaluation.Else"
+    assert states[-1] == "Pipeline.Done"
     assert req["PreprocessAbaloneData"]["ProcessingResources"]["ClusterConfig"]["InstanceCount"] == 3
     assert req["TrainAbaloneModel"]["ResourceConfig"]["InstanceType"] == "ml.c5.2xlarge"

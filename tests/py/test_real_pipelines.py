@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 from conftest import ROOT, compile_pipeline
-from mocks import CACHE_MISS, STORED, lambda_result, mock_file, processing_job, s3_json, training_job
+from mocks import CACHE_MISS, STORED, cache_hit, lambda_result, mock_file, processing_job, s3_json, training_job
 from sfn_moto import entered, execute, scheduled
 
 BUCKET = "s3://sagemaker-us-east-1-123456789012"
@@ -53,12 +53,7 @@ def test_step_caching_abalone(tmp_path):
     expires = datetime.fromisoformat(store["Item"]["expires"]["S"].replace("Z", "+00:00"))
     assert int(store["Item"]["ttl"]["N"]) == int(expires.timestamp())
     # A fresh stored result is reused: the training job does not run again.
-    hit = {
-        "Item": {
-            "expires": {"S": "2999-01-01T00:00:00Z"},
-            "result": {"S": json.dumps({"model_artifacts": "s3://cached/model.tar.gz", "job_arn": "arn:old"})},
-        }
-    }
+    hit = cache_hit({"model_artifacts": "s3://cached/model.tar.gz", "job_arn": "arn:old"})
     reuse = mock_file({
         "AbaloneProcess.Cache.Lookup": CACHE_MISS,
         "AbaloneProcess": processing_job("p-1", prep),
@@ -67,7 +62,7 @@ def test_step_caching_abalone(tmp_path):
     })
     result = execute(asl, {}, reuse, "Case")
     assert result["status"] == "SUCCEEDED", (result["error"], result["cause"])
-    assert "AbaloneTrain" not in entered(result) and "AbaloneTrain.Cache.Reuse" in entered(result)
+    assert "AbaloneTrain" not in entered(result) and "AbaloneTrain.Cache.Restore" in entered(result)
     assert result["output"]["steps"]["AbaloneTrain"]["job_arn"] == "arn:old"
 
 
