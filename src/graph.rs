@@ -62,6 +62,9 @@ pub fn pipeline(sidecar: &Value, format: GraphFormat) -> String {
 pub fn machine(asl: &Value, format: GraphFormat) -> String {
     let mut d = Drawing::default();
     scope(asl, &mut d);
+    // Several Choice rules to one state (the parameter checks to `Pipeline.Failed`) draw one edge.
+    let mut seen = std::collections::HashSet::new();
+    d.edges.retain(|e| seen.insert(e.clone()));
     render(&d, format)
 }
 
