@@ -8,11 +8,11 @@
 //!   escaping it, so a variable holding `"` (a job's cause is JSON) breaks every later read of
 //!   any variable there. For the same reason a literal cause has its `"` written `'`.
 //! - `Pipeline.Retry` → `Pipeline.RetryWait` → `Pipeline.RetryDispatch`: the job-level retry
-//!   loop of every top-level job step. The step's catcher notes the step (`retry_step`) and the
-//!   job's cause; `Pipeline.Retry` matches the cause against the step's policies and counts the
-//!   attempt (`attempts_<Step>_<policy>`), picking the wait; the dispatch goes back to the step,
-//!   which starts a new job under a fresh name. A failure no policy takes goes to `Failed`.
-//!
+//!   loop of every top-level job step. The step's catcher notes the step (`retry_step`) and
+//!   keeps the job's error at `$.failed_job`; `Pipeline.Retry` matches its cause against the
+//!   step's policies and counts the attempt (`attempts_<Step>_<policy>`), picking the wait; the
+//!   dispatch goes back to the step, which starts a new job under a fresh name. A failure no
+//!   policy takes goes to `Pipeline.Failed`.
 //! - `Pipeline.Done`: the one Succeed state the top level ends in, however it gets there (an
 //!   empty `else`, the last lineage start's catcher, …).
 //!
@@ -78,7 +78,8 @@ impl Route {
 /// The shared states a pipeline's top level needs, gathered while it is lowered.
 #[derive(Default)]
 pub struct Hub {
-    failed: bool,
+    /// Some failure with a literal cause (`failure_cause`) goes to `Pipeline.Failed`.
+    literal: bool,
     /// Each top-level step with job-level retries, and its rules in `Pipeline.Retry`.
     retried: Vec<(String, Vec<Json>)>,
     /// The attempt counters, zero before the first state that can fail.
@@ -88,7 +89,7 @@ pub struct Hub {
 impl Hub {
     /// A failure routed to `Pipeline.Failed`.
     pub fn fail(&mut self, error: &str, cause: &str) -> Route {
-        self.failed = true;
+        self.literal = true;
         Route {
             next: FAILED.into(),
             assign: Some(failure(error, Some(cause))),
@@ -97,7 +98,6 @@ impl Hub {
 
     /// Take `step`'s job-level retries into the loop; its catcher's target.
     pub fn retry(&mut self, step: &str, rules: Vec<Json>, counters: Payload) -> String {
-        self.failed = true;
         self.retried.push((step.to_string(), rules));
         self.counters.extend(counters);
         RETRY.into()
@@ -147,20 +147,40 @@ impl Hub {
                 );
             }
         }
-        if self.failed {
-            out.insert(
-                FAILED.into(),
-                State::Fail(Fail {
-                    query_language: Some("JSONata"),
-                    comment: Some("Why the pipeline failed was noted where the failure was caught".into()),
-                    error: Some(format!("{{% ${FAILURE_ERROR} %}}")),
-                    cause: Some(format!(
-                        "{{% $exists(${FAILURE_CAUSE}) ? ${FAILURE_CAUSE} : $states.input.{}.Cause %}}",
-                        super::paths::FAILED_JOB.trim_start_matches("$.")
-                    )),
-                    ..Fail::default()
-                }),
-            );
+        if let Some(fail) = self.failed() {
+            out.insert(FAILED.into(), State::Fail(fail));
+        }
+    }
+
+    /// `Pipeline.Failed`, reading only what the routes to it set: a variable no state assigns is
+    /// not named (whether AWS would accept that is not verified).
+    fn failed(&self) -> Option<Fail> {
+        let comment = Some("Why the pipeline failed was noted where the failure was caught".into());
+        let job_cause = format!("{}.Cause", super::paths::FAILED_JOB);
+        match (self.literal, !self.retried.is_empty()) {
+            (false, false) => None,
+            (true, false) => Some(Fail {
+                comment,
+                error_path: Some(format!("${FAILURE_ERROR}")),
+                cause_path: Some(format!("${FAILURE_CAUSE}")),
+                ..Fail::default()
+            }),
+            (false, true) => Some(Fail {
+                comment,
+                error: Some(super::job_retry::JOB_FAILED.into()),
+                cause_path: Some(job_cause),
+                ..Fail::default()
+            }),
+            (true, true) => Some(Fail {
+                query_language: Some("JSONata"),
+                comment,
+                error: Some(format!("{{% ${FAILURE_ERROR} %}}")),
+                cause: Some(format!(
+                    "{{% $exists(${FAILURE_CAUSE}) ? ${FAILURE_CAUSE} : $states.input.{} %}}",
+                    job_cause.trim_start_matches("$.")
+                )),
+                ..Fail::default()
+            }),
         }
     }
 }
