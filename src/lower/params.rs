@@ -22,7 +22,7 @@ impl Lowerer<'_> {
     /// type before any job starts.
     pub(super) fn init(&mut self, first: Cont, out: &mut IndexMap<String, State>) -> String {
         let mut rest = IndexMap::new();
-        let mut start = self.init_parameters(first.clone(), &mut rest);
+        let mut start = self.init_parameters(first, &mut rest);
         if let Some(all) = self.scheduled_all(&start) {
             // The schedule's JSONata state merges the defaults and starts the state data too.
             rest.shift_remove(DEFAULTS);
