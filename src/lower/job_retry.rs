@@ -98,22 +98,10 @@ impl Plan<'_> {
         for (p, patterns, attempts, waits) in &self.policies {
             let counter = paths::attempts_variable(s, &p.name);
             counters.insert(counter.clone(), json!(0));
-            let schedule = waits
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let (count, wait) = next_attempt(&format!("${counter}"), waits);
             let mut assign = Payload::new();
-            assign.insert(
-                format!("{counter}.$"),
-                json!(format!("States.MathAdd(${counter}, 1)")),
-            );
-            assign.insert(
-                format!("{}.$", hub::RETRY_WAIT_SECONDS),
-                json!(format!(
-                    "States.ArrayGetItem(States.Array({schedule}), ${counter})"
-                )),
-            );
+            assign.insert(format!("{counter}.$"), json!(count));
+            assign.insert(format!("{}.$", hub::RETRY_WAIT_SECONDS), json!(wait));
             rules.push(json!({
                 "And": [
                     step_is,
@@ -157,22 +145,10 @@ impl Plan<'_> {
         );
         for (p, _, _, waits) in &self.policies {
             let counter = format!("{slot}.{}", p.name);
-            let schedule = waits
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let (count, wait) = next_attempt(&format!("{counter}.attempt"), waits);
             let mut params = Payload::new();
-            params.insert(
-                "attempt.$".into(),
-                json!(format!("States.MathAdd({counter}.attempt, 1)")),
-            );
-            params.insert(
-                "wait.$".into(),
-                json!(format!(
-                    "States.ArrayGetItem(States.Array({schedule}), {counter}.attempt)"
-                )),
-            );
+            params.insert("attempt.$".into(), json!(count));
+            params.insert("wait.$".into(), json!(wait));
             let wait = paths::retry_wait_state(s, &p.name);
             out.insert(
                 format!("{s}.Retry.{}", p.name),
@@ -208,6 +184,20 @@ impl Plan<'_> {
             }),
         );
     }
+}
+
+/// The intrinsic calls that count an attempt and pick its wait from the policy's schedule, for
+/// the counter at `counter` (a path or a variable).
+fn next_attempt(counter: &str, waits: &[u64]) -> (String, String) {
+    let schedule = waits
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    (
+        format!("States.MathAdd({counter}, 1)"),
+        format!("States.ArrayGetItem(States.Array({schedule}), {counter})"),
+    )
 }
 
 /// A rule that the cause at `cause` matches one of `patterns`.
