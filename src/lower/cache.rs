@@ -155,17 +155,20 @@ pub fn expiry_values(seconds: u64) -> (String, String) {
     )
 }
 
-/// The states before the step: look the key up, reuse a fresh result.
-/// `request`: the step's parameters; `kept`: the result fields the step keeps; `then`: where a
-/// reused result continues.
-pub fn before(
-    s: &StepDef,
-    table: &str,
-    request: &Payload,
-    kept: &[String],
-    then: &Cont,
-    out: &mut IndexMap<String, State>,
-) {
+/// A cached step, as its cache states need it.
+pub struct Cached<'a> {
+    pub step: &'a StepDef,
+    pub table: &'a str,
+    /// The step's request (its parameters).
+    pub request: &'a Payload,
+    /// The result fields the step keeps.
+    pub kept: &'a [String],
+}
+
+/// The states before the step: look the key up, reuse a fresh result; `then`: where a reused
+/// result continues.
+pub fn before(c: &Cached, then: &Cont, out: &mut IndexMap<String, State>) {
+    let (s, table, request, kept) = (c.step, c.table, c.request, c.kept);
     let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let slot = paths::cache(&s.name);
     let mut p = Payload::new();
@@ -249,16 +252,8 @@ pub const TTL_ATTRIBUTE: &str = "ttl";
 
 /// The states after a successful run: keep the result until it expires. `top`: the expiry is in
 /// the top level's variables.
-#[allow(clippy::too_many_arguments)]
-pub fn after(
-    s: &StepDef,
-    table: &str,
-    request: &Payload,
-    kept: &[String],
-    top: bool,
-    then: &Cont,
-    out: &mut IndexMap<String, State>,
-) {
+pub fn after(c: &Cached, top: bool, then: &Cont, out: &mut IndexMap<String, State>) {
+    let (s, table, request, kept) = (c.step, c.table, c.request, c.kept);
     let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let seconds = s.cache.unwrap_or(0);
     let name = &paths::key(&s.name);

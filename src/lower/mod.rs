@@ -767,8 +767,14 @@ impl Lowerer<'_> {
         let table = self.c.cache_table.clone().unwrap_or_default();
         let kept: Vec<String> = plan.kept.iter().map(|(n, _)| n.clone()).collect();
         let request = req.parameters.clone();
+        let entry = cache::Cached {
+            step: s,
+            table: &table,
+            request: &request,
+            kept: &kept,
+        };
         if cached {
-            cache::before(s, &table, &request, &kept, &then, out);
+            cache::before(&entry, &then, out);
         }
         out.insert(
             s.name.clone(),
@@ -790,7 +796,7 @@ impl Lowerer<'_> {
             }),
         );
         if cached {
-            cache::after(s, &table, &request, &kept, top, &then, out);
+            cache::after(&entry, top, &then, out);
         }
         if let Some(config) = cluster {
             let retry = retry::retriers(policies.iter().copied(), req.integration);
