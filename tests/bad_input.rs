@@ -81,6 +81,21 @@ fn deeply_nested_json_is_reported() {
 }
 
 #[test]
+fn nesting_past_the_fast_parser_is_still_checked_and_located() {
+    // 200 levels: past serde_json's limit (128), within the span-keeping parser's.
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let machine = |next: &str| {
+        format!("{{\"StartAt\": \"A\", \"States\": {{\"A\": {{\"Type\": \"Pass\", \"Result\": {deep}, {next}}}}}}}")
+    };
+    let options = asl::Options::default();
+    assert!(asl::validate(&machine("\"End\": true"), &options).is_empty());
+    let text = machine("\"Next\": \"B\"");
+    let d = asl::validate(&text, &options);
+    let missing = d.iter().find(|d| d.code == Code::E111).expect("E111");
+    assert_eq!(&text[missing.span.range()], "\"B\"");
+}
+
+#[test]
 fn oversized_definition_is_reported() {
     // 100 MB: a valid machine padded with a huge Comment.
     let comment = "x".repeat(100 << 20);

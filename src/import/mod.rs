@@ -38,7 +38,7 @@ const VERSIONS: &[&str] = &["2020-12-01"];
 /// the name a `describe-pipeline` response carries, else the name the SDK wrote into default
 /// output locations, else `fallback` (a file's stem).
 pub fn import(text: &str, given: Option<&str>, fallback: &str) -> Imported {
-    let Some((value, _)) = crate::asl::json::parse_value(text) else {
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
         return Imported {
             source: None,
             diagnostics: vec![syntax_error(text)],
@@ -79,7 +79,7 @@ fn unwrap_described(
         f.malformed("/PipelineDefinition", "the definition as a JSON string");
         return Some(Err(()));
     };
-    let Some((doc, _)) = crate::asl::json::parse_value(text) else {
+    let Ok(doc) = serde_json::from_str::<Value>(text) else {
         f.push(
             Code::E100,
             "/PipelineDefinition",

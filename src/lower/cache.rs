@@ -143,40 +143,50 @@ pub fn expiry_variables(seconds: u64) -> (String, String) {
     )
 }
 
-/// JSONata for those variables' values, from the execution's start.
-pub fn expiry_values(seconds: u64) -> (String, String) {
-    let until = format!(
-        "($toMillis($states.context.Execution.StartTime) + {})",
-        seconds * 1000
-    );
+/// JSONata expressions for when an entry expires (`expires`, `ttl`), `seconds` after the time
+/// at the context path `from`.
+pub fn expiry_values(seconds: u64, from: &str) -> (String, String) {
+    let until = format!("($toMillis($states.context.{from}) + {})", seconds * 1000);
     (
-        format!("{{% $fromMillis{until} %}}"),
-        format!("{{% $string($floor({until} / 1000)) %}}"),
+        format!("$fromMillis{until}"),
+        format!("$string($floor({until} / 1000))"),
     )
 }
 
+/// The execution's start, from which the top level's entries expire.
+pub const EXECUTION_START: &str = "Execution.StartTime";
+
 /// A cached step, as its cache states need it.
 pub struct Cached<'a> {
-    pub step: &'a StepDef,
-    pub table: &'a str,
-    /// The step's request (its parameters).
-    pub request: &'a Payload,
+    step: &'a StepDef,
+    table: &'a str,
     /// The result fields the step keeps.
-    pub kept: &'a [String],
+    kept: &'a [String],
+    /// The intrinsic call giving the entry's key, which the look-up and the store both use.
+    key: String,
+}
+
+impl<'a> Cached<'a> {
+    /// `request`: the step's parameters.
+    pub fn new(step: &'a StepDef, table: &'a str, request: &Payload, kept: &'a [String]) -> Self {
+        Cached {
+            key: key(step, request, kept),
+            step,
+            table,
+            kept,
+        }
+    }
 }
 
 /// The states before the step: look the key up, reuse a fresh result; `then`: where a reused
 /// result continues.
 pub fn before(c: &Cached, then: &Cont, out: &mut IndexMap<String, State>) {
-    let (s, table, request, kept) = (c.step, c.table, c.request, c.kept);
+    let (s, table, kept) = (c.step, c.table, c.kept);
     let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let slot = paths::cache(&s.name);
     let mut p = Payload::new();
     p.insert("TableName".into(), json!(table));
-    p.insert(
-        "Key".into(),
-        json!({ "key": { "S.$": key(s, request, kept) } }),
-    );
+    p.insert("Key".into(), json!({ "key": { "S.$": c.key } }));
     out.insert(
         n("Lookup"),
         State::Task(Task {
@@ -253,7 +263,7 @@ pub const TTL_ATTRIBUTE: &str = "ttl";
 /// The states after a successful run: keep the result until it expires. `top`: the expiry is in
 /// the top level's variables.
 pub fn after(c: &Cached, top: bool, then: &Cont, out: &mut IndexMap<String, State>) {
-    let (s, table, request, kept) = (c.step, c.table, c.request, c.kept);
+    let (s, table, kept) = (c.step, c.table, c.kept);
     let n = |suffix: &str| paths::cache_state(&s.name, suffix);
     let seconds = s.cache.unwrap_or(0);
     let name = &paths::key(&s.name);
@@ -265,16 +275,9 @@ pub fn after(c: &Cached, top: bool, then: &Cont, out: &mut IndexMap<String, Stat
         (format!("${e}"), format!("${t}"))
     } else {
         let field = &paths::jsonata_field(&s.name);
-        let (e, t) = expiry_values(seconds);
-        let strip = |x: &str| {
-            x.trim_start_matches("{% ")
-                .trim_end_matches(" %}")
-                .to_string()
-        };
+        let (e, t) = expiry_values(seconds, "State.EnteredTime");
         let output = format!(
-            "$merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{field}, {{'expires': {}, '{TTL_ATTRIBUTE}': {}}}])}}])}}])",
-            strip(&e),
-            strip(&t)
+            "$merge([$states.input, {{'cache': $merge([$states.input.cache, {{'{name}': $merge([$states.input.cache.{field}, {{'expires': {e}, '{TTL_ATTRIBUTE}': {t}}}])}}])}}])"
         );
         out.insert(
             n("Expiry"),
@@ -297,7 +300,7 @@ pub fn after(c: &Cached, top: bool, then: &Cont, out: &mut IndexMap<String, Stat
     p.insert(
         "Item".into(),
         json!({
-            "key": { "S.$": key(s, request, kept) },
+            "key": { "S.$": c.key },
             "step": { "S": name },
             "result": { "M": result },
             "expires": { "S.$": expires },

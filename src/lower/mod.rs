@@ -766,15 +766,9 @@ impl Lowerer<'_> {
         let cached = cache::applies(s);
         let table = self.c.cache_table.clone().unwrap_or_default();
         let kept: Vec<String> = plan.kept.iter().map(|(n, _)| n.clone()).collect();
-        let request = req.parameters.clone();
-        let entry = cache::Cached {
-            step: s,
-            table: &table,
-            request: &request,
-            kept: &kept,
-        };
-        if cached {
-            cache::before(&entry, &then, out);
+        let entry = cached.then(|| cache::Cached::new(s, &table, &req.parameters, &kept));
+        if let Some(entry) = &entry {
+            cache::before(entry, &then, out);
         }
         out.insert(
             s.name.clone(),
@@ -795,8 +789,8 @@ impl Lowerer<'_> {
                 },
             }),
         );
-        if cached {
-            cache::after(&entry, top, &then, out);
+        if let Some(entry) = &entry {
+            cache::after(entry, top, &then, out);
         }
         if let Some(config) = cluster {
             let retry = retry::retriers(policies.iter().copied(), req.integration);

@@ -65,9 +65,9 @@ impl Lowerer<'_> {
         let mut assign = Payload::new();
         for seconds in &self.top_cache_seconds {
             let (expires, ttl) = super::cache::expiry_variables(*seconds);
-            let (at, epoch) = super::cache::expiry_values(*seconds);
-            assign.insert(expires, json!(at));
-            assign.insert(ttl, json!(epoch));
+            let (at, epoch) = super::cache::expiry_values(*seconds, super::cache::EXECUTION_START);
+            assign.insert(expires, json!(format!("{{% {at} %}}")));
+            assign.insert(ttl, json!(format!("{{% {epoch} %}}")));
         }
         (!assign.is_empty()).then_some(assign)
     }

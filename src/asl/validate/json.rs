@@ -2,7 +2,6 @@
 //! duplicate keys as it goes); only when there is something to report is the text parsed again
 //! here with jsonc-parser (comments, trailing commas and other JSON5 extensions off) into an AST
 //! that keeps spans, to locate each finding. Most documents are valid and never pay for spans.
-//! [`parse_value`] gives a `serde_json::Value` for the readers that want one (the importer).
 
 use crate::diagnostics::Span;
 use jsonc_parser::ast;
@@ -11,7 +10,6 @@ use serde_json::Value;
 
 pub struct Doc<'a> {
     pub ast: ast::Value<'a>,
-    pub value: Value,
 }
 
 pub struct SyntaxError {
@@ -35,75 +33,6 @@ fn strict() -> ParseOptions {
     }
 }
 
-/// The fast parse: the value, and whether any object repeats a key. `None` when the text is not
-/// JSON the fast parser takes (syntax errors, nesting over serde_json's limit): the span-keeping
-/// parse then says why.
-pub fn parse_value(text: &str) -> Option<(Value, bool)> {
-    let duplicates = std::cell::Cell::new(false);
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value =
-        serde::de::DeserializeSeed::deserialize(NoteDuplicates(&duplicates), &mut de).ok()?;
-    de.end().ok()?;
-    Some((value, duplicates.get()))
-}
-
-/// Builds a `serde_json::Value`, noting repeated keys that `serde_json` would silently drop.
-struct NoteDuplicates<'a>(&'a std::cell::Cell<bool>);
-
-impl<'de> serde::de::DeserializeSeed<'de> for NoteDuplicates<'_> {
-    type Value = Value;
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for NoteDuplicates<'_> {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("JSON")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(NoteDuplicates(self.0))? {
-            out.push(v);
-        }
-        Ok(Value::Array(out))
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = serde_json::Map::new();
-        while let Some(k) = map.next_key::<String>()? {
-            let v = map.next_value_seed(NoteDuplicates(self.0))?;
-            if out.insert(k, v).is_some() {
-                self.0.set(true);
-            }
-        }
-        Ok(Value::Object(out))
-    }
-}
-
 /// The span-keeping parse.
 pub fn parse(text: &str) -> Result<Option<Doc<'_>>, SyntaxError> {
     let parsed =
@@ -119,13 +48,12 @@ pub fn parse(text: &str) -> Result<Option<Doc<'_>>, SyntaxError> {
                 too_deep,
             }
         })?;
-    Ok(parsed.value.map(|ast| {
-        let value = to_value(&ast);
-        Doc { ast, value }
-    }))
+    Ok(parsed.value.map(|ast| Doc { ast }))
 }
 
-fn to_value(v: &ast::Value) -> Value {
+/// The document as a `serde_json::Value`: for text only this parser takes (a lone surrogate,
+/// nesting past `serde_json`'s limit), which the validator then checks all the same.
+pub fn to_value(v: &ast::Value) -> Value {
     match v {
         ast::Value::StringLit(s) => Value::String(s.value.to_string()),
         ast::Value::NumberLit(n) => serde_json::from_str(n.value).unwrap_or(Value::Null),

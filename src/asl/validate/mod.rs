@@ -94,12 +94,16 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     if chars > MAX_DEFINITION_CHARS {
         diags.push(Diagnostic::new(Code::E103, Span::new(0, 0), format!("definition is {chars} characters; Step Functions accepts at most {MAX_DEFINITION_CHARS}")));
     }
+    // Text only the span-keeping parser takes (a lone surrogate, deep nesting) is checked from
+    // its AST, which then also locates what is found.
+    let mut spans = None;
     let fallback;
     let (value, duplicates) = match value::parse(text) {
         Some(parsed) => parsed,
-        None => match json::parse(text) {
+        None => match spanned(text) {
             Ok(Some(doc)) => {
-                fallback = doc.value;
+                fallback = json::to_value(&doc.ast);
+                spans = Some(doc);
                 (Value::from_serde(&fallback), true)
             }
             Ok(None) => {
@@ -110,9 +114,8 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
                 ));
                 return diags;
             }
-            Err(e) => {
-                let code = if e.too_deep { Code::E104 } else { Code::E100 };
-                diags.push(Diagnostic::new(code, e.span, e.message));
+            Err(d) => {
+                diags.push(*d);
                 return diags;
             }
         },
@@ -126,12 +129,11 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
         return diags;
     }
     // Something to report: parse again, keeping spans, to locate it.
-    let doc = match json::parse(text) {
+    let doc = match spans.map_or_else(|| spanned(text), |d| Ok(Some(d))) {
         Ok(Some(doc)) => doc,
         Ok(None) => return diags,
-        Err(e) => {
-            let code = if e.too_deep { Code::E104 } else { Code::E100 };
-            diags.push(Diagnostic::new(code, e.span, e.message));
+        Err(d) => {
+            diags.push(*d);
             return diags;
         }
     };
@@ -161,6 +163,14 @@ pub fn validate(text: &str, options: &Options) -> Vec<Diagnostic> {
     crate::diagnostics::sort(&mut diags);
     diags.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
     diags
+}
+
+/// The span-keeping parse; a syntax error as its diagnostic.
+fn spanned(text: &str) -> Result<Option<json::Doc<'_>>, Box<Diagnostic>> {
+    json::parse(text).map_err(|e| {
+        let code = if e.too_deep { Code::E104 } else { Code::E100 };
+        Box::new(Diagnostic::new(code, e.span, e.message))
+    })
 }
 
 /// Apply the semantic rules to a machine, adding to `findings`.

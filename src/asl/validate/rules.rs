@@ -64,7 +64,8 @@ const STATES_ERRORS: &[&str] = &[
 
 impl Walker<'_, '_> {
     pub fn state(&mut self, name: &str, s: &Map, p: &Ptr, ql: QueryLanguage) {
-        if name.chars().count() > 80 {
+        // No more characters than bytes: count them only for a long name.
+        if name.len() > 80 && name.chars().count() > 80 {
             let mut f = Finding::new(
                 Code::E116,
                 p,
